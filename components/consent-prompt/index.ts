@@ -1,0 +1,210 @@
+import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
+import { promptCss } from './styles';
+
+/**
+ * The in-page consent prompt. Plain DOM (no framework) so the content script stays small and
+ * fast; a closed shadow root so page scripts cannot reach it and page CSS cannot restyle it.
+ * Text is only ever set with textContent: policy strings render as text, never as HTML.
+ * Only trusted (real user) events count: a page script's synthetic click() changes nothing.
+ */
+export type PromptPosition = 'top-right' | 'bottom-right';
+
+export interface PromptHandlers {
+  /** Stores the decision; resolves with the updated call, or an error message to show. */
+  decide(outcome: Outcome, reason?: NotRecordingReason): Promise<CallView | string>;
+  /** Called once when the ask is first shown for a call. */
+  shown(): void;
+}
+
+export interface ConsentPrompt {
+  /** Shows the prompt for this call: expanded while consent is pending, collapsed once decided. */
+  render(view: CallView): void;
+  expand(): void;
+  remove(): void;
+}
+
+export const outcomeButtons = {
+  agreed: 'Customer agreed',
+  declined: 'Customer declined',
+  notRecorded: 'Not recording this call',
+} as const;
+
+export const reasonLabels: Record<NotRecordingReason, string> = {
+  'internal-call': 'Internal call',
+  'declined-before-call': 'Customer asked before the call not to record',
+  'sensitive-topic': 'Sensitive topic (HR, legal, personal)',
+  'technical-issue': 'Technical issue',
+  other: 'Other reason (add it in your notes)',
+};
+
+const decisionLabel: Record<Outcome, string> = {
+  agreed: 'Consent: customer agreed',
+  declined: 'Declined: notes only',
+  'not-recorded': 'Not recorded',
+  withdrawn: 'Consent withdrawn: notes only',
+};
+
+type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed';
+
+type Child = Node | string | null | false | undefined;
+type Props = Record<string, string | undefined>;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) if (v !== undefined) el.setAttribute(k, v);
+  for (const c of children) if (c) el.append(c);
+  return el;
+}
+
+function button(label: string, onTrustedClick: () => void, props: Props = {}): HTMLButtonElement {
+  const b = h('button', { type: 'button', ...props }, label);
+  b.addEventListener('click', (e) => {
+    if (e.isTrusted) onTrustedClick();
+  });
+  return b;
+}
+
+export function mountConsentPrompt(opts: { position: PromptPosition; handlers: PromptHandlers; parent?: HTMLElement }): ConsentPrompt {
+  const host = document.createElement('candor-consent');
+  host.setAttribute('data-position', opts.position);
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = h('style');
+  style.textContent = promptCss;
+  const root = h('div', { class: 'root' });
+  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  shadow.append(style, root, live);
+  (opts.parent ?? document.documentElement).append(host);
+
+  let view: CallView | null = null;
+  let mode: Mode = 'collapsed';
+  let saving = false;
+  let error: string | null = null;
+
+  async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
+    if (saving) return;
+    saving = true;
+    error = null;
+    mode = then;
+    draw();
+    const result = await opts.handlers.decide(outcome, reason);
+    saving = false;
+    if (typeof result === 'string') {
+      error = result;
+      if (then !== 'declined') mode = outcome === 'withdrawn' ? 'summary' : 'ask';
+    } else {
+      view = result;
+      announce(decisionLabel[outcome]);
+    }
+    draw();
+  }
+
+  function announce(text: string) {
+    live.textContent = `Candor: ${text}`;
+  }
+
+  function header(title: string) {
+    return h('div', { class: 'head' },
+      h('h2', { id: 'candor-title' }, title),
+      button('Collapse', () => { mode = 'collapsed'; draw(); }, { class: 'icon', 'aria-expanded': 'true', 'aria-label': 'Collapse consent check' }),
+    );
+  }
+
+  function errorLine() {
+    return error ? h('p', { class: 'error', role: 'alert' }, `Not saved: ${error}`) : null;
+  }
+
+  function panel(...children: Child[]) {
+    return h('section', { class: 'panel', role: 'region', 'aria-labelledby': 'candor-title' }, ...children);
+  }
+
+  function content(v: CallView): HTMLElement {
+    const t = v.texts;
+    switch (mode) {
+      case 'collapsed':
+        return button(v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending', () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
+          class: 'pill', 'aria-expanded': 'false', 'aria-label': `Candor: ${v.outcome ? decisionLabel[v.outcome] : 'consent check pending'}. Open`,
+        });
+      case 'ask': {
+        const disabled = saving ? { disabled: '' } : {};
+        return panel(
+          header('Ask for recording consent'),
+          h('p', { class: 'purpose' }, t.purposeStatement),
+          h('p', { class: 'label', id: 'candor-script-label' }, 'Read aloud'),
+          h('blockquote', { lang: t.language, 'aria-labelledby': 'candor-script-label' }, t.consentScript),
+          h('div', { class: 'actions', role: 'group', 'aria-label': 'Outcome' },
+            button(outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
+            button(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
+            button(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
+          ),
+          errorLine(),
+        );
+      }
+      case 'reason':
+        return panel(
+          header('Not recording this call'),
+          h('p', { class: 'status', id: 'candor-reason-q' }, 'Why is this call not recorded?'),
+          h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'candor-reason-q' },
+            ...Object.entries(reasonLabels).map(([reason, label]) =>
+              button(label, () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), saving ? { disabled: '' } : {})),
+            button('Back', () => { mode = 'ask'; draw(); }),
+          ),
+          errorLine(),
+        );
+      case 'declined':
+        return panel(
+          header('Customer declined'),
+          h('p', { class: 'decline', lang: t.language }, t.declineLine),
+          h('p', { class: 'status' }, 'This call continues in notes-only mode: nothing is recorded. You can still take notes and tag moments in Candor.'),
+          saving ? h('p', { class: 'status' }, 'Saving…') : !error && h('p', { class: 'done' }, 'Saved.'),
+          errorLine(),
+          error ? button('Try again', () => void decide('declined', undefined, 'declined')) : null,
+          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+        );
+      case 'agreed':
+        return panel(
+          header('Customer agreed'),
+          h('p', { class: saving ? 'status' : 'done' }, saving ? 'Saving…' : 'Consent recorded. Thank you.'),
+          errorLine(),
+          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+        );
+      case 'summary':
+        return panel(
+          header('Consent check'),
+          h('p', { class: 'status' }, v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending'),
+          v.outcome === 'agreed' ? button('Customer withdrew consent', () => void decide('withdrawn', undefined, 'summary')) : null,
+          errorLine(),
+        );
+    }
+  }
+
+  function draw() {
+    if (!view) return;
+    const hadFocus = shadow.activeElement !== null;
+    root.replaceChildren(content(view));
+    // Keep keyboard users in the flow they are in; never take focus from the call otherwise.
+    if (hadFocus) root.querySelector<HTMLElement>('button:not([disabled])')?.focus();
+  }
+
+  return {
+    render(next) {
+      const first = view === null || view.callId !== next.callId;
+      view = next;
+      if (first) {
+        mode = next.outcome ? 'collapsed' : 'ask';
+        if (!next.outcome) {
+          announce('ask for recording consent now');
+          if (!next.promptShown) opts.handlers.shown();
+        }
+      }
+      draw();
+    },
+    expand() {
+      if (!view) return;
+      mode = view.outcome ? 'summary' : 'ask';
+      draw();
+      root.querySelector<HTMLElement>('button:not([disabled])')?.focus();
+    },
+    remove() {
+      host.remove();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Styles live inside the closed shadow root. `:host` rules are !important because, for important
+ * declarations, the shadow tree beats the page: no page stylesheet can hide, move or restyle the
+ * prompt. Sizes are px (the page's root font size must not scale us).
+ */
+export const promptCss = `
+:host {
+  all: initial !important;
+  position: fixed !important;
+  z-index: 2147483646 !important;
+  display: block !important;
+  visibility: visible !important;
+  opacity: 1 !important;
+  transform: none !important;
+  pointer-events: auto !important;
+  contain: layout style !important;
+}
+:host([data-position="top-right"]) { top: 72px !important; right: 16px !important; }
+:host([data-position="bottom-right"]) { bottom: 24px !important; right: 16px !important; }
+* { box-sizing: border-box; }
+.root {
+  --bg: #ffffff; --fg: #1d2330; --muted: #4f5868; --line: #d5d9e0; --accent: #1a56db; --accent-fg: #ffffff;
+  --ok: #0f7a43; --warn-bg: #fff4e5; --warn-fg: #7a3e00; --focus: #b35c00;
+  display: flex; justify-content: flex-end;
+}
+.panel {
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--fg); background: var(--bg);
+  width: 360px; max-width: calc(100vw - 32px); max-height: calc(100vh - 200px); overflow: auto;
+  border: 1px solid var(--line); border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
+  padding: 14px 16px 16px;
+}
+@media (prefers-color-scheme: dark) {
+  .root { --bg: #1f232b; --fg: #eef1f6; --muted: #b6bdc9; --line: #3a404c; --accent: #8ab4f8; --accent-fg: #0b1526;
+    --ok: #6fd39a; --warn-bg: #3d2a12; --warn-fg: #ffd699; --focus: #ffb347; }
+}
+.head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
+h2 { font-size: 15px; font-weight: 650; margin: 0; }
+.purpose { color: var(--muted); margin: 0 0 10px; }
+.label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 0 0 4px; }
+blockquote { margin: 0 0 12px; padding: 8px 10px; border-left: 3px solid var(--accent); background: rgba(127,127,127,.08); border-radius: 4px; font-size: 15px; }
+.actions { display: grid; gap: 8px; }
+button {
+  font: inherit; cursor: pointer; border-radius: 8px; padding: 8px 12px; min-height: 36px; text-align: left;
+  border: 1px solid var(--line); background: transparent; color: var(--fg);
+}
+button.primary { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 600; }
+button.icon { padding: 4px 8px; min-height: 28px; }
+button:focus-visible, input:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+button[disabled] { opacity: .6; cursor: progress; }
+fieldset { border: 0; padding: 0; margin: 0 0 12px; display: grid; gap: 6px; }
+legend { font-weight: 600; margin-bottom: 6px; padding: 0; }
+label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
+.decline { font-size: 16px; font-weight: 600; margin: 0 0 6px; }
+.status { color: var(--muted); margin: 0 0 12px; }
+.done { color: var(--ok); font-weight: 600; }
+.error { background: var(--warn-bg); color: var(--warn-fg); border-radius: 6px; padding: 6px 8px; margin: 8px 0 0; }
+.pill { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center; gap: 8px;
+  font: 600 13px/1 system-ui, sans-serif; padding: 9px 14px; border-radius: 999px; color: var(--fg); background: var(--bg);
+  border: 1px solid var(--line); box-shadow: 0 4px 16px rgba(0,0,0,.25); }
+.pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
+.dot.agreed { background: var(--ok); }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (prefers-reduced-motion: no-preference) { .panel { animation: in .16s ease-out; } }
+@keyframes in { from { opacity: 0; transform: translateY(-4px); } }
+`;

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react';
+import type { NoteRecord } from '../../lib/db';
+import { sendRequest } from '../../lib/messages/client';
+import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
+
+const AUTOSAVE_MS = 400;
+
+type Status = { kind: 'idle' | 'saving' | 'saved' | 'dirty' } | { kind: 'error'; message: string };
+
+/** The rep's own notes for a call. Saved through the background, automatically and on demand. */
+export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecord | null }) {
+  const [text, setText] = useState(saved?.text ?? '');
+  const [status, setStatus] = useState<Status>({ kind: saved ? 'saved' : 'idle' });
+  const latest = useRef(text);
+  const timer = useRef<number | undefined>(undefined);
+
+  async function save(value: string) {
+    window.clearTimeout(timer.current);
+    setStatus({ kind: 'saving' });
+    const reply = await sendRequest({ type: 'note/save', callId, text: value }, { deadlineMs: 10_000 });
+    if (latest.current !== value) return; // typed on meanwhile: the next save reports
+    setStatus(reply.ok ? { kind: 'saved' } : { kind: 'error', message: reply.error });
+  }
+
+  // Closing the popup must not lose the last keystrokes.
+  useEffect(() => {
+    const flush = () => {
+      if (timer.current !== undefined) void save(latest.current);
+    };
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
+  });
+
+  const over = text.length > NOTE_MAX_CHARS;
+  return (
+    <div className="notes">
+      <label htmlFor="note-text">Your notes</label>
+      <p className="muted small" id="note-help">
+        Your own account of the call. Only you write here; AI drafts never overwrite it.
+      </p>
+      <textarea
+        id="note-text"
+        aria-describedby="note-help note-status"
+        aria-invalid={over || status.kind === 'error'}
+        value={text}
+        rows={8}
+        onChange={(e) => {
+          const value = e.target.value;
+          setText(value);
+          latest.current = value;
+          setStatus({ kind: 'dirty' });
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => {
+            timer.current = undefined;
+            void save(value);
+          }, AUTOSAVE_MS);
+        }}
+      />
+      <div className="note-foot">
+        <span className={over ? 'count over' : 'count'}>
+          {text.length.toLocaleString()} / {NOTE_MAX_CHARS.toLocaleString()}
+        </span>
+        <button type="button" onClick={() => void save(text)} disabled={status.kind === 'saving'}>
+          Save
+        </button>
+      </div>
+      <p id="note-status" role="status" className={status.kind === 'error' ? 'error' : 'muted small'}>
+        {status.kind === 'saving' && 'Saving…'}
+        {status.kind === 'saved' && 'Saved'}
+        {status.kind === 'dirty' && 'Unsaved changes'}
+        {status.kind === 'error' && status.message}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import type { CallEvent, CallRecord, EndReason } from '../db';
+import type { CallView, Request } from '../messages/schema';
+import { platformForUrl } from '../platforms';
+import { promptTexts } from '../policy/resolve';
+import { meetingHash } from './meeting-ref';
+import { clampTime, RequestError, type SenderInfo, type Services } from './services';
+
+/** Leaving and rejoining the same meeting within this window continues the same call. */
+export const REJOIN_WINDOW_MS = 15 * 60_000;
+
+type Observed = Extract<Request, { type: 'call/observed' }>;
+type Decide = Extract<Request, { type: 'call/decide' }>;
+type PromptShown = Extract<Request, { type: 'call/prompt-shown' }>;
+
+export async function callView(s: Services, call: CallRecord): Promise<CallView> {
+  const { policy } = await s.policy();
+  return {
+    callId: call.id,
+    outcome: call.outcome ?? null,
+    reason: call.reason ?? null,
+    decidedAt: call.decidedAt ?? null,
+    promptShown: call.promptShownAt !== undefined,
+    texts: promptTexts(policy, s.uiLanguage()),
+  };
+}
+
+async function meetingOf(s: Services, sender: SenderInfo, manual: boolean) {
+  if (sender.tabId === undefined || !sender.url) throw new RequestError('Call messages must come from a call tab.');
+  const url = new URL(sender.url);
+  const platform = platformForUrl(url);
+  if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
+  const reference = platform.meetingFromUrl(url) ?? (manual ? `${url.origin}${url.pathname}` : null);
+  if (!reference) throw new RequestError('This page is not a call page.');
+  return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId };
+}
+
+function event(id: string, callId: string, type: CallEvent['type'], at: number, data: CallEvent['data'] = {}): CallEvent {
+  return { id, callId, type, at, data };
+}
+
+/** Removes a tab from a call; the call ends when its last tab has gone. Runs inside a transaction. */
+async function leave(s: Services, call: CallRecord, tabId: number, at: number, reason: EndReason, eventId: string) {
+  const tabIds = call.tabIds.filter((t) => t !== tabId);
+  if (tabIds.length > 0) {
+    await s.db.calls.update(call.id, { tabIds, updatedAt: s.now() });
+    return;
+  }
+  await s.db.calls.update(call.id, { tabIds, status: 'ended', endedAt: at, endReason: reason, updatedAt: s.now() });
+  await s.db.events.add(event(eventId, call.id, 'left', at, { reason }));
+}
+
+export async function handleObserved(s: Services, msg: Observed, sender: SenderInfo): Promise<CallView | null> {
+  const meeting = await meetingOf(s, sender, msg.manual);
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', db.calls, db.events, async () => {
+    const seen = await db.events.get(msg.eventId);
+    if (seen) return db.calls.get(seen.callId);
+
+    // This tab may still be in another meeting (single-page switch): it has left that one.
+    const elsewhere = await db.calls.where('tabIds').equals(meeting.tabId).toArray();
+    for (const other of elsewhere) {
+      if (other.status !== 'ended' && other.meetingHash !== meeting.hash) {
+        await leave(s, other, meeting.tabId, at, 'meeting-switched', crypto.randomUUID());
+      }
+    }
+
+    const open = (await db.calls.where('meetingHash').equals(meeting.hash).toArray())
+      .filter((c) => c.status !== 'ended')
+      .sort((a, b) => a.detectedAt - b.detectedAt)[0];
+    const withTab = (c: CallRecord) => (c.tabIds.includes(meeting.tabId) ? c.tabIds : [...c.tabIds, meeting.tabId]);
+
+    if (msg.phase === 'left') {
+      if (open?.tabIds.includes(meeting.tabId)) await leave(s, open, meeting.tabId, at, 'left', msg.eventId);
+      return open ? db.calls.get(open.id) : undefined;
+    }
+
+    if (msg.phase === 'lobby') {
+      if (open) {
+        await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
+        return db.calls.get(open.id);
+      }
+      const id = crypto.randomUUID();
+      await db.calls.add({
+        id, platform: meeting.platform, meetingHash: meeting.hash, status: 'lobby', tabIds: [meeting.tabId],
+        detectedAt: at, lobbyAt: at, detectedBy: msg.signals, updatedAt: s.now(),
+      });
+      await db.events.add(event(msg.eventId, id, 'lobby', at, { signals: msg.signals }));
+      return db.calls.get(id);
+    }
+
+    // phase: inCall
+    const detectedBy = msg.manual ? ['manual'] : msg.signals;
+    if (open) {
+      if (open.status === 'lobby') {
+        await db.calls.update(open.id, { status: 'active', admittedAt: at, detectedBy, tabIds: withTab(open), updatedAt: s.now() });
+        await db.events.add(event(msg.eventId, open.id, 'admitted', at, { signals: detectedBy }));
+      } else {
+        // A reload, a second tab, or a repeated signal: the same call goes on, nothing is logged twice.
+        await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
+      }
+      return db.calls.get(open.id);
+    }
+    const recent = (await db.calls.where('meetingHash').equals(meeting.hash).toArray())
+      .filter((c) => c.status === 'ended' && c.admittedAt !== undefined && c.endReason !== 'ended-unknown' && (c.endedAt ?? 0) > at - REJOIN_WINDOW_MS)
+      .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0];
+    if (recent) {
+      await db.calls.update(recent.id, { status: 'active', tabIds: [meeting.tabId], endedAt: undefined, endReason: undefined, updatedAt: s.now() });
+      await db.events.add(event(msg.eventId, recent.id, 'admitted', at, { signals: detectedBy, rejoined: true }));
+      return db.calls.get(recent.id);
+    }
+    const id = crypto.randomUUID();
+    await db.calls.add({
+      id, platform: meeting.platform, meetingHash: meeting.hash, status: 'active', tabIds: [meeting.tabId],
+      detectedAt: at, admittedAt: at, detectedBy, updatedAt: s.now(),
+    });
+    await db.events.add(event(msg.eventId, id, 'admitted', at, { signals: detectedBy, manual: msg.manual }));
+    return db.calls.get(id);
+  });
+  if (!call || call.status === 'lobby' || msg.phase !== 'inCall') return null;
+  return callView(s, call);
+}
+
+export async function handleDecide(s: Services, msg: Decide): Promise<CallView> {
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', db.calls, db.events, async () => {
+    const current = await db.calls.get(msg.callId);
+    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (await db.events.get(msg.eventId)) return current;
+    if (current.admittedAt === undefined) throw new RequestError('Consent is asked once you are in the call, not in the lobby.');
+    if (msg.outcome === 'withdrawn' && current.outcome !== 'agreed') {
+      throw new RequestError('Only a consent that was given can be withdrawn.');
+    }
+    await db.calls.update(current.id, {
+      outcome: msg.outcome, reason: msg.reason, decidedAt: at, updatedAt: s.now(),
+    });
+    await db.events.add(event(msg.eventId, current.id, 'decision', at, {
+      outcome: msg.outcome,
+      ...(msg.reason ? { reason: msg.reason } : {}),
+      ...(current.outcome ? { previous: current.outcome } : {}),
+    }));
+    return (await db.calls.get(current.id))!;
+  });
+  return callView(s, call);
+}
+
+export async function handlePromptShown(s: Services, msg: PromptShown): Promise<CallView> {
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', db.calls, db.events, async () => {
+    const current = await db.calls.get(msg.callId);
+    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (current.promptShownAt === undefined && !(await db.events.get(msg.eventId))) {
+      await db.calls.update(current.id, { promptShownAt: at, updatedAt: s.now() });
+      await db.events.add(event(msg.eventId, current.id, 'prompt-shown', at));
+    }
+    return (await db.calls.get(current.id))!;
+  });
+  return callView(s, call);
+}
+
+/** A tab closed or left the meeting without the content script saying goodbye. */
+export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<void> {
+  const { db } = s;
+  await db.transaction('rw', db.calls, db.events, async () => {
+    const calls = await db.calls.where('tabIds').equals(tabId).toArray();
+    for (const call of calls) if (call.status !== 'ended') await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
+  });
+}
+
+/** The browser (re)started: no tab from before is still in a call. */
+export async function closeCallsAfterRestart(s: Services): Promise<number> {
+  const { db } = s;
+  return db.transaction('rw', db.calls, db.events, async () => {
+    const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
+    for (const call of open) {
+      await db.calls.update(call.id, { status: 'ended', tabIds: [], endedAt: s.now(), endReason: 'ended-unknown', updatedAt: s.now() });
+      await db.events.add(event(crypto.randomUUID(), call.id, 'left', s.now(), { reason: 'ended-unknown' }));
+    }
+    return open.length;
+  });
+}
+
+/** Whether a tab's new URL is still the meeting the tab is in (a reload) or something else. */
+export async function tabNavigated(s: Services, tabId: number, newUrl: string | undefined): Promise<void> {
+  const calls = (await s.db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
+  if (calls.length === 0) return;
+  let reason: EndReason = 'navigated-away';
+  if (newUrl) {
+    const url = new URL(newUrl);
+    const platform = platformForUrl(url);
+    const reference = platform?.meetingFromUrl(url);
+    if (platform && reference) {
+      const hash = await meetingHash(s.db, platform.id, reference);
+      if (calls.every((c) => c.meetingHash === hash)) return; // reload or in-call route change
+      reason = 'meeting-switched';
+    }
+  }
+  await endTab(s, tabId, reason);
+}

@@ -1,0 +1,24 @@
+import type { CandorDB } from '../db';
+import { sha256Hex } from '../util/hash';
+
+const SALT_KEY = 'meetingSalt';
+
+/** The per-install random salt; created once, never leaves this browser profile. */
+export async function installSalt(db: CandorDB): Promise<string> {
+  const existing = await db.meta.get(SALT_KEY);
+  if (typeof existing?.value === 'string') return existing.value;
+  const salt = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+  // add() fails if a concurrent caller won the race; then read theirs so both agree.
+  try {
+    await db.meta.add({ key: SALT_KEY, value: salt });
+    return salt;
+  } catch {
+    const winner = await db.meta.get(SALT_KEY);
+    return String(winner?.value);
+  }
+}
+
+/** A non-reversible meeting reference: the raw meeting code or URL is never stored. */
+export async function meetingHash(db: CandorDB, platform: string, reference: string): Promise<string> {
+  return sha256Hex(`${await installSalt(db)}\u0000${platform}\u0000${reference}`);
+}

@@ -1,0 +1,45 @@
+import { browser } from 'wxt/browser';
+import type { Reply, RequestInput } from './schema';
+
+export interface SendOptions {
+  /** Stop retrying when aborted (the content script's context was invalidated, the page left). */
+  signal?: AbortSignal;
+  /** Give up after this long; the default covers a worker that must start from cold. */
+  deadlineMs?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+/**
+ * Sends a request to the background and retries until it is acknowledged: the MV3 worker may be
+ * asleep, starting, or restarting ("Receiving end does not exist"). Requests that change state
+ * carry an eventId, so a retry after a lost reply is stored once. A refusal (bad input) is final.
+ */
+export async function sendRequest<M extends RequestInput>(
+  msg: M,
+  { signal, deadlineMs = 60_000 }: SendOptions = {},
+): Promise<Reply<M['type']>> {
+  type T = M['type'];
+  const deadline = Date.now() + deadlineMs;
+  let delay = 25;
+  let lastError = 'the background did not answer';
+  for (;;) {
+    if (signal?.aborted) return { ok: false, error: 'Cancelled: the page or extension went away.' };
+    try {
+      const reply = (await browser.runtime.sendMessage(msg)) as Reply<T> | undefined;
+      if (reply && (reply.ok || !reply.retryable)) return reply;
+      if (reply) lastError = reply.error;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+      // The extension was reloaded or removed: this script is an orphan, retrying cannot help.
+      if (!browser.runtime?.id) return { ok: false, error: 'Candor was updated or removed; reload the page.' };
+    }
+    if (Date.now() + delay > deadline) return { ok: false, error: `Candor could not reach its background: ${lastError}`, retryable: true };
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 2_000);
+  }
+}

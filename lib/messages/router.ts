@@ -1,0 +1,40 @@
+import { handleDecide, handleObserved, handlePromptShown } from '../background/calls';
+import { saveNote } from '../background/notes';
+import { RequestError, type SenderInfo, type Services } from '../background/services';
+import { describeZodError } from '../util/zod-error';
+import { requestSchema, type Replies, type Reply, type Request, type RequestType } from './schema';
+
+type Handler<T extends RequestType> = (s: Services, msg: Extract<Request, { type: T }>, sender: SenderInfo) => Promise<Replies[T]>;
+
+/** Which surface may send what: call messages only from call tabs, the rest only from our own pages. */
+const handlers: { [T in RequestType]: { from: 'call-tab' | 'extension-page'; handle: Handler<T> } } = {
+  'call/observed': { from: 'call-tab', handle: handleObserved },
+  'call/decide': { from: 'call-tab', handle: (s, m) => handleDecide(s, m) },
+  'call/prompt-shown': { from: 'call-tab', handle: (s, m) => handlePromptShown(s, m) },
+  'note/save': { from: 'extension-page', handle: (s, m) => saveNote(s, m) },
+};
+
+/**
+ * The one way into the background: parse, check the sender, run the handler, reply.
+ * Invalid input is answered with a readable error and never reaches a handler, so nothing is written.
+ */
+export async function routeMessage(s: Services, raw: unknown, sender: SenderInfo): Promise<Reply<RequestType>> {
+  const parsed = requestSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, error: `Candor rejected a message: ${describeZodError(parsed.error)}` };
+  }
+  const msg = parsed.data;
+  const entry = handlers[msg.type] as { from: 'call-tab' | 'extension-page'; handle: Handler<typeof msg.type> };
+  const fromCallTab = sender.tabId !== undefined && !sender.extensionPage;
+  if ((entry.from === 'call-tab') !== fromCallTab) {
+    return { ok: false, error: `"${msg.type}" is not accepted from this sender.` };
+  }
+  try {
+    return { ok: true, data: await entry.handle(s, msg as never, sender) };
+  } catch (error) {
+    if (error instanceof RequestError) return { ok: false, error: error.message };
+    // Storage failures (quota, a closed database) are reported, never swallowed: the sender retries.
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ok: false, error: `Candor could not save this (${detail}).`, retryable: true };
+  }
+}

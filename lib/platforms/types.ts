@@ -1,0 +1,48 @@
+/**
+ * What a call platform looks like to Candor: pure data plus URL parsing.
+ * Detection logic lives in lib/detect; a platform change should only touch
+ * its own file in this folder and its fixtures.
+ */
+export type PlatformId = 'meet' | 'zoom' | 'teams';
+
+export interface Signal {
+  /** Stable id, stored with each call so the options page can show which signal detected it. */
+  id: string;
+  /** CSS selector evaluated with querySelectorAll on the page (and on same-origin call frames). */
+  selector: string;
+  /** When set, at least one matched element's textContent (or `attribute` value) must match. */
+  text?: RegExp;
+  /** Read this attribute instead of textContent for `text` matching and participant names. */
+  attribute?: string;
+  /** True when the signal does not depend on the UI language (ids, data-*, icon ligatures, URL). */
+  languageIndependent: boolean;
+}
+
+export type CallState = 'lobby' | 'inCall' | 'left';
+
+export interface PlatformDefinition {
+  id: PlatformId;
+  label: string;
+  /** WebExtension match patterns for the content script and host permissions. */
+  matches: string[];
+  /**
+   * The meeting reference for a call URL, or null when the URL is not a call page
+   * (home, landing, settings…). Normalised so the same meeting always gives the same string.
+   * Never stored raw: the background salts and hashes it.
+   */
+  meetingFromUrl(url: URL): string | null;
+  /** Same-origin iframes that may hold the call UI (Zoom's web client on some versions). */
+  frames: string[];
+  signals: {
+    /** Pre-join screen or waiting room. Any lobby signal wins over inCall signals. */
+    lobby: Signal[];
+    /** Admitted into the call. */
+    inCall: Signal[];
+    /** Explicit "you left / meeting ended" screens. */
+    left: Signal[];
+    /** The platform's own recording / transcription / AI-notes indicators or dialogs. */
+    recording: Signal[];
+    /** Elements whose text (or `attribute`) is one participant's display name. */
+    participants: Signal[];
+  };
+}

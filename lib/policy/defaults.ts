@@ -1,0 +1,31 @@
+import type { Policy } from './schema';
+
+/** Safe defaults: consent is always asked unless a rule says the call is never recorded. */
+export const defaultPolicy: Policy = {
+  policyVersion: 'default-1',
+  purposeStatement: 'We use AI to strengthen coaching and accuracy.',
+  consentScript: {
+    en: 'To make sure I capture everything accurately and share notes with my team, is it okay if I record this call?',
+    es: 'Para asegurarme de recoger todo con precisión y compartir notas con mi equipo, ¿le parece bien que grabe esta llamada?',
+    de: 'Damit ich alles genau festhalte und Notizen mit meinem Team teilen kann: Ist es in Ordnung, wenn ich dieses Gespräch aufzeichne?',
+    fr: 'Pour être sûr de tout noter avec précision et de partager mes notes avec mon équipe, puis-je enregistrer cet appel ?',
+  },
+  declineLine: {
+    en: 'No problem — we’ll continue without it.',
+    es: 'No hay problema — seguimos sin grabar.',
+    de: 'Kein Problem — wir machen ohne Aufzeichnung weiter.',
+    fr: 'Pas de problème — nous continuons sans enregistrement.',
+  },
+  language: 'auto',
+  jurisdictionMode: 'all-party',
+  recordingStandards: {
+    'external-prospect': 'ask-consent',
+    customer: 'ask-consent',
+    internal: 'ask-consent',
+    'hr-people': 'never-record',
+    legal: 'never-record',
+    personal: 'never-record',
+  },
+  defaultCategory: null,
+  notetakerNames: ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Chorus', 'Grain', 'Fellow'],
+};

@@ -1,0 +1,25 @@
+import { defineConfig } from 'wxt';
+import { meet } from './lib/platforms/meet';
+import { teams } from './lib/platforms/teams';
+import { zoom } from './lib/platforms/zoom';
+
+const callPageMatches = [...meet.matches, ...zoom.matches, ...teams.matches];
+
+// The manifest is the extension's privacy contract: tests/unit/manifest.test.ts asserts it exactly.
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  imports: false,
+  manifest: ({ browser }) => ({
+    name: 'Candor',
+    description: 'Consent-first, coaching-first companion for recorded sales calls.',
+    // storage: IndexedDB + settings; alarms: reminders and retention without timers in the worker.
+    permissions: ['storage', 'alarms'],
+    // Host access only for the call platforms: the content script runs there, and the background
+    // reads a call tab's URL (to tell a reload from leaving) without the `tabs` permission.
+    host_permissions: callPageMatches,
+    action: { default_title: 'Candor' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'candor@candor.dev', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+});
