@@ -21,7 +21,8 @@ export default defineBackground(() => {
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    const extensionPage = !sender.tab && !!sender.url && new URL(sender.url).origin === ownOrigin;
+    // Our own pages (popup, options) may be open in a tab too: the origin, not the tab, tells them apart.
+    const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
     void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then(sendResponse);
     return true;
   });

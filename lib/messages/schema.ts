@@ -60,7 +60,7 @@ export const noteSave = z.strictObject({
   callId,
   text: z.string().max(NOTE_MAX_CHARS, {
     error: (issue) =>
-      `Notes are limited to ${NOTE_MAX_CHARS.toLocaleString('en')} characters; this one has ${String((issue.input as string).length)}. Shorten it and save again.`,
+      `Notes are limited to ${NOTE_MAX_CHARS.toLocaleString('en')} characters; this one has ${(issue.input as string).length.toLocaleString('en')}. Shorten it and save again.`,
   }),
 });
 

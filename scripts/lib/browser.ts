@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const FIXTURES_DIR = resolve(import.meta.dirname, '../../tests/fixtures');
+
+/** Debian's chromium first (what .ci/run installs), then the usual other names. */
+export function findChromium(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+  const found = candidates.find((p): p is string => !!p && existsSync(p));
+  if (found) return found;
+  throw new Error(
+    'No Chromium found. Install it with "sudo apt-get install -y chromium" (Debian/Ubuntu) ' +
+      'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+  );
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  worker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+/** Chromium with the built extension loaded, on a throwaway profile, with no network at all. */
+export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string } = {}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`The extension is not built (${EXTENSION_DIR} is missing). Run "npm run build" first.`);
+  }
+  const headless = opts.headless ?? true;
+  const profile = mkdtempSync(join(tmpdir(), 'candor-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: opts.executablePath ?? findChromium(),
+    headless: false, // the new headless mode is passed below: the old one cannot load extensions
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1280, height: 800 },
+    args: [
+      ...(headless ? ['--headless=new'] : []),
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-features=DialMediaRouteProvider',
+    ],
+  });
+  const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL((await worker()).url()).host;
+  return {
+    context,
+    extensionId,
+    worker,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export type FixturePlatform = 'meet' | 'zoom' | 'teams';
+
+/** A real-shaped call URL; `n` makes a different meeting (a new call) per test. */
+export function callUrl(platform: FixturePlatform, n = 0): string {
+  const letters = (k: number, len: number) => Array.from({ length: len }, (_, i) => String.fromCharCode(97 + ((k * 7 + i * 3) % 26))).join('');
+  switch (platform) {
+    case 'meet':
+      return `https://meet.google.com/abc-${letters(n, 4)}-hij`;
+    case 'zoom':
+      return `https://app.zoom.us/wc/8123456${String(n).padStart(4, '0')}/join`;
+    case 'teams':
+      return `https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA5ZTQ4${n}%40thread.v2/0`;
+  }
+}
+
+export function fixtureHtml(platform: FixturePlatform, name: string): string {
+  return readFileSync(join(FIXTURES_DIR, platform, `${name}.html`), 'utf8');
+}
+
+/**
+ * Serves committed fixture pages at the real platform URLs (no network): every request to a
+ * platform host gets the page currently chosen for that platform; anything else is aborted.
+ */
+export async function routeFixtures(context: BrowserContext) {
+  const current: Partial<Record<FixturePlatform, string>> = {};
+  const hostPlatform = (host: string): FixturePlatform | null =>
+    host === 'meet.google.com' ? 'meet' : host.endsWith('zoom.us') || host.endsWith('zoom.com') ? 'zoom' : host.startsWith('teams.') ? 'teams' : null;
+  await context.route(/^https?:\/\//, async (route) => {
+    const url = new URL(route.request().url());
+    const platform = hostPlatform(url.hostname);
+    const body = platform ? current[platform] : undefined;
+    if (body !== undefined && route.request().resourceType() === 'document') {
+      await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+    } else {
+      await route.abort();
+    }
+  });
+  return {
+    serve(platform: FixturePlatform, name: string) {
+      current[platform] = fixtureHtml(platform, name);
+    },
+  };
+}
+
+/** What the platform does when the rep is admitted: the page changes in place, the URL stays. */
+export async function switchFixture(page: Page, platform: FixturePlatform, name: string) {
+  await page.evaluate((html) => {
+    const next = new DOMParser().parseFromString(html, 'text/html');
+    document.title = next.title;
+    document.body.replaceWith(document.adoptNode(next.body));
+  }, fixtureHtml(platform, name));
+}

@@ -1,0 +1,8 @@
+// Dexie captures `indexedDB` when it is imported: install the fake first.
+import 'fake-indexeddb/auto';
+import { beforeEach } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+
+beforeEach(() => {
+  fakeBrowser.reset();
+});
