@@ -18,6 +18,10 @@ export default defineConfig({
     // reads a call tab's URL (to tell a reload from leaving) without the `tabs` permission.
     host_permissions: callPageMatches,
     action: { default_title: 'Candor' },
+    // The manual fallback when detection misses a call (a new platform UI, an unusual URL).
+    commands: {
+      'start-consent-check': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Start consent check' },
+    },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'candor@candor.dev', strict_min_version: '128.0' } } }
       : {}),

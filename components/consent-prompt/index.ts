@@ -1,3 +1,4 @@
+import { forbidsRecording } from '../../lib/call/outcomes';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
 import { promptCss } from './styles';
 
@@ -14,12 +15,16 @@ export interface PromptHandlers {
   decide(outcome: Outcome, reason?: NotRecordingReason): Promise<CallView | string>;
   /** Called once when the ask is first shown for a call. */
   shown(): void;
+  /** Logs the answer of people who joined after consent was given. */
+  lateJoiner(answer: 'agreed' | 'declined' | 'dismissed', joined: number): Promise<CallView | string>;
 }
 
 export interface ConsentPrompt {
   /** Shows the prompt for this call: expanded while consent is pending, collapsed once decided. */
   render(view: CallView): void;
   expand(): void;
+  /** People joined after consent was given: ask the rep to confirm consent with them. */
+  nudgeLateJoiner(joined: number): void;
   remove(): void;
 }
 
@@ -44,7 +49,14 @@ const decisionLabel: Record<Outcome, string> = {
   withdrawn: 'Consent withdrawn: notes only',
 };
 
-type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed';
+type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed' | 'late-joiner' | 'violation' | 'stopped';
+
+/** Bots by name; the platform's own indicators (signal ids) as one phrase. */
+export function describeSources(sources: readonly string[], platformLabel: string): string {
+  const bots = sources.filter((s) => !/^(meet|zoom|teams)-/.test(s));
+  const platform = sources.length > bots.length ? [`${platformLabel} recording or transcription`] : [];
+  return [...platform, ...bots].join(', ') || 'a recording';
+}
 
 type Child = Node | string | null | false | undefined;
 type Props = Record<string, string | undefined>;
@@ -63,7 +75,7 @@ function button(label: string, onTrustedClick: () => void, props: Props = {}): H
   return b;
 }
 
-export function mountConsentPrompt(opts: { position: PromptPosition; handlers: PromptHandlers; parent?: HTMLElement }): ConsentPrompt {
+export function mountConsentPrompt(opts: { position: PromptPosition; platformLabel: string; handlers: PromptHandlers; parent?: HTMLElement }): ConsentPrompt {
   const host = document.createElement('candor-consent');
   host.setAttribute('data-position', opts.position);
   const shadow = host.attachShadow({ mode: 'closed' });
@@ -78,6 +90,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
   let mode: Mode = 'collapsed';
   let saving = false;
   let error: string | null = null;
+  let joined = 0;
 
   async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
     if (saving) return;
@@ -93,6 +106,20 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
     } else {
       view = result;
       announce(decisionLabel[outcome]);
+    }
+    draw();
+  }
+
+  async function answerLateJoiner(answer: 'agreed' | 'declined' | 'dismissed') {
+    if (saving) return;
+    saving = true;
+    const result = await opts.handlers.lateJoiner(answer, joined);
+    saving = false;
+    if (typeof result === 'string') error = result;
+    else {
+      view = result;
+      error = null;
+      mode = answer === 'declined' ? 'declined' : 'collapsed';
     }
     draw();
   }
@@ -127,6 +154,8 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
         const disabled = saving ? { disabled: '' } : {};
         return panel(
           header('Ask for recording consent'),
+          v.recording.active && h('p', { class: 'error', role: 'alert' },
+            `Recording has already started (${describeSources(v.recording.sources, opts.platformLabel)}). Ask for consent now.`),
           h('p', { class: 'purpose' }, t.purposeStatement),
           h('p', { class: 'label', id: 'candor-script-label' }, 'Read aloud'),
           h('blockquote', { lang: t.language, 'aria-labelledby': 'candor-script-label' }, t.consentScript),
@@ -166,6 +195,30 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
           errorLine(),
           button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
+      case 'late-joiner':
+        return panel(
+          header('Someone joined the call'),
+          h('p', { class: 'status' }, `${joined === 1 ? 'A new participant has' : `${joined} new participants have`} joined since consent was given. Please check they are okay with the recording.`),
+          h('div', { class: 'actions', role: 'group', 'aria-label': 'Newcomer’s answer' },
+            button(joined === 1 ? 'They agreed' : 'They all agreed', () => void answerLateJoiner('agreed'), { class: 'primary' }),
+            button(joined === 1 ? 'They declined' : 'Someone declined', () => void answerLateJoiner('declined')),
+            button('Not now', () => void answerLateJoiner('dismissed')),
+          ),
+          errorLine(),
+        );
+      case 'violation':
+        // Cannot be collapsed while it holds: recording against a decline must be stopped.
+        return h('section', { class: 'panel', role: 'alert', 'aria-labelledby': 'candor-title' },
+          h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, 'Stop the recording')),
+          h('p', { class: 'error' }, `${describeSources(v.recording.sources, opts.platformLabel)} is running, but ${v.outcome === 'not-recorded' ? 'this call is not to be recorded' : 'the customer declined'}. Stop the platform recording or remove the notetaker now.`),
+          h('p', { class: 'status' }, 'This warning clears by itself once the recording has stopped.'),
+        );
+      case 'stopped':
+        return panel(
+          header('Recording stopped'),
+          h('p', { class: 'done' }, 'Thank you. The call continues in notes-only mode.'),
+          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+        );
       case 'summary':
         return panel(
           header('Consent check'),
@@ -178,6 +231,15 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
 
   function draw() {
     if (!view) return;
+    // The recording rules override whatever the rep was looking at.
+    const violating = view.recording.active && forbidsRecording(view.outcome);
+    if (violating && mode !== 'violation') {
+      mode = 'violation';
+      announce('recording is running although the customer declined. Stop it now.');
+    } else if (!violating && mode === 'violation') {
+      mode = 'stopped';
+      announce('recording stopped.');
+    }
     const hadFocus = shadow.activeElement !== null;
     root.replaceChildren(content(view));
     // Keep keyboard users in the flow they are in; never take focus from the call otherwise.
@@ -195,6 +257,13 @@ export function mountConsentPrompt(opts: { position: PromptPosition; handlers: P
           if (!next.promptShown) opts.handlers.shown();
         }
       }
+      draw();
+    },
+    nudgeLateJoiner(count) {
+      if (!view || view.outcome !== 'agreed') return;
+      joined = mode === 'late-joiner' ? joined + count : count;
+      mode = 'late-joiner';
+      announce('someone joined. Confirm consent with them.');
       draw();
     },
     expand() {

@@ -1,5 +1,6 @@
 import { CallDetail } from './CallDetail';
 import { CallList } from './CallList';
+import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
 export function PopupApp() {
@@ -10,6 +11,7 @@ export function PopupApp() {
         <h1>Candor</h1>
         <p className="tagline">Consent first. Coaching, not scoring.</p>
       </header>
+      <StartConsentCheck />
       {selected ? <CallDetail callId={selected} /> : <CallList />}
     </main>
   );

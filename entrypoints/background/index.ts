@@ -6,6 +6,7 @@ import { createPolicyStore } from '../../lib/background/policy-store';
 import type { Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
+import { startConsentCheck } from '../../lib/messages/to-content';
 
 // Wiring only: every listener is registered synchronously so a cold-started worker gets the event.
 export default defineBackground(() => {
@@ -33,4 +34,7 @@ export default defineBackground(() => {
     if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url);
   });
   browser.runtime.onStartup.addListener(() => void closeCallsAfterRestart(services));
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command === 'start-consent-check' && tab?.id !== undefined) void startConsentCheck(tab.id);
+  });
 });

@@ -1,6 +1,7 @@
 import type { CallEvent, CallRecord, EndReason } from '../db';
 import type { CallView, Request } from '../messages/schema';
 import { platformForUrl } from '../platforms';
+import { forbidsRecording } from '../call/outcomes';
 import { promptTexts } from '../policy/resolve';
 import { meetingHash } from './meeting-ref';
 import { clampTime, RequestError, type SenderInfo, type Services } from './services';
@@ -11,6 +12,8 @@ export const REJOIN_WINDOW_MS = 15 * 60_000;
 type Observed = Extract<Request, { type: 'call/observed' }>;
 type Decide = Extract<Request, { type: 'call/decide' }>;
 type PromptShown = Extract<Request, { type: 'call/prompt-shown' }>;
+type Recording = Extract<Request, { type: 'call/recording' }>;
+type LateJoiner = Extract<Request, { type: 'call/late-joiner' }>;
 
 export async function callView(s: Services, call: CallRecord): Promise<CallView> {
   const { policy } = await s.policy();
@@ -21,12 +24,15 @@ export async function callView(s: Services, call: CallRecord): Promise<CallView>
     decidedAt: call.decidedAt ?? null,
     promptShown: call.promptShownAt !== undefined,
     texts: promptTexts(policy, s.uiLanguage()),
+    recording: { active: call.recordingSince !== undefined, since: call.recordingSince ?? null, sources: call.recordingSources ?? [] },
+    notetakerNames: policy.notetakerNames,
   };
 }
 
-async function meetingOf(s: Services, sender: SenderInfo, manual: boolean) {
+async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageUrl: string) {
   if (sender.tabId === undefined || !sender.url) throw new RequestError('Call messages must come from a call tab.');
-  const url = new URL(sender.url);
+  const url = new URL(pageUrl);
+  if (url.origin !== new URL(sender.url).origin) throw new RequestError('The call URL does not belong to the sending tab.');
   const platform = platformForUrl(url);
   if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
   const reference = platform.meetingFromUrl(url) ?? (manual ? `${url.origin}${url.pathname}` : null);
@@ -45,12 +51,20 @@ async function leave(s: Services, call: CallRecord, tabId: number, at: number, r
     await s.db.calls.update(call.id, { tabIds, updatedAt: s.now() });
     return;
   }
-  await s.db.calls.update(call.id, { tabIds, status: 'ended', endedAt: at, endReason: reason, updatedAt: s.now() });
+  await s.db.calls.update(call.id, {
+    tabIds, status: 'ended', endedAt: at, endReason: reason, recordingSince: undefined, recordingSources: undefined, updatedAt: s.now(),
+  });
+  if (call.recordingSince !== undefined) {
+    // Whatever was recording is over for Candor once the call ends; close the episode for the audit.
+    await s.db.events.add(event(crypto.randomUUID(), call.id, 'recording-stopped', at, {
+      durationMs: Math.max(0, at - call.recordingSince), sources: call.recordingSources ?? [], afterDecline: forbidsRecording(call.outcome), atCallEnd: true,
+    }));
+  }
   await s.db.events.add(event(eventId, call.id, 'left', at, { reason }));
 }
 
 export async function handleObserved(s: Services, msg: Observed, sender: SenderInfo): Promise<CallView | null> {
-  const meeting = await meetingOf(s, sender, msg.manual);
+  const meeting = await meetingOf(s, sender, msg.manual, msg.url);
   const at = clampTime(msg.at, s.now());
   const { db } = s;
   const call = await db.transaction('rw', db.calls, db.events, async () => {
@@ -71,7 +85,8 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
     const withTab = (c: CallRecord) => (c.tabIds.includes(meeting.tabId) ? c.tabIds : [...c.tabIds, meeting.tabId]);
 
     if (msg.phase === 'left') {
-      if (open?.tabIds.includes(meeting.tabId)) await leave(s, open, meeting.tabId, at, 'left', msg.eventId);
+      const reason = msg.signals.includes('meeting-switched') ? 'meeting-switched' : 'left';
+      if (open?.tabIds.includes(meeting.tabId)) await leave(s, open, meeting.tabId, at, reason, msg.eventId);
       return open ? db.calls.get(open.id) : undefined;
     }
 
@@ -140,6 +155,9 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
       ...(msg.reason ? { reason: msg.reason } : {}),
       ...(current.outcome ? { previous: current.outcome } : {}),
     }));
+    if (current.recordingSince !== undefined && forbidsRecording(msg.outcome)) {
+      await db.events.add(event(crypto.randomUUID(), current.id, 'recording-after-decline', at, { sources: current.recordingSources ?? [] }));
+    }
     return (await db.calls.get(current.id))!;
   });
   return callView(s, call);
@@ -154,6 +172,61 @@ export async function handlePromptShown(s: Services, msg: PromptShown): Promise<
     if (current.promptShownAt === undefined && !(await db.events.get(msg.eventId))) {
       await db.calls.update(current.id, { promptShownAt: at, updatedAt: s.now() });
       await db.events.add(event(msg.eventId, current.id, 'prompt-shown', at));
+    }
+    return (await db.calls.get(current.id))!;
+  });
+  return callView(s, call);
+}
+
+/**
+ * The platform's recording or a notetaker appeared or went away. What it means depends on the
+ * decision: before one, the rep must ask now; after a decline it must stop; after agreement it is fine.
+ */
+export async function handleRecording(s: Services, msg: Recording): Promise<CallView> {
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', db.calls, db.events, async () => {
+    const current = await db.calls.get(msg.callId);
+    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (await db.events.get(msg.eventId)) return current;
+    const running = current.recordingSince !== undefined;
+    if (msg.active && !running) {
+      const type = current.outcome === undefined ? 'recording-before-consent' : forbidsRecording(current.outcome) ? 'recording-after-decline' : 'recording-started';
+      await db.calls.update(current.id, { recordingSince: at, recordingSources: msg.sources, updatedAt: s.now() });
+      await db.events.add(event(msg.eventId, current.id, type, at, { sources: msg.sources }));
+    } else if (msg.active) {
+      await db.calls.update(current.id, { recordingSources: msg.sources, updatedAt: s.now() });
+    } else if (running) {
+      await db.calls.update(current.id, { recordingSince: undefined, recordingSources: undefined, updatedAt: s.now() });
+      await db.events.add(event(msg.eventId, current.id, 'recording-stopped', at, {
+        durationMs: Math.max(0, at - current.recordingSince!),
+        sources: current.recordingSources ?? [],
+        afterDecline: forbidsRecording(current.outcome),
+      }));
+    }
+    return (await db.calls.get(current.id))!;
+  });
+  return callView(s, call);
+}
+
+/**
+ * Someone joined after consent was given and the rep confirmed with them (or not). Under
+ * all-party consent one newcomer's "no" is the call's "no": the outcome becomes declined.
+ */
+export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<CallView> {
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', db.calls, db.events, async () => {
+    const current = await db.calls.get(msg.callId);
+    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (await db.events.get(msg.eventId)) return current;
+    await db.events.add(event(msg.eventId, current.id, 'late-joiner', at, { joined: msg.joined, answer: msg.answer }));
+    if (msg.answer === 'declined' && !forbidsRecording(current.outcome)) {
+      await db.calls.update(current.id, { outcome: 'declined', reason: undefined, decidedAt: at, updatedAt: s.now() });
+      await db.events.add(event(crypto.randomUUID(), current.id, 'decision', at, { outcome: 'declined', previous: current.outcome, lateJoiner: true }));
+      if (current.recordingSince !== undefined) {
+        await db.events.add(event(crypto.randomUUID(), current.id, 'recording-after-decline', at, { sources: current.recordingSources ?? [] }));
+      }
     }
     return (await db.calls.get(current.id))!;
   });

@@ -10,6 +10,8 @@ export interface LifecycleState {
   phase: Phase;
   /** When in-call signals disappeared without an end screen (a re-render, or the call ended). */
   goneSince: number | null;
+  /** Started by hand because detection did not see the call: missing signals do not end it. */
+  manual?: boolean;
 }
 
 export type LifecycleEffect =
@@ -21,6 +23,9 @@ export const SIGNALS_GONE_MS = 4_000;
 
 export const initialLifecycle: LifecycleState = { phase: 'idle', goneSince: null };
 
+/** The rep started the consent check by hand: in a call until an end screen or the tab goes. */
+export const manualLifecycle: LifecycleState = { phase: 'inCall', goneSince: null, manual: true };
+
 export function nextLifecycle(state: LifecycleState, reading: Reading, now: number): { state: LifecycleState; effects: LifecycleEffect[] } {
   const to = (phase: Exclude<Phase, 'idle'>, signals: string[]) => ({
     state: { phase, goneSince: null },
@@ -30,7 +35,7 @@ export function nextLifecycle(state: LifecycleState, reading: Reading, now: numb
 
   switch (reading.state) {
     case 'inCall':
-      return state.phase === 'inCall' ? { state: { phase: 'inCall', goneSince: null }, effects: [] } : to('inCall', reading.signals);
+      return state.phase === 'inCall' ? { state: { ...state, goneSince: null }, effects: [] } : to('inCall', reading.signals);
     case 'left':
       return state.phase === 'inCall' || state.phase === 'lobby' ? to('left', reading.signals) : same;
     case 'lobby':
@@ -42,8 +47,9 @@ export function nextLifecycle(state: LifecycleState, reading: Reading, now: numb
       break;
   }
   // inCall, but its signals are gone: wait SIGNALS_GONE_MS before calling it left.
+  if (state.manual) return same;
   const goneSince = state.goneSince ?? now;
   const waited = now - goneSince;
   if (waited >= SIGNALS_GONE_MS) return to('left', ['signals-gone']);
-  return { state: { phase: 'inCall', goneSince }, effects: [{ type: 'recheck', inMs: SIGNALS_GONE_MS - waited }] };
+  return { state: { ...state, goneSince }, effects: [{ type: 'recheck', inMs: SIGNALS_GONE_MS - waited }] };
 }

@@ -1,7 +1,8 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { mountConsentPrompt, type ConsentPrompt, type PromptPosition } from '../../components/consent-prompt';
-import { initialLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
-import { readSignals, type ReadableRoot } from '../detect/read-signals';
+import { initialLifecycle, manualLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
+import { notetakerMatcher } from '../detect/notetakers';
+import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
 import { sendRequest } from '../messages/client';
 import type { CallView, RequestInput } from '../messages/schema';
 import { platformForUrl } from '../platforms';
@@ -17,6 +18,8 @@ const promptPosition: Record<PlatformId, PromptPosition> = {
 /** Batching: at most one read of the page per interval, however many mutations arrive. */
 const MIN_CHECK_INTERVAL_MS = 100;
 const FIRST_CHECK_DELAY_MS = 16;
+/** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
+export const RECORDING_GONE_MS = 1_500;
 
 /**
  * Watches one call page: one MutationObserver whose callback only schedules a read, reads the
@@ -39,6 +42,12 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   let prompt: ConsentPrompt | null = null;
   let scheduled: number | null = null;
   let lastCheck = 0;
+  /** Sources last reported to the background ('' = none), and since when they are gone. */
+  let reportedRecording = '';
+  let recordingGoneSince: number | null = null;
+  let isNotetaker: ((name: string) => string | null) | null = null;
+  /** Participants already seen in this call (in memory only: names are never sent or stored). */
+  let knownParticipants: Set<string> | null = null;
   const aborter = new AbortController();
   ctx.onInvalidated(() => aborter.abort());
 
@@ -61,7 +70,15 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   function ensurePrompt(): ConsentPrompt {
     prompt ??= mountConsentPrompt({
       position: promptPosition[platform!.id],
+      platformLabel: platform!.label,
       handlers: {
+        async lateJoiner(answer, joined) {
+          if (!call) return 'No call is active in this tab.';
+          const reply = await send({ type: 'call/late-joiner', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, joined, answer });
+          if (!reply.ok) return reply.error;
+          call = reply.data;
+          return reply.data;
+        },
         async decide(outcome, reason) {
           if (!call) return 'No call is active in this tab.';
           const reply = await send({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, outcome, reason });
@@ -81,17 +98,70 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     prompt?.remove();
     prompt = null;
     call = null;
+    reportedRecording = '';
+    recordingGoneSince = null;
+    knownParticipants = null;
   }
 
-  async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false) {
-    const reply = await send({ type: 'call/observed', eventId: crypto.randomUUID(), at: Date.now(), phase, signals, manual });
+  function showCall(view: CallView) {
+    if (call?.callId !== view.callId) {
+      isNotetaker = notetakerMatcher(view.notetakerNames);
+      reportedRecording = view.recording.active ? [...view.recording.sources].sort().join('|') : '';
+    }
+    call = view;
+    ensurePrompt().render(view);
+  }
+
+  async function reportRecording(active: boolean, sources: string[]) {
+    if (!call) return;
+    const reply = await send({ type: 'call/recording', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, active, sources });
+    if (reply.ok && call?.callId === reply.data.callId) showCall(reply.data);
+  }
+
+  /** Recording indicators and notetakers: report changes, with a grace period before "stopped". */
+  function trackRecording(reading: Reading, now: number) {
+    const bots = reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n);
+    const sources = [...new Set([...reading.recording, ...bots])].sort();
+    if (sources.length > 0) {
+      recordingGoneSince = null;
+      const key = sources.join('|');
+      if (key !== reportedRecording) {
+        reportedRecording = key;
+        void reportRecording(true, sources);
+      }
+    } else if (reportedRecording) {
+      recordingGoneSince ??= now;
+      const waited = now - recordingGoneSince;
+      if (waited >= RECORDING_GONE_MS) {
+        reportedRecording = '';
+        recordingGoneSince = null;
+        void reportRecording(false, []);
+      } else schedule(RECORDING_GONE_MS - waited);
+    }
+  }
+
+  /** People who joined after consent was given get a gentle nudge to confirm with them. */
+  function trackParticipants(reading: Reading) {
+    const people = reading.participants.filter((name) => !isNotetaker?.(name));
+    if (!knownParticipants) {
+      knownParticipants = new Set(people);
+      return;
+    }
+    const newcomers = people.filter((name) => !knownParticipants!.has(name));
+    for (const name of newcomers) knownParticipants.add(name);
+    if (newcomers.length > 0 && call?.outcome === 'agreed') prompt?.nudgeLateJoiner(newcomers.length);
+  }
+
+  async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
+    const reply = await send({ type: 'call/observed', eventId: crypto.randomUUID(), at: Date.now(), phase, url, signals, manual });
     if (phase !== 'inCall') {
       closePrompt();
       return;
     }
     if (!reply.ok || !reply.data || aborter.signal.aborted || lifecycle.phase !== 'inCall') return;
-    call = reply.data;
-    ensurePrompt().render(reply.data);
+    showCall(reply.data);
+    // The call is known now: evaluate recording and participants at once, not at the next mutation.
+    schedule();
   }
 
   function check() {
@@ -99,10 +169,11 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     lastCheck = performance.now();
     if (location.href !== href) {
       // Single-page navigation: a different meeting is a different call.
+      const previous = href;
       href = location.href;
       const next = platform!.meetingFromUrl(new URL(href));
       if (next !== meeting) {
-        if (lifecycle.phase === 'inCall' || lifecycle.phase === 'lobby') void report('left', ['meeting-switched']);
+        if (lifecycle.phase === 'inCall' || lifecycle.phase === 'lobby') void report('left', ['meeting-switched'], false, previous);
         meeting = next;
         lifecycle = initialLifecycle;
         closePrompt();
@@ -110,11 +181,16 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
     if (!meeting && lifecycle.phase !== 'inCall') return;
     const reading = readSignals(platform!, roots(platform!));
-    const { state, effects } = nextLifecycle(lifecycle, reading, Date.now());
+    const now = Date.now();
+    const { state, effects } = nextLifecycle(lifecycle, reading, now);
     lifecycle = state;
     for (const effect of effects) {
       if (effect.type === 'phase') void report(effect.phase, effect.signals);
       else schedule(effect.inMs);
+    }
+    if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
+      trackRecording(reading, now);
+      trackParticipants(reading);
     }
   }
 
@@ -140,7 +216,11 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
 
   return {
     startManually() {
-      lifecycle = { phase: 'inCall', goneSince: null };
+      if (lifecycle.phase === 'inCall' && call) {
+        prompt?.expand();
+        return;
+      }
+      lifecycle = manualLifecycle;
       void report('inCall', ['manual'], true).then(() => prompt?.expand());
     },
   };

@@ -23,6 +23,9 @@ export interface CallRecord {
   outcome?: Outcome;
   reason?: NotRecordingReason;
   decidedAt?: number;
+  /** Set while the platform records/transcribes or a notetaker is present. */
+  recordingSince?: number;
+  recordingSources?: string[];
   /** Signal ids that detected the call (detection health), or 'manual'. */
   detectedBy: string[];
   updatedAt: number;
@@ -33,6 +36,11 @@ export type CallEventType =
   | 'admitted'
   | 'prompt-shown'
   | 'decision'
+  | 'recording-before-consent'
+  | 'recording-after-decline'
+  | 'recording-started'
+  | 'recording-stopped'
+  | 'late-joiner'
   | 'left';
 
 export interface CallEvent {

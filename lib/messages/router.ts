@@ -1,4 +1,4 @@
-import { handleDecide, handleObserved, handlePromptShown } from '../background/calls';
+import { handleDecide, handleLateJoiner, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
 import { saveNote } from '../background/notes';
 import { RequestError, type SenderInfo, type Services } from '../background/services';
 import { describeZodError } from '../util/zod-error';
@@ -11,6 +11,8 @@ const handlers: { [T in RequestType]: { from: 'call-tab' | 'extension-page'; han
   'call/observed': { from: 'call-tab', handle: handleObserved },
   'call/decide': { from: 'call-tab', handle: (s, m) => handleDecide(s, m) },
   'call/prompt-shown': { from: 'call-tab', handle: (s, m) => handlePromptShown(s, m) },
+  'call/recording': { from: 'call-tab', handle: (s, m) => handleRecording(s, m) },
+  'call/late-joiner': { from: 'call-tab', handle: (s, m) => handleLateJoiner(s, m) },
   'note/save': { from: 'extension-page', handle: (s, m) => saveNote(s, m) },
 };
 

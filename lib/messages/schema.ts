@@ -31,6 +31,12 @@ export const callObserved = z.strictObject({
   at,
   /** lobby: pre-join or waiting room; inCall: admitted; left: the call ended in this tab. */
   phase: z.enum(['lobby', 'inCall', 'left']),
+  /**
+   * The page URL the phase applies to. The browser's sender.url can lag behind single-page
+   * navigation (pushState), so the content script says which URL it means; the background only
+   * accepts it on the sender's own origin.
+   */
+  url: z.url().max(4096),
   signals: signalIds,
   /** True when the rep started the consent check by hand (detection did not see the call). */
   manual: z.boolean().default(false),
@@ -55,6 +61,28 @@ export const callPromptShown = z.strictObject({
   callId,
 });
 
+/** The platform's own recording/transcription indicators or notetaker bots, seen or gone. */
+export const callRecording = z.strictObject({
+  type: z.literal('call/recording'),
+  eventId,
+  at,
+  callId,
+  active: z.boolean(),
+  /** Recording signal ids and notetaker names (policy data, not page text). */
+  sources: z.array(z.string().min(1).max(80)).max(40),
+});
+
+export const lateJoinerAnswers = ['agreed', 'declined', 'dismissed'] as const;
+export const callLateJoiner = z.strictObject({
+  type: z.literal('call/late-joiner'),
+  eventId,
+  at,
+  callId,
+  /** How many people joined after consent was given (names are never sent). */
+  joined: z.number().int().min(1).max(500),
+  answer: z.enum(lateJoinerAnswers),
+});
+
 export const noteSave = z.strictObject({
   type: z.literal('note/save'),
   callId,
@@ -64,7 +92,7 @@ export const noteSave = z.strictObject({
   }),
 });
 
-export const requestSchema = z.discriminatedUnion('type', [callObserved, callDecide, callPromptShown, noteSave], {
+export const requestSchema = z.discriminatedUnion('type', [callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `Unknown message type ${JSON.stringify((issue.input as { type?: unknown })?.type)}` : undefined,
 });
@@ -81,12 +109,19 @@ export interface CallView {
   decidedAt: number | null;
   promptShown: boolean;
   texts: { language: string; purposeStatement: string; consentScript: string; declineLine: string };
+  /** The platform's recording or a notetaker, as last reported for this call. */
+  recording: { active: boolean; since: number | null; sources: string[] };
+  /** Policy: participant names that mark a notetaker bot (matched case-insensitively). */
+  notetakerNames: string[];
 }
+
 
 export interface Replies {
   'call/observed': CallView | null;
   'call/decide': CallView;
   'call/prompt-shown': CallView;
+  'call/recording': CallView;
+  'call/late-joiner': CallView;
   'note/save': { updatedAt: number };
 }
 

@@ -43,8 +43,12 @@ export class PromptDriver {
     const host = findHost(root);
     const shadow = host?.shadowRoots?.[0];
     if (!shadow) return null;
-    const { object } = await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId });
-    return object.objectId ?? null;
+    try {
+      const { object } = await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId });
+      return object.objectId ?? null;
+    } catch {
+      return null; // the prompt was replaced between the two calls (a new call): read again
+    }
   }
 
   private async call<T>(fn: string, ...args: unknown[]): Promise<T | null> {

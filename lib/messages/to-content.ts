@@ -1,0 +1,27 @@
+import { browser } from 'wxt/browser';
+import { platformForUrl, platforms } from '../platforms';
+
+/** The one message the extension sends to a call tab: the manual "Start consent check". */
+export const START_CONSENT_CHECK = 'content/start-consent-check';
+
+/** Asks the call tab to start the consent check; false when no call page is open there. */
+export async function startConsentCheck(tabId: number): Promise<boolean> {
+  try {
+    const reply = (await browser.tabs.sendMessage(tabId, { type: START_CONSENT_CHECK })) as { ok?: boolean } | undefined;
+    return reply?.ok === true;
+  } catch {
+    return false; // no content script there: not a Meet, Zoom or Teams page
+  }
+}
+
+/**
+ * The tab the rep means: the active tab when it is a call page, else the call-platform tab used
+ * most recently (the popup may be detached or open in a tab). Tab URLs are only visible for the
+ * call platforms (host permissions), which is all this needs: no `tabs` permission.
+ */
+export async function findCallTab(): Promise<number | undefined> {
+  const [active] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+  if (active?.id !== undefined && active.url && platformForUrl(new URL(active.url))) return active.id;
+  const callTabs = await browser.tabs.query({ url: platforms.flatMap((p) => p.matches) });
+  return callTabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0]?.id;
+}
