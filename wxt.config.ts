@@ -12,8 +12,9 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Candor',
     description: 'Consent-first, coaching-first companion for recorded sales calls.',
-    // storage: IndexedDB + settings; alarms: reminders and retention without timers in the worker.
-    permissions: ['storage', 'alarms'],
+    // storage: IndexedDB + settings; alarms: reminders and retention without timers in the worker;
+    // notifications: the post-call checklist reminder.
+    permissions: ['storage', 'alarms', 'notifications'],
     // Host access only for the call platforms: the content script runs there, and the background
     // reads a call tab's URL (to tell a reload from leaving) without the `tabs` permission.
     host_permissions: callPageMatches,

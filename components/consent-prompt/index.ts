@@ -1,5 +1,6 @@
 import { forbidsRecording } from '../../lib/call/outcomes';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
+import { formatOffset } from '../../lib/util/time';
 import { promptCss } from './styles';
 
 /**
@@ -17,6 +18,8 @@ export interface PromptHandlers {
   shown(): void;
   /** Logs the answer of people who joined after consent was given. */
   lateJoiner(answer: 'agreed' | 'declined' | 'dismissed', joined: number): Promise<CallView | string>;
+  /** Tags this moment of the call; resolves with the offset from admission, or an error message. */
+  tag(tag: string): Promise<{ offsetMs: number } | string>;
 }
 
 export interface ConsentPrompt {
@@ -25,6 +28,8 @@ export interface ConsentPrompt {
   expand(): void;
   /** People joined after consent was given: ask the rep to confirm consent with them. */
   nudgeLateJoiner(joined: number): void;
+  /** Tags the moment with the policy's n-th tag (keyboard shortcut Alt+1…). */
+  tagByIndex(index: number): void;
   remove(): void;
 }
 
@@ -91,6 +96,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   let saving = false;
   let error: string | null = null;
   let joined = 0;
+  let tagStatus = '';
 
   async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
     if (saving) return;
@@ -124,6 +130,13 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     draw();
   }
 
+  async function addTag(tag: string) {
+    const result = await opts.handlers.tag(tag);
+    tagStatus = typeof result === 'string' ? `Not tagged: ${result}` : `Tagged “${tag}” at ${formatOffset(result.offsetMs)}. Add details in the Candor popup.`;
+    announce(tagStatus);
+    draw();
+  }
+
   function announce(text: string) {
     live.textContent = `Candor: ${text}`;
   }
@@ -147,9 +160,14 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     const t = v.texts;
     switch (mode) {
       case 'collapsed':
-        return button(v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending', () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
-          class: 'pill', 'aria-expanded': 'false', 'aria-label': `Candor: ${v.outcome ? decisionLabel[v.outcome] : 'consent check pending'}. Open`,
-        });
+        return h('div', { class: 'collapsed' },
+          button(v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending', () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
+            class: 'pill', 'aria-expanded': 'false', 'aria-label': `Candor: ${v.outcome ? decisionLabel[v.outcome] : 'consent check pending'}. Open`,
+          }),
+          v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': 'Tag this moment (Alt+1…)' },
+            ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': `Tag ${tag}`, title: i < 9 ? `Alt+${i + 1}` : undefined }))),
+          tagStatus && h('p', { class: 'tagstatus' }, tagStatus),
+        );
       case 'ask': {
         const disabled = saving ? { disabled: '' } : {};
         return panel(
@@ -265,6 +283,10 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       mode = 'late-joiner';
       announce('someone joined. Confirm consent with them.');
       draw();
+    },
+    tagByIndex(index) {
+      const tag = view?.tags[index];
+      if (tag) void addTag(tag);
     },
     expand() {
       if (!view) return;

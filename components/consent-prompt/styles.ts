@@ -61,6 +61,11 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
 .dot.agreed { background: var(--ok); }
+.collapsed { display: grid; justify-items: end; gap: 6px; max-width: 360px; }
+.tagbar { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 4px; }
+.chip { font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; min-height: 26px; border-radius: 999px; background: var(--bg); color: var(--fg);
+  border: 1px solid var(--line); box-shadow: 0 2px 8px rgba(0,0,0,.18); text-align: center; }
+.tagstatus { margin: 0; font: 12px/1.3 system-ui, sans-serif; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-reduced-motion: no-preference) { .panel { animation: in .16s ease-out; } }
 @keyframes in { from { opacity: 0; transform: translateY(-4px); } }

@@ -1,33 +1,93 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import type { CallRecord } from '../../lib/db';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen, outcomeLabel, platformLabel } from '../../lib/ui/format';
 import { usePopupStore } from './usePopupStore';
 
-const RECENT_LIMIT = 50;
+const PAGE = 50;
+
+/** Calls matching a search: platform, outcome or words in the rep's notes. Bounded to one page. */
+async function searchCalls(query: string, limit: number): Promise<CallRecord[]> {
+  const q = query.trim().toLowerCase();
+  const ordered = readDb.calls.orderBy('admittedAt').reverse();
+  if (!q) return ordered.limit(limit).toArray();
+  const noteHits = new Set((await readDb.notes.filter((n) => n.text.toLowerCase().includes(q)).primaryKeys()) as string[]);
+  return ordered
+    .filter((c) => noteHits.has(c.id) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel[c.outcome ?? 'pending'].toLowerCase().includes(q))
+    .limit(limit)
+    .toArray();
+}
+
+function CallRow({ call, extra }: { call: CallRecord; extra?: string }) {
+  const select = usePopupStore((s) => s.select);
+  return (
+    <li>
+      <button type="button" className="call-row" onClick={() => select(call.id)}>
+        <span className="call-platform">{platformLabel(call.platform)}</span>
+        <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
+        <span className="call-when">{formatWhen(call.admittedAt ?? call.detectedAt)}</span>
+        {call.status !== 'ended' ? <span className="badge badge-live">In call</span> : extra && <span className="badge badge-todo">{extra}</span>}
+      </button>
+    </li>
+  );
+}
 
 export function CallList() {
-  const select = usePopupStore((s) => s.select);
-  // Indexed, newest first, bounded: stays fast however many calls are stored.
-  const calls = useLiveQuery(() => readDb.calls.orderBy('admittedAt').reverse().limit(RECENT_LIMIT).toArray(), []);
-  if (!calls) return <p className="muted">Loading…</p>;
-  if (calls.length === 0) {
-    return <p className="muted">No calls yet. Join a Google Meet, Zoom or Teams call and Candor will ask for consent once you are admitted.</p>;
-  }
+  const [query, setQuery] = useState('');
+  const [limit, setLimit] = useState(PAGE);
+  // Pending checklists first: the index on status keeps this cheap however many calls exist.
+  const pending = useLiveQuery(async () => {
+    const lists = await readDb.checklists.where('status').equals('pending').sortBy('pendingSince');
+    const calls = await readDb.calls.bulkGet(lists.map((l) => l.callId));
+    return calls.filter((c): c is CallRecord => !!c).reverse();
+  }, []);
+  const recent = useLiveQuery(() => searchCalls(query, limit), [query, limit]);
+
   return (
-    <section aria-labelledby="recent-title">
-      <h2 id="recent-title">Recent calls</h2>
-      <ul className="calls">
-        {calls.map((call) => (
-          <li key={call.id}>
-            <button type="button" className="call-row" onClick={() => select(call.id)}>
-              <span className="call-platform">{platformLabel(call.platform)}</span>
-              <span className="call-when">{formatWhen(call.admittedAt ?? call.detectedAt)}</span>
-              <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
-              {call.status !== 'ended' && <span className="badge badge-live">In call</span>}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <>
+      {pending && pending.length > 0 && (
+        <section aria-labelledby="pending-title">
+          <h2 id="pending-title">Checklists to complete ({pending.length})</h2>
+          <ul className="calls">
+            {pending.map((call) => (
+              <CallRow key={call.id} call={call} extra="Checklist pending" />
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">Recent calls</h2>
+        <input
+          type="search"
+          className="search"
+          placeholder="Search notes, platform, outcome"
+          aria-label="Search calls"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setLimit(PAGE);
+          }}
+        />
+        {!recent ? (
+          <p className="muted">Loading…</p>
+        ) : recent.length === 0 ? (
+          <p className="muted">
+            {query ? 'No call matches this search.' : 'No calls yet. Join a Google Meet, Zoom or Teams call and Candor will ask for consent once you are admitted.'}
+          </p>
+        ) : (
+          <ul className="calls">
+            {recent.map((call) => (
+              <CallRow key={call.id} call={call} />
+            ))}
+          </ul>
+        )}
+        {recent && recent.length === limit && (
+          <button type="button" className="link more" onClick={() => setLimit(limit + PAGE)}>
+            Show more calls
+          </button>
+        )}
+      </section>
+    </>
   );
 }

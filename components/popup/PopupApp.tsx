@@ -1,18 +1,39 @@
+import { useState } from 'react';
+import { browser } from 'wxt/browser';
 import { CallDetail } from './CallDetail';
 import { CallList } from './CallList';
+import { ConcernForm } from './ConcernForm';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
 export function PopupApp() {
   const selected = usePopupStore((s) => s.selectedCallId);
+  const [concern, setConcern] = useState(false);
   return (
     <main className="popup">
       <header className="popup-head">
         <h1>Candor</h1>
-        <p className="tagline">Consent first. Coaching, not scoring.</p>
+        <p className="tagline">Consent first. AI recordings are for coaching, not scoring.</p>
       </header>
-      <StartConsentCheck />
-      {selected ? <CallDetail callId={selected} /> : <CallList />}
+      {selected ? (
+        <CallDetail callId={selected} />
+      ) : (
+        <>
+          <StartConsentCheck />
+          <CallList />
+          {concern && <ConcernForm onDone={() => setConcern(false)} />}
+          <footer className="popup-foot">
+            {!concern && (
+              <button type="button" className="link" onClick={() => setConcern(true)}>
+                Raise a concern
+              </button>
+            )}
+            <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
+              Settings, data and audit
+            </button>
+          </footer>
+        </>
+      )}
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { closeCallsAfterRestart, endTab, tabNavigated } from '../../lib/background/calls';
 import { createPolicyStore } from '../../lib/background/policy-store';
+import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
 import type { Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
@@ -24,16 +25,26 @@ export default defineBackground(() => {
     if (sender.id !== browser.runtime.id) return false;
     // Our own pages (popup, options) may be open in a tab too: the origin, not the tab, tells them apart.
     const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
-    void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then(sendResponse);
+    void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then((reply) => {
+      sendResponse(reply);
+      if (reply.ok) void checklistsChanged();
+    });
     return true;
   });
 
-  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed'));
+  // Pending checklists show on the badge and get one reminder after the policy's delay.
+  const checklistsChanged = () => refreshBadge(services).then(() => scheduleReminder(services));
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === REMINDER_ALARM) void remindDue(services).then(() => refreshBadge(services));
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(checklistsChanged));
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
-    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url);
+    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(checklistsChanged);
   });
-  browser.runtime.onStartup.addListener(() => void closeCallsAfterRestart(services));
+  browser.runtime.onStartup.addListener(() => void closeCallsAfterRestart(services).then(checklistsChanged));
+  browser.runtime.onInstalled.addListener(() => void checklistsChanged());
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'start-consent-check' && tab?.id !== undefined) void startConsentCheck(tab.id);
   });

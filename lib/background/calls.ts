@@ -1,10 +1,14 @@
-import type { CallEvent, CallRecord, EndReason } from '../db';
+import type { CallEvent, CallRecord, CandorDB, EndReason } from '../db';
+import { openChecklist } from './checklists';
 import type { CallView, Request } from '../messages/schema';
 import { platformForUrl } from '../platforms';
 import { forbidsRecording } from '../call/outcomes';
 import { promptTexts } from '../policy/resolve';
 import { meetingHash } from './meeting-ref';
 import { clampTime, RequestError, type SenderInfo, type Services } from './services';
+
+/** Everything a call change may touch, in one transaction. */
+const callTables = (db: CandorDB) => [db.calls, db.events, db.checklists];
 
 /** Leaving and rejoining the same meeting within this window continues the same call. */
 export const REJOIN_WINDOW_MS = 15 * 60_000;
@@ -26,6 +30,7 @@ export async function callView(s: Services, call: CallRecord): Promise<CallView>
     texts: promptTexts(policy, s.uiLanguage()),
     recording: { active: call.recordingSince !== undefined, since: call.recordingSince ?? null, sources: call.recordingSources ?? [] },
     notetakerNames: policy.notetakerNames,
+    tags: policy.tags,
   };
 }
 
@@ -35,9 +40,12 @@ async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageU
   if (url.origin !== new URL(sender.url).origin) throw new RequestError('The call URL does not belong to the sending tab.');
   const platform = platformForUrl(url);
   if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
-  const reference = platform.meetingFromUrl(url) ?? (manual ? `${url.origin}${url.pathname}` : null);
-  if (!reference) throw new RequestError('This page is not a call page.');
-  return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId };
+  const found = platform.meetingFromUrl(url) ?? (manual ? `${url.origin}${url.pathname}` : null);
+  if (!found) throw new RequestError('This page is not a call page.');
+  // A reference that names no meeting must not merge two different calls: scope it to the tab.
+  const generic = platform.genericReferences?.includes(found) ?? false;
+  const reference = generic ? `${found}\u0000tab:${sender.tabId}` : found;
+  return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId, generic };
 }
 
 function event(id: string, callId: string, type: CallEvent['type'], at: number, data: CallEvent['data'] = {}): CallEvent {
@@ -51,8 +59,13 @@ async function leave(s: Services, call: CallRecord, tabId: number, at: number, r
     await s.db.calls.update(call.id, { tabIds, updatedAt: s.now() });
     return;
   }
+  await endCall(s, call, at, reason, eventId);
+}
+
+/** Ends a call: closes a running recording episode, logs the end, opens the checklist. */
+async function endCall(s: Services, call: CallRecord, at: number, reason: EndReason, eventId: string) {
   await s.db.calls.update(call.id, {
-    tabIds, status: 'ended', endedAt: at, endReason: reason, recordingSince: undefined, recordingSources: undefined, updatedAt: s.now(),
+    tabIds: [], status: 'ended', endedAt: at, endReason: reason, recordingSince: undefined, recordingSources: undefined, updatedAt: s.now(),
   });
   if (call.recordingSince !== undefined) {
     // Whatever was recording is over for Candor once the call ends; close the episode for the audit.
@@ -61,13 +74,14 @@ async function leave(s: Services, call: CallRecord, tabId: number, at: number, r
     }));
   }
   await s.db.events.add(event(eventId, call.id, 'left', at, { reason }));
+  await openChecklist(s.db, call, at);
 }
 
 export async function handleObserved(s: Services, msg: Observed, sender: SenderInfo): Promise<CallView | null> {
   const meeting = await meetingOf(s, sender, msg.manual, msg.url);
   const at = clampTime(msg.at, s.now());
   const { db } = s;
-  const call = await db.transaction('rw', db.calls, db.events, async () => {
+  const call = await db.transaction('rw', callTables(db), async () => {
     const seen = await db.events.get(msg.eventId);
     if (seen) return db.calls.get(seen.callId);
 
@@ -90,10 +104,20 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
       return open ? db.calls.get(open.id) : undefined;
     }
 
+    // Dropped and rejoining (straight in, or through the lobby): the same conversation goes on.
+    const recent = open || meeting.generic ? undefined : (await db.calls.where('meetingHash').equals(meeting.hash).toArray())
+      .filter((c) => c.status === 'ended' && c.admittedAt !== undefined && c.endReason !== 'ended-unknown' && (c.endedAt ?? 0) > at - REJOIN_WINDOW_MS)
+      .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0];
+
     if (msg.phase === 'lobby') {
       if (open) {
         await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
         return db.calls.get(open.id);
+      }
+      if (recent) {
+        await db.calls.update(recent.id, { status: 'lobby', tabIds: [meeting.tabId], endedAt: undefined, endReason: undefined, updatedAt: s.now() });
+        await db.events.add(event(msg.eventId, recent.id, 'lobby', at, { signals: msg.signals, rejoined: true }));
+        return db.calls.get(recent.id);
       }
       const id = crypto.randomUUID();
       await db.calls.add({
@@ -108,17 +132,16 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
     const detectedBy = msg.manual ? ['manual'] : msg.signals;
     if (open) {
       if (open.status === 'lobby') {
-        await db.calls.update(open.id, { status: 'active', admittedAt: at, detectedBy, tabIds: withTab(open), updatedAt: s.now() });
-        await db.events.add(event(msg.eventId, open.id, 'admitted', at, { signals: detectedBy }));
+        // A rejoin keeps its first admission time: tag times and the audit count from it.
+        const rejoined = open.admittedAt !== undefined;
+        await db.calls.update(open.id, { status: 'active', admittedAt: open.admittedAt ?? at, detectedBy, tabIds: withTab(open), updatedAt: s.now() });
+        await db.events.add(event(msg.eventId, open.id, 'admitted', at, { signals: detectedBy, ...(rejoined ? { rejoined } : {}) }));
       } else {
         // A reload, a second tab, or a repeated signal: the same call goes on, nothing is logged twice.
         await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
       }
       return db.calls.get(open.id);
     }
-    const recent = (await db.calls.where('meetingHash').equals(meeting.hash).toArray())
-      .filter((c) => c.status === 'ended' && c.admittedAt !== undefined && c.endReason !== 'ended-unknown' && (c.endedAt ?? 0) > at - REJOIN_WINDOW_MS)
-      .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0];
     if (recent) {
       await db.calls.update(recent.id, { status: 'active', tabIds: [meeting.tabId], endedAt: undefined, endReason: undefined, updatedAt: s.now() });
       await db.events.add(event(msg.eventId, recent.id, 'admitted', at, { signals: detectedBy, rejoined: true }));
@@ -139,7 +162,7 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
 export async function handleDecide(s: Services, msg: Decide): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
-  const call = await db.transaction('rw', db.calls, db.events, async () => {
+  const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
@@ -166,7 +189,7 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
 export async function handlePromptShown(s: Services, msg: PromptShown): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
-  const call = await db.transaction('rw', db.calls, db.events, async () => {
+  const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (current.promptShownAt === undefined && !(await db.events.get(msg.eventId))) {
@@ -185,7 +208,7 @@ export async function handlePromptShown(s: Services, msg: PromptShown): Promise<
 export async function handleRecording(s: Services, msg: Recording): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
-  const call = await db.transaction('rw', db.calls, db.events, async () => {
+  const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
@@ -216,7 +239,7 @@ export async function handleRecording(s: Services, msg: Recording): Promise<Call
 export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
-  const call = await db.transaction('rw', db.calls, db.events, async () => {
+  const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
@@ -236,7 +259,7 @@ export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<Ca
 /** A tab closed or left the meeting without the content script saying goodbye. */
 export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<void> {
   const { db } = s;
-  await db.transaction('rw', db.calls, db.events, async () => {
+  await db.transaction('rw', callTables(db), async () => {
     const calls = await db.calls.where('tabIds').equals(tabId).toArray();
     for (const call of calls) if (call.status !== 'ended') await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
   });
@@ -245,12 +268,9 @@ export async function endTab(s: Services, tabId: number, reason: EndReason): Pro
 /** The browser (re)started: no tab from before is still in a call. */
 export async function closeCallsAfterRestart(s: Services): Promise<number> {
   const { db } = s;
-  return db.transaction('rw', db.calls, db.events, async () => {
+  return db.transaction('rw', callTables(db), async () => {
     const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
-    for (const call of open) {
-      await db.calls.update(call.id, { status: 'ended', tabIds: [], endedAt: s.now(), endReason: 'ended-unknown', updatedAt: s.now() });
-      await db.events.add(event(crypto.randomUUID(), call.id, 'left', s.now(), { reason: 'ended-unknown' }));
-    }
+    for (const call of open) await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID());
     return open.length;
   });
 }

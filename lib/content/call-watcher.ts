@@ -72,6 +72,11 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       position: promptPosition[platform!.id],
       platformLabel: platform!.label,
       handlers: {
+        async tag(tag) {
+          if (!call) return 'No call is active in this tab.';
+          const reply = await send({ type: 'tag/add', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, tag });
+          return reply.ok ? reply.data : reply.error;
+        },
         async lateJoiner(answer, joined) {
           if (!call) return 'No call is active in this tab.';
           const reply = await send({ type: 'call/late-joiner', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, joined, answer });
@@ -213,6 +218,15 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     prompt?.remove();
   });
   schedule(0);
+
+  // Tag shortcuts: Alt+1… (real key presses only; the page may see the keys, they carry no secret).
+  ctx.addEventListener(window, 'keydown', (e) => {
+    if (!e.isTrusted || !e.altKey || e.ctrlKey || e.metaKey || !prompt || lifecycle.phase !== 'inCall') return;
+    const digit = /^Digit([1-9])$/.exec(e.code)?.[1];
+    if (!digit) return;
+    e.preventDefault();
+    prompt.tagByIndex(Number(digit) - 1);
+  }, { capture: true });
 
   return {
     startManually() {

@@ -62,6 +62,117 @@ export interface NoteRecord {
   updatedAt: number;
 }
 
+/** A moment the rep tagged live (objection, next step…), relative to admission. */
+export interface TagRecord {
+  id: string;
+  callId: string;
+  tag: string;
+  /** Milliseconds since the rep was admitted. */
+  offsetMs: number;
+  /** Optional short text, typed only in extension pages (never in the call page). */
+  text?: string;
+  at: number;
+}
+
+export interface NextStep {
+  text: string;
+  owner: string;
+  /** ISO date (YYYY-MM-DD). */
+  due: string;
+}
+
+/** The post-call CRM-hygiene checklist: the rep's narrative, including what AI cannot see. */
+export interface ChecklistFields {
+  qualification: string;
+  nextSteps: NextStep[];
+  timeline: string;
+  risks: string;
+  competition: string;
+  humanNuance: string;
+  powerDynamics: string;
+  hesitation: string;
+  emotion: string;
+  urgency: string;
+  subtleObjections: string;
+}
+
+export interface ChecklistRecord {
+  callId: string;
+  status: 'pending' | 'done';
+  fields: ChecklistFields;
+  /** When the call ended and the checklist became pending. */
+  pendingSince: number;
+  completedAt?: number;
+  /** When the reminder notification was shown (once per checklist). */
+  remindedAt?: number;
+  updatedAt: number;
+}
+
+export type StatementMark = 'correct' | 'wrong';
+
+/** A notetaker's summary pasted by the rep: a draft to check, never the record. */
+export interface AiDraftRecord {
+  callId: string;
+  source: string;
+  statements: { id: string; text: string; mark?: StatementMark; concernId?: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const concernCategories = [
+  'privacy-concern',
+  'ai-summary-error',
+  'coaching-misuse',
+  'consent-confusion',
+  'access-issue',
+  'cultural-friction',
+] as const;
+export type ConcernCategory = (typeof concernCategories)[number];
+
+export interface ConcernRecord {
+  id: string;
+  category: ConcernCategory;
+  text: string;
+  anonymous: boolean;
+  status: 'open' | 'acknowledged' | 'resolved';
+  callId?: string;
+  statementId?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type UsePurpose = 'coaching' | 'performance';
+
+/** Who used the rep's calls, for what: written for every export or share. */
+export interface AccessLogRecord {
+  id: string;
+  at: number;
+  purpose: UsePurpose;
+  action: string;
+  /** How many calls the export covered. */
+  callCount: number;
+  approval?: { approver: string; reference: string };
+}
+
+export type RetentionKind = 'consent' | 'calls' | 'notes' | 'tags' | 'checklists' | 'aiDrafts' | 'concerns' | 'accessLog';
+
+/** Proof that a purge ran: what kind, how many, which date range; never content. */
+export interface PurgeReceiptRecord {
+  id: string;
+  at: number;
+  kind: RetentionKind;
+  count: number;
+  oldest: number | null;
+  newest: number | null;
+}
+
+export interface LedgerRecord {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  entry: Record<string, unknown>;
+}
+
 export interface MetaRecord {
   key: string;
   value: unknown;
@@ -74,6 +185,13 @@ export class CandorDB extends Dexie {
   events!: EntityTable<CallEvent, 'id'>;
   notes!: EntityTable<NoteRecord, 'callId'>;
   meta!: EntityTable<MetaRecord, 'key'>;
+  tags!: EntityTable<TagRecord, 'id'>;
+  checklists!: EntityTable<ChecklistRecord, 'callId'>;
+  aiDrafts!: EntityTable<AiDraftRecord, 'callId'>;
+  concerns!: EntityTable<ConcernRecord, 'id'>;
+  accessLog!: EntityTable<AccessLogRecord, 'id'>;
+  purgeReceipts!: EntityTable<PurgeReceiptRecord, 'id'>;
+  ledger!: EntityTable<LedgerRecord, 'seq'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -83,6 +201,17 @@ export class CandorDB extends Dexie {
       events: 'id, callId, type, at',
       notes: 'callId, updatedAt',
       meta: 'key',
+    });
+    // v2: the rep's side (tags, checklists, AI drafts), governance (concerns, access log, purge
+    // receipts) and the consent ledger. New tables only: no upgrade function needed.
+    this.version(2).stores({
+      tags: 'id, callId, at',
+      checklists: 'callId, status, pendingSince, completedAt',
+      aiDrafts: 'callId, updatedAt',
+      concerns: 'id, category, status, createdAt',
+      accessLog: 'id, at, purpose',
+      purgeReceipts: 'id, at, kind',
+      ledger: 'seq, hash',
     });
   }
 }

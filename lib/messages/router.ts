@@ -1,19 +1,32 @@
 import { handleDecide, handleLateJoiner, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
+import { markStatement, saveAiDraft } from '../background/ai-drafts';
+import { saveChecklist } from '../background/checklists';
+import { raiseConcern, setConcernStatus } from '../background/concerns';
 import { saveNote } from '../background/notes';
+import { addTag, updateTag } from '../background/tags';
 import { RequestError, type SenderInfo, type Services } from '../background/services';
 import { describeZodError } from '../util/zod-error';
 import { requestSchema, type Replies, type Reply, type Request, type RequestType } from './schema';
 
+type Origin = 'call-tab' | 'extension-page' | 'any';
 type Handler<T extends RequestType> = (s: Services, msg: Extract<Request, { type: T }>, sender: SenderInfo) => Promise<Replies[T]>;
 
 /** Which surface may send what: call messages only from call tabs, the rest only from our own pages. */
-const handlers: { [T in RequestType]: { from: 'call-tab' | 'extension-page'; handle: Handler<T> } } = {
+const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'call/observed': { from: 'call-tab', handle: handleObserved },
   'call/decide': { from: 'call-tab', handle: (s, m) => handleDecide(s, m) },
   'call/prompt-shown': { from: 'call-tab', handle: (s, m) => handlePromptShown(s, m) },
   'call/recording': { from: 'call-tab', handle: (s, m) => handleRecording(s, m) },
   'call/late-joiner': { from: 'call-tab', handle: (s, m) => handleLateJoiner(s, m) },
   'note/save': { from: 'extension-page', handle: (s, m) => saveNote(s, m) },
+  // One click in the call page, or with text from the popup.
+  'tag/add': { from: 'any', handle: (s, m) => addTag(s, m) },
+  'tag/update': { from: 'extension-page', handle: (s, m) => updateTag(s, m) },
+  'checklist/save': { from: 'extension-page', handle: (s, m) => saveChecklist(s, m) },
+  'ai-draft/save': { from: 'extension-page', handle: (s, m) => saveAiDraft(s, m) },
+  'ai-draft/mark': { from: 'extension-page', handle: (s, m) => markStatement(s, m) },
+  'concern/raise': { from: 'extension-page', handle: (s, m) => raiseConcern(s, m) },
+  'concern/status': { from: 'extension-page', handle: (s, m) => setConcernStatus(s, m) },
 };
 
 /**
@@ -26,9 +39,9 @@ export async function routeMessage(s: Services, raw: unknown, sender: SenderInfo
     return { ok: false, error: `Candor rejected a message: ${describeZodError(parsed.error)}` };
   }
   const msg = parsed.data;
-  const entry = handlers[msg.type] as { from: 'call-tab' | 'extension-page'; handle: Handler<typeof msg.type> };
-  const fromCallTab = sender.tabId !== undefined && !sender.extensionPage;
-  if ((entry.from === 'call-tab') !== fromCallTab) {
+  const entry = handlers[msg.type] as { from: Origin; handle: Handler<typeof msg.type> };
+  const origin: Origin | null = sender.extensionPage ? 'extension-page' : sender.tabId !== undefined ? 'call-tab' : null;
+  if (!origin || (entry.from !== 'any' && entry.from !== origin)) {
     return { ok: false, error: `"${msg.type}" is not accepted from this sender.` };
   }
   try {

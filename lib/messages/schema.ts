@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { concernCategories } from '../db';
 
 /**
  * Every message that crosses into the background. The background parses each one with
@@ -92,7 +93,84 @@ export const noteSave = z.strictObject({
   }),
 });
 
-export const requestSchema = z.discriminatedUnion('type', [callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave], {
+/** A live tag: one click in the call page (no text there), or from the popup with optional text. */
+export const tagAdd = z.strictObject({
+  type: z.literal('tag/add'),
+  eventId,
+  at,
+  callId,
+  tag: z.string().min(1).max(40),
+  text: z.string().trim().max(280, 'Tag text is limited to 280 characters.').optional(),
+});
+
+export const tagUpdate = z.strictObject({
+  type: z.literal('tag/update'),
+  id: z.uuid(),
+  text: z.string().trim().max(280, 'Tag text is limited to 280 characters.'),
+});
+
+const longText = (label: string) => z.string().max(5_000, `${label} is limited to 5,000 characters.`);
+export const nextStepSchema = z.strictObject({
+  text: z.string().trim().min(1, 'Each next step needs a description.').max(500),
+  owner: z.string().trim().min(1, 'Each next step needs an owner.').max(120),
+  due: z.iso.date({ error: 'Each next step needs a due date (YYYY-MM-DD).' }),
+});
+export const checklistFieldsSchema = z.strictObject({
+  qualification: longText('Qualification'),
+  nextSteps: z.array(nextStepSchema).max(20, 'At most 20 next steps.'),
+  timeline: longText('Timeline'),
+  risks: longText('Risks'),
+  competition: longText('Competitive dynamics'),
+  humanNuance: longText('Human nuance'),
+  powerDynamics: longText('Power dynamics'),
+  hesitation: longText('Hesitation'),
+  emotion: longText('Emotion'),
+  urgency: longText('Urgency'),
+  subtleObjections: longText('Subtle objections'),
+});
+
+export const checklistSave = z.strictObject({
+  type: z.literal('checklist/save'),
+  callId,
+  fields: checklistFieldsSchema,
+  /** true: the rep submits it as complete (required fields are checked); false: save a draft. */
+  complete: z.boolean(),
+});
+
+export const aiDraftSave = z.strictObject({
+  type: z.literal('ai-draft/save'),
+  callId,
+  source: z.string().trim().min(1).max(60),
+  text: z.string().trim().min(1, 'Paste the summary first.').max(50_000, 'AI summaries are limited to 50,000 characters.'),
+});
+
+export const aiDraftMark = z.strictObject({
+  type: z.literal('ai-draft/mark'),
+  callId,
+  statementId: z.string().min(1).max(40),
+  mark: z.enum(['correct', 'wrong']).nullable(),
+});
+
+export const concernRaise = z.strictObject({
+  type: z.literal('concern/raise'),
+  eventId,
+  category: z.enum(concernCategories),
+  text: z.string().trim().min(1, 'Describe the concern in a few words.').max(5_000, 'Concerns are limited to 5,000 characters.'),
+  anonymous: z.boolean(),
+  callId: callId.optional(),
+  statementId: z.string().min(1).max(40).optional(),
+});
+
+export const concernStatus = z.strictObject({
+  type: z.literal('concern/status'),
+  id: z.uuid(),
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+});
+
+export const requestSchema = z.discriminatedUnion('type', [
+  callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave,
+  tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
+], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `Unknown message type ${JSON.stringify((issue.input as { type?: unknown })?.type)}` : undefined,
 });
@@ -113,6 +191,8 @@ export interface CallView {
   recording: { active: boolean; since: number | null; sources: string[] };
   /** Policy: participant names that mark a notetaker bot (matched case-insensitively). */
   notetakerNames: string[];
+  /** Policy: the live tags offered in the call. */
+  tags: string[];
 }
 
 
@@ -123,6 +203,13 @@ export interface Replies {
   'call/recording': CallView;
   'call/late-joiner': CallView;
   'note/save': { updatedAt: number };
+  'tag/add': { id: string; offsetMs: number };
+  'tag/update': { id: string };
+  'checklist/save': { status: 'pending' | 'done' };
+  'ai-draft/save': { statements: number };
+  'ai-draft/mark': { statementId: string };
+  'concern/raise': { id: string };
+  'concern/status': { id: string };
 }
 
 /** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */

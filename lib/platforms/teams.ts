@@ -54,6 +54,8 @@ export const teams: PlatformDefinition = {
     'https://teams.cloud.microsoft/*',
   ],
 
+  genericReferences: [TEAMS_APP_CALL],
+
   meetingFromUrl(url: URL): string | null {
     if (!TEAMS_HOSTS.has(url.hostname)) return null;
     const path = url.pathname;

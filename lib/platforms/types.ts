@@ -31,6 +31,11 @@ export interface PlatformDefinition {
    * Never stored raw: the background salts and hashes it.
    */
   meetingFromUrl(url: URL): string | null;
+  /**
+   * References that name no particular meeting (a call started inside the Teams app). Candor
+   * scopes them to the tab and never continues an earlier call from them.
+   */
+  genericReferences?: readonly string[];
   /** Same-origin iframes that may hold the call UI (Zoom's web client on some versions). */
   frames: string[];
   signals: {

@@ -28,4 +28,23 @@ export const defaultPolicy: Policy = {
   },
   defaultCategory: null,
   notetakerNames: ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Chorus', 'Grain', 'Fellow'],
+  tags: ['objection', 'next step', 'risk', 'competitor', 'pricing', 'timeline', 'decision maker', 'champion'],
+  checklistRequired: ['qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance'],
+  retentionDays: {
+    consent: 1095, // 3 years: the proof outlives everything it proves
+    calls: 365,
+    notes: 365,
+    tags: 365,
+    checklists: 365,
+    aiDrafts: 90,
+    concerns: 730,
+    accessLog: 1095,
+  },
+  roles: [
+    { role: 'rep', canView: ['consent', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns'], purposes: ['coaching'], approvesPerformanceUse: false },
+    { role: 'manager', canView: ['consent', 'tags', 'checklists'], purposes: ['coaching'], approvesPerformanceUse: false },
+    { role: 'compliance', canView: ['consent', 'audit'], purposes: ['coaching', 'performance'], approvesPerformanceUse: true },
+  ],
+  reminderDelayMinutes: 30,
+  selectorOverrides: {},
 };

@@ -64,7 +64,8 @@ export function resolvePolicy(managed: unknown, local: unknown): ResolvedPolicy 
 /** The consent script and decline line in the language to use, falling back to English. */
 export function promptTexts(policy: Policy, browserLanguage: string) {
   const wanted = policy.language === 'auto' ? browserLanguage.slice(0, 2).toLowerCase() : policy.language;
-  const lang = (wanted in policy.consentScript ? wanted : 'en') as keyof Policy['consentScript'];
+  // One language for both texts, so the prompt's lang attribute is true for each (screen readers).
+  const lang = (wanted in policy.consentScript && wanted in policy.declineLine ? wanted : 'en') as keyof Policy['consentScript'];
   return {
     language: lang,
     purposeStatement: policy.purposeStatement,

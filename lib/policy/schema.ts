@@ -11,6 +11,29 @@ export const callCategories = ['external-prospect', 'customer', 'internal', 'hr-
 export type CallCategory = (typeof callCategories)[number];
 export const recordingRules = ['ask-consent', 'never-record', 'record-with-notice'] as const;
 
+export const checklistFieldNames = [
+  'qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance',
+  'powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections',
+] as const;
+export type ChecklistFieldName = (typeof checklistFieldNames)[number];
+
+export const retentionKinds = ['consent', 'calls', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog'] as const;
+export const dataViews = ['consent', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'audit'] as const;
+
+const signalOverride = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{3,60}$/, 'ids are 3–60 lowercase letters, digits or dashes'),
+  selector: z.string().min(1).max(300),
+  text: z.string().max(500).optional(),
+  attribute: z.string().max(60).optional(),
+});
+const platformOverrides = z.strictObject({
+  lobby: z.array(signalOverride).max(20).optional(),
+  inCall: z.array(signalOverride).max(20).optional(),
+  left: z.array(signalOverride).max(20).optional(),
+  recording: z.array(signalOverride).max(20).optional(),
+  participants: z.array(signalOverride).max(20).optional(),
+});
+
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const perLanguage = (max: number) =>
   z.partialRecord(z.enum(languages), text(max)).refine((v) => typeof v.en === 'string', 'needs an English ("en") text');
@@ -26,6 +49,20 @@ export const policyFields = {
   recordingStandards: z.strictObject(Object.fromEntries(callCategories.map((c) => [c, z.enum(recordingRules)])) as Record<CallCategory, z.ZodEnum<{ [K in (typeof recordingRules)[number]]: K }>>),
   defaultCategory: z.enum(callCategories).nullable(),
   notetakerNames: z.array(text(60)).max(200),
+  /** Live tags offered in the call (one click each; Alt+1… in the call page). */
+  tags: z.array(text(40)).min(1, 'needs at least one tag').max(12),
+  checklistRequired: z.array(z.enum(checklistFieldNames)).max(checklistFieldNames.length),
+  /** Days each kind of data is kept; consent records are the proof and outlive the rest. */
+  retentionDays: z.strictObject(Object.fromEntries(retentionKinds.map((k) => [k, z.number().int().min(1).max(3650)])) as Record<(typeof retentionKinds)[number], z.ZodNumber>),
+  roles: z.array(z.strictObject({
+    role: text(40),
+    canView: z.array(z.enum(dataViews)).max(dataViews.length),
+    purposes: z.array(z.enum(['coaching', 'performance'])).max(2),
+    approvesPerformanceUse: z.boolean(),
+  })).min(1).max(20),
+  reminderDelayMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  /** Extra detection signals per platform, for UI changes that ship before a Candor release. */
+  selectorOverrides: z.strictObject({ meet: platformOverrides.optional(), zoom: platformOverrides.optional(), teams: platformOverrides.optional() }),
 } as const;
 
 export type PolicyField = keyof typeof policyFields;

@@ -136,7 +136,7 @@ describe('prompt integrity', () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
     expect(await prompt.focused()).toBe('Collapse');
     await page.keyboard.press('Enter');
-    await prompt.waitForText(/^Consent check: pending$/);
+    await prompt.waitForText(/^Consent check: pending(\n|$)/);
     expect(await prompt.focused()).toBe('Consent check: pending');
     await page.keyboard.press('Enter');
     await prompt.waitForText(/Ask for recording consent/);

@@ -42,7 +42,7 @@ describe('call lifecycle', () => {
     await agree(prompt);
     const call = await newestCall('meet');
     await page.reload();
-    await prompt.waitForText(/^Consent: customer agreed$/);
+    await prompt.waitForText(/^Consent: customer agreed(\n|$)/);
     await page.waitForTimeout(500);
     expect((await newestCall('meet')).id).toBe(call.id);
     const types = (await eventsOf(call.id)).map((e) => e.type);
@@ -138,7 +138,7 @@ describe('recording awareness', () => {
     await switchFixture(page, 'meet', 'late-joiner');
     await prompt.waitForText(/Someone joined the call/);
     await prompt.click('They agreed');
-    await prompt.waitForText(/^Consent: customer agreed$/);
+    await prompt.waitForText(/^Consent: customer agreed(\n|$)/);
     const call = await newestCall('meet');
     const late = (await eventsOf(call.id)).filter((e) => e.type === 'late-joiner');
     expect(late.map((e) => e.data)).toEqual([{ joined: 1, answer: 'agreed' }]);

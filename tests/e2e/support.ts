@@ -51,7 +51,7 @@ export class PromptDriver {
     }
   }
 
-  private async call<T>(fn: string, ...args: unknown[]): Promise<T | null> {
+  async call<T>(fn: string, ...args: unknown[]): Promise<T | null> {
     const objectId = await this.shadowRoot();
     if (!objectId) return null;
     const cdp = await this.cdp;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialLifecycle, nextLifecycle, SIGNALS_GONE_MS, type LifecycleEffect, type LifecycleState } from '../../lib/call/lifecycle';
+import { initialLifecycle, manualLifecycle, nextLifecycle, SIGNALS_GONE_MS, type LifecycleEffect, type LifecycleState } from '../../lib/call/lifecycle';
 import type { Reading } from '../../lib/detect/read-signals';
 
 const reading = (state: Reading['state'], signals: string[] = state === 'none' ? [] : [`${state}-signal`]): Reading => ({
@@ -151,6 +151,26 @@ describe('nextLifecycle', () => {
       const { state, effects } = run([['none', T0], ['left', T0 + 10]], inCall);
       expect(state).toEqual({ phase: 'left', goneSince: null });
       expect(effects.at(-1)).toEqual({ type: 'phase', phase: 'left', signals: ['left-signal'] });
+    });
+  });
+
+  describe('started by hand (detection did not see the call)', () => {
+    it('missing signals never end it', () => {
+      const { state, effects } = run([['none', T0], ['none', T0 + SIGNALS_GONE_MS * 10], ['lobby', T0 + SIGNALS_GONE_MS * 20]], manualLifecycle);
+      expect(state.phase).toBe('inCall');
+      expect(effects).toEqual([]);
+    });
+
+    it('an end screen still ends it, and what follows is detected normally again', () => {
+      const { state, effects } = run([['left', T0], ['inCall', T0 + 1], ['none', T0 + 2], ['none', T0 + 2 + SIGNALS_GONE_MS]], manualLifecycle);
+      expect(phases(effects)).toEqual(['left', 'inCall', 'left']);
+      expect(state.phase).toBe('left');
+      expect(state.manual).toBeFalsy();
+    });
+
+    it('detected in-call signals keep it manual', () => {
+      const { state } = run([['inCall', T0], ['none', T0 + 1], ['none', T0 + 1 + SIGNALS_GONE_MS]], manualLifecycle);
+      expect(state.phase).toBe('inCall');
     });
   });
 });

@@ -41,6 +41,12 @@ function decide(callId: string, outcome: string, extra: Record<string, unknown> 
   return { type: 'call/decide', eventId: crypto.randomUUID(), at: now, callId, outcome, ...extra };
 }
 const noteSave = (callId: string, text: string) => ({ type: 'note/save', callId, text });
+function recording(callId: string, active: boolean, sources: string[] = ['meet-recording-icon']) {
+  return { type: 'call/recording', eventId: crypto.randomUUID(), at: now, callId, active, sources };
+}
+function lateJoiner(callId: string, answer: 'agreed' | 'declined' | 'dismissed', joined = 1) {
+  return { type: 'call/late-joiner', eventId: crypto.randomUUID(), at: now, callId, joined, answer };
+}
 
 function ok(reply: Reply<RequestType>) {
   if (!reply.ok) throw new Error(`expected ok, got refusal: ${reply.error}`);
@@ -56,13 +62,11 @@ function refused(reply: Reply<RequestType>) {
   return reply;
 }
 
+/** Every row of every table (whatever tables the schema has), to prove "nothing written". */
 async function dump() {
-  return {
-    calls: await db.calls.toArray(),
-    events: await db.events.toArray(),
-    notes: await db.notes.toArray(),
-    meta: await db.meta.toArray(),
-  };
+  const out: Record<string, unknown[]> = {};
+  for (const table of db.tables) out[table.name] = await table.toArray();
+  return out;
 }
 async function call(id: string) {
   const c = await db.calls.get(id);
@@ -87,6 +91,7 @@ describe('invalid messages are refused readably and change nothing', () => {
 
   async function expectRefusedWithoutWrites(msg: unknown, sender: SenderInfo) {
     const before = await dump();
+    expect(before.calls?.length).toBeGreaterThan(0);
     const reply = refused(await send(msg, sender));
     expect(reply.error).toMatch(/^Candor rejected a message: .{8,}/);
     expect(reply.error).not.toMatch(/\[object|ZodError/);
@@ -149,10 +154,22 @@ describe('who may send what', () => {
       observed('inCall'),
       decide(existing.callId, 'agreed'),
       { type: 'call/prompt-shown', eventId: crypto.randomUUID(), at: now, callId: existing.callId },
+      recording(existing.callId, true),
+      lateJoiner(existing.callId, 'declined'),
     ]) {
       const reply = refused(await send(msg, sender));
       expect(reply.error).toContain(msg.type);
       expect(reply.error).toMatch(/not accepted from this sender/);
+    }
+    expect(await dump()).toEqual(before);
+  });
+
+  it('a sender that is neither a call tab nor an extension page may send nothing', async () => {
+    const { callId } = await joinCall();
+    const before = await dump();
+    const nobody: SenderInfo = { extensionPage: false };
+    for (const msg of [observed('inCall'), noteSave(callId, 'hi')]) {
+      expect(refused(await send(msg, nobody)).error).toMatch(/not accepted from this sender/);
     }
     expect(await dump()).toEqual(before);
   });
@@ -520,6 +537,81 @@ describe('Teams calls started inside the app (no meeting id in the URL)', () => 
     now += 5 * 60_000;
     const second = view(await send(observed('inCall', url, { signals: ['teams-call-duration'] }), tab(2, url)));
     expect(second.outcome).toBeNull();
+  });
+});
+
+describe('the platform recording and late joiners', () => {
+  const types = async (callId: string) => (await eventsOf(callId)).map((e) => e.type);
+
+  it('recording seen before any decision is logged as recording-before-consent and shown in the view', async () => {
+    const { callId } = await joinCall();
+    now += 1_000;
+    const v = view(await send(recording(callId, true, ['meet-recording-icon', 'Otter.ai']), tab(1)));
+    expect(v.recording).toEqual({ active: true, since: now, sources: ['meet-recording-icon', 'Otter.ai'] });
+    expect(await types(callId)).toContain('recording-before-consent');
+
+    ok(await send(decide(callId, 'agreed'), tab(1)));
+    now += 60_000;
+    const stopped = view(await send(recording(callId, false, []), tab(1)));
+    expect(stopped.recording).toEqual({ active: false, since: null, sources: [] });
+    const stop = (await eventsOf(callId)).find((e) => e.type === 'recording-stopped');
+    expect(stop?.data).toMatchObject({ durationMs: 60_000, afterDecline: false });
+  });
+
+  it('recording after a decline is logged as recording-after-decline; so is declining while it runs', async () => {
+    const a = await joinCall(1, MEET_A);
+    ok(await send(decide(a.callId, 'declined'), tab(1)));
+    ok(await send(recording(a.callId, true), tab(1)));
+    expect(await types(a.callId)).toContain('recording-after-decline');
+
+    const b = await joinCall(2, MEET_B);
+    ok(await send(recording(b.callId, true), tab(2, MEET_B)));
+    ok(await send(decide(b.callId, 'not-recorded', { reason: 'sensitive-topic' }), tab(2, MEET_B)));
+    expect(await types(b.callId)).toEqual(expect.arrayContaining(['recording-before-consent', 'recording-after-decline']));
+  });
+
+  it('a repeated recording report (same eventId) is stored once', async () => {
+    const { callId } = await joinCall();
+    const msg = recording(callId, true);
+    ok(await send(msg, tab(1)));
+    ok(await send(msg, tab(1)));
+    expect((await types(callId)).filter((t) => t.startsWith('recording-'))).toHaveLength(1);
+  });
+
+  it('a call ending while recording closes the recording episode', async () => {
+    const { callId } = await joinCall();
+    ok(await send(recording(callId, true), tab(1)));
+    now += 10_000;
+    await endTab(s, 1, 'tab-closed');
+    const c = await call(callId);
+    expect(c.recordingSince).toBeUndefined();
+    expect((await eventsOf(callId)).find((e) => e.type === 'recording-stopped')?.data).toMatchObject({ atCallEnd: true, durationMs: 10_000 });
+  });
+
+  it('a browser restart while recording also closes the recording episode (like any other call end)', async () => {
+    const { callId } = await joinCall();
+    ok(await send(recording(callId, true), tab(1)));
+    now += 10_000;
+    await closeCallsAfterRestart(s);
+    const c = await call(callId);
+    expect(c.status).toBe('ended');
+    expect(c.recordingSince).toBeUndefined();
+    expect(await types(callId)).toContain('recording-stopped');
+  });
+
+  it('a late joiner who declines turns an agreed call into declined; one who agrees changes nothing', async () => {
+    const { callId } = await joinCall();
+    ok(await send(decide(callId, 'agreed'), tab(1)));
+    now += 1_000;
+    expect(view(await send(lateJoiner(callId, 'agreed', 2), tab(1))).outcome).toBe('agreed');
+    now += 1_000;
+    expect(view(await send(lateJoiner(callId, 'declined'), tab(1))).outcome).toBe('declined');
+    const events = await eventsOf(callId);
+    expect(events.filter((e) => e.type === 'late-joiner').map((e) => e.data)).toEqual([
+      { joined: 2, answer: 'agreed' },
+      { joined: 1, answer: 'declined' },
+    ]);
+    expect(events.filter((e) => e.type === 'decision').at(-1)?.data).toMatchObject({ outcome: 'declined', previous: 'agreed', lateJoiner: true });
   });
 });
 

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { concernCategories, type ConcernCategory } from '../../lib/db';
+import { sendRequest } from '../../lib/messages/client';
+
+export const concernLabels: Record<ConcernCategory, string> = {
+  'privacy-concern': 'Privacy concern',
+  'ai-summary-error': 'AI summary error',
+  'coaching-misuse': 'Coaching misuse',
+  'consent-confusion': 'Consent confusion',
+  'access-issue': 'Access issue',
+  'cultural-friction': 'Cultural friction',
+};
+
+/** "Raise a concern": the governance feedback loop. Anonymous concerns keep no link to a call. */
+export function ConcernForm(props: { callId?: string; statementId?: string; category?: ConcernCategory; initialText?: string; onDone(): void }) {
+  const [category, setCategory] = useState<ConcernCategory>(props.category ?? 'privacy-concern');
+  const [text, setText] = useState(props.initialText ?? '');
+  const [anonymous, setAnonymous] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const reply = await sendRequest({
+      type: 'concern/raise', eventId: crypto.randomUUID(), category, text, anonymous,
+      ...(props.callId ? { callId: props.callId } : {}), ...(props.statementId ? { statementId: props.statementId } : {}),
+    });
+    if (reply.ok) props.onDone();
+    else setError(reply.error);
+  }
+
+  return (
+    <form className="concern" onSubmit={(e) => void submit(e)} aria-labelledby="concern-title">
+      <h3 id="concern-title">Raise a concern</h3>
+      <label htmlFor="concern-category">Category</label>
+      <select id="concern-category" value={category} onChange={(e) => setCategory(e.target.value as ConcernCategory)}>
+        {concernCategories.map((c) => (
+          <option key={c} value={c}>
+            {concernLabels[c]}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="concern-text">What happened?</label>
+      <textarea id="concern-text" rows={3} value={text} maxLength={5000} onChange={(e) => setText(e.target.value)} />
+      <label className="check">
+        <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> Raise anonymously (no link to a call)
+      </label>
+      <div className="row">
+        <button type="button" onClick={props.onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary">
+          Send concern
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import type { TagRecord } from '../../lib/db';
+import { sendRequest } from '../../lib/messages/client';
+import { formatOffset } from '../../lib/util/time';
+import { readDb } from '../../lib/ui/db';
+
+function TagItem({ tag }: { tag: TagRecord }) {
+  const [text, setText] = useState(tag.text ?? '');
+  const [error, setError] = useState<string | null>(null);
+  async function save() {
+    if (text === (tag.text ?? '')) return;
+    const reply = await sendRequest({ type: 'tag/update', id: tag.id, text });
+    setError(reply.ok ? null : reply.error);
+  }
+  return (
+    <li className="tag-item">
+      <span className="tag-time">{formatOffset(tag.offsetMs)}</span> <strong>{tag.tag}</strong>
+      <input
+        aria-label={`Details for ${tag.tag} at ${formatOffset(tag.offsetMs)}`}
+        placeholder="Add a short detail"
+        value={text}
+        maxLength={280}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => void save()}
+      />
+      {error && <span className="error">{error}</span>}
+    </li>
+  );
+}
+
+/** Moments tagged live in the call; details are typed here, in the extension, never in the call page. */
+export function TagList({ callId }: { callId: string }) {
+  const tags = useLiveQuery(() => readDb.tags.where('callId').equals(callId).sortBy('offsetMs'), [callId]);
+  if (!tags?.length) return null;
+  return (
+    <section aria-labelledby="tags-title">
+      <h3 id="tags-title">Tagged moments</h3>
+      <ul className="tags">
+        {tags.map((t) => (
+          <TagItem key={t.id} tag={t} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { checklistLabels, emptyChecklist, missingRequired } from '../checklist/fields';
+import type { CallRecord, CandorDB } from '../db';
+import type { Request } from '../messages/schema';
+import { RequestError, type Services } from './services';
+
+type ChecklistSave = Extract<Request, { type: 'checklist/save' }>;
+
+/**
+ * Every admitted call gets a pending checklist when it ends, declined ones too: notes-only mode
+ * is still a full call. Runs inside the caller's transaction (it must include `checklists`).
+ */
+export async function openChecklist(db: CandorDB, call: CallRecord, endedAt: number): Promise<void> {
+  if (call.admittedAt === undefined || (await db.checklists.get(call.id))) return;
+  await db.checklists.add({ callId: call.id, status: 'pending', fields: emptyChecklist(), pendingSince: endedAt, updatedAt: endedAt });
+}
+
+export async function saveChecklist(s: Services, msg: ChecklistSave): Promise<{ status: 'pending' | 'done' }> {
+  const { policy } = await s.policy();
+  if (msg.complete) {
+    const missing = missingRequired(msg.fields, policy.checklistRequired);
+    if (missing.length) throw new RequestError(`Fill in the required fields first: ${missing.map((m) => checklistLabels[m]).join(', ')}.`);
+  }
+  const { db } = s;
+  return db.transaction('rw', db.calls, db.checklists, async () => {
+    const call = await db.calls.get(msg.callId);
+    if (!call) throw new RequestError('This call is not known to Candor.');
+    const now = s.now();
+    const existing = await db.checklists.get(msg.callId);
+    const status = msg.complete ? 'done' : (existing?.status ?? 'pending');
+    await db.checklists.put({
+      callId: msg.callId,
+      status,
+      fields: msg.fields,
+      pendingSince: existing?.pendingSince ?? call.endedAt ?? now,
+      updatedAt: now,
+      ...(status === 'done' ? { completedAt: existing?.completedAt ?? now } : {}),
+    });
+    return { status };
+  });
+}

@@ -1,0 +1,28 @@
+import type { Request } from '../messages/schema';
+import { clampTime, RequestError, type Services } from './services';
+
+type TagAdd = Extract<Request, { type: 'tag/add' }>;
+type TagUpdate = Extract<Request, { type: 'tag/update' }>;
+
+/** A live tag, timed from admission. The tag must be one the policy offers. */
+export async function addTag(s: Services, msg: TagAdd): Promise<{ id: string; offsetMs: number }> {
+  const { policy } = await s.policy();
+  if (!policy.tags.includes(msg.tag)) throw new RequestError(`"${msg.tag}" is not one of your organisation's tags (${policy.tags.join(', ')}).`);
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  return db.transaction('rw', db.calls, db.tags, async () => {
+    const existing = await db.tags.get(msg.eventId);
+    if (existing) return { id: existing.id, offsetMs: existing.offsetMs };
+    const call = await db.calls.get(msg.callId);
+    if (!call?.admittedAt) throw new RequestError('Tags are added to a call you were admitted to.');
+    const offsetMs = Math.max(0, at - call.admittedAt);
+    await db.tags.add({ id: msg.eventId, callId: msg.callId, tag: msg.tag, offsetMs, at, ...(msg.text ? { text: msg.text } : {}) });
+    return { id: msg.eventId, offsetMs };
+  });
+}
+
+export async function updateTag(s: Services, msg: TagUpdate): Promise<{ id: string }> {
+  const updated = await s.db.tags.update(msg.id, msg.text ? { text: msg.text } : { text: undefined });
+  if (!updated && !(await s.db.tags.get(msg.id))) throw new RequestError('This tag no longer exists.');
+  return { id: msg.id };
+}

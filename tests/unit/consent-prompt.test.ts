@@ -1,0 +1,297 @@
+import { within } from '@testing-library/dom';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mountConsentPrompt, outcomeButtons, reasonLabels, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
+import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
+import { defaultPolicy } from '../../lib/policy/defaults';
+
+/*
+ * About trusted events (investigated with happy-dom 21 + @testing-library/user-event 14):
+ * happy-dom does not implement Event.isTrusted at all — it is `undefined` on every event, whether
+ * from el.click(), fireEvent or user-event. The prompt only acts when `e.isTrusted` is truthy, so
+ * none of those decide anything (which is also what happens in a real browser, where script-made
+ * events have isTrusted === false). To stand in for a real user click, `userClick` dispatches a
+ * MouseEvent whose own `isTrusted` property is defined as true; the listener sees that value.
+ */
+function userClick(el: Element) {
+  const event = new MouseEvent('click', { bubbles: true, cancelable: true, composed: true });
+  Object.defineProperty(event, 'isTrusted', { value: true });
+  el.dispatchEvent(event);
+}
+
+const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function callView(overrides: Partial<CallView> = {}): CallView {
+  return {
+    callId: 'call-1',
+    outcome: null,
+    reason: null,
+    decidedAt: null,
+    promptShown: false,
+    texts: {
+      language: 'en',
+      purposeStatement: defaultPolicy.purposeStatement,
+      consentScript: defaultPolicy.consentScript.en!,
+      declineLine: defaultPolicy.declineLine.en!,
+    },
+    recording: { active: false, since: null, sources: [] },
+    notetakerNames: [],
+    tags: [],
+    ...overrides,
+  };
+}
+
+/** A deferred promise: lets a test hold decide() "in flight". */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+let shadow: ShadowRoot;
+let prompt: ConsentPrompt;
+type MockHandlers = { [K in keyof PromptHandlers]: ReturnType<typeof vi.fn<PromptHandlers[K]>> };
+let handlers: MockHandlers;
+
+/** The stored call after a decision, as the background would answer. */
+const decidedView = (outcome: Outcome, reason: NotRecordingReason | null = null) =>
+  callView({ outcome, reason, decidedAt: 1_700_000_000_000, promptShown: true });
+
+function mount() {
+  const realAttach = Element.prototype.attachShadow;
+  const roots: ShadowRoot[] = [];
+  const spy = vi.spyOn(Element.prototype, 'attachShadow').mockImplementation(function (this: Element, init: ShadowRootInit) {
+    const root = realAttach.call(this, init);
+    roots.push(root);
+    return root;
+  });
+  try {
+    prompt = mountConsentPrompt({ position: 'top-right', platformLabel: 'Google Meet', handlers });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(roots).toHaveLength(1);
+  shadow = roots[0]!;
+}
+
+const ui = () => within(shadow as unknown as HTMLElement);
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+  handlers = {
+    decide: vi.fn<PromptHandlers['decide']>(async (outcome, reason) => decidedView(outcome, reason ?? null)),
+    shown: vi.fn<PromptHandlers['shown']>(),
+    lateJoiner: vi.fn<PromptHandlers['lateJoiner']>(async () => decidedView('agreed')),
+    tag: vi.fn<PromptHandlers['tag']>(async () => ({ offsetMs: 0 })),
+  };
+  mount();
+});
+
+afterEach(() => {
+  prompt.remove();
+});
+
+describe('mounting', () => {
+  it('attaches a closed shadow root that outside code cannot reach', () => {
+    const host = document.querySelector('candor-consent');
+    expect(host).not.toBeNull();
+    expect(host?.shadowRoot).toBeNull();
+    expect(host?.getAttribute('data-position')).toBe('top-right');
+    expect(shadow.mode).toBe('closed');
+    // Nothing of the prompt is reachable through the page document.
+    prompt.render(callView());
+    expect(document.body.textContent).not.toContain(outcomeButtons.agreed);
+  });
+
+  it('remove() takes the host out of the page', () => {
+    prompt.remove();
+    expect(document.querySelector('candor-consent')).toBeNull();
+  });
+});
+
+describe('pending consent', () => {
+  it('shows the purpose, the consent script and the three outcome buttons', () => {
+    prompt.render(callView());
+    const region = ui().getByRole('region', { name: 'Ask for recording consent' });
+    expect(region.textContent).toContain(defaultPolicy.purposeStatement);
+    expect(region.textContent).toContain(defaultPolicy.consentScript.en);
+    const group = within(region).getByRole('group', { name: 'Outcome' });
+    expect(within(group).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      'Customer agreed',
+      'Customer declined',
+      'Not recording this call',
+    ]);
+    for (const name of ['Customer agreed', 'Customer declined', 'Not recording this call']) {
+      expect(within(group).getByRole('button', { name })).toBeTruthy();
+    }
+  });
+
+  it('calls shown() once, not on re-render of the same call', () => {
+    prompt.render(callView());
+    prompt.render(callView());
+    prompt.render(callView({ promptShown: true }));
+    expect(handlers.shown).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not call shown() when the background says the prompt was already shown', () => {
+    prompt.render(callView({ promptShown: true }));
+    expect(handlers.shown).not.toHaveBeenCalled();
+    expect(ui().getByRole('button', { name: 'Customer agreed' })).toBeTruthy();
+  });
+
+  it('renders policy text as text, never as HTML', () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    prompt.render(callView({ texts: { language: 'en', purposeStatement: evil, consentScript: `${evil} ok?`, declineLine: evil } }));
+    expect(shadow.querySelector('img')).toBeNull();
+    expect(ui().getByText(evil)).toBeTruthy();
+    userClick(ui().getByRole('button', { name: 'Customer declined' }));
+    expect(shadow.querySelector('img')).toBeNull();
+  });
+
+  it('marks the consent script with its language', () => {
+    prompt.render(callView({ texts: { ...callView().texts, language: 'de', consentScript: defaultPolicy.consentScript.de! } }));
+    expect(shadow.querySelector('blockquote')?.getAttribute('lang')).toBe('de');
+  });
+});
+
+describe('untrusted clicks', () => {
+  it('el.click(), fireEvent-style and user-event clicks decide nothing (happy-dom leaves isTrusted unset)', async () => {
+    prompt.render(callView());
+    const agreed = ui().getByRole('button', { name: 'Customer agreed' });
+    agreed.click();
+    agreed.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await userEvent.setup().click(agreed);
+    await flush();
+    expect(handlers.decide).not.toHaveBeenCalled();
+    expect(ui().getByRole('region', { name: 'Ask for recording consent' })).toBeTruthy();
+  });
+});
+
+describe('deciding', () => {
+  it('agreed: saves, then confirms', async () => {
+    prompt.render(callView());
+    const pending = deferred<CallView | string>();
+    handlers.decide.mockReturnValueOnce(pending.promise);
+    userClick(ui().getByRole('button', { name: 'Customer agreed' }));
+    expect(handlers.decide).toHaveBeenCalledWith('agreed', undefined);
+    expect(ui().getByRole('region', { name: 'Customer agreed' }).textContent).toContain('Saving…');
+    pending.resolve(decidedView('agreed'));
+    await flush();
+    expect(ui().getByText('Consent recorded. Thank you.')).toBeTruthy();
+  });
+
+  it('declined: shows the decline line and the notes-only message', async () => {
+    prompt.render(callView());
+    userClick(ui().getByRole('button', { name: 'Customer declined' }));
+    expect(handlers.decide).toHaveBeenCalledWith('declined', undefined);
+    await flush();
+    const region = ui().getByRole('region', { name: 'Customer declined' });
+    expect(region.textContent).toContain(defaultPolicy.declineLine.en);
+    expect(region.textContent).toMatch(/notes-only mode: nothing is recorded/);
+    expect(within(region).getByText('Saved.')).toBeTruthy();
+  });
+
+  it('not recording: offers the reasons and decides with the chosen one', async () => {
+    prompt.render(callView());
+    userClick(ui().getByRole('button', { name: 'Not recording this call' }));
+    expect(handlers.decide).not.toHaveBeenCalled();
+    const group = ui().getByRole('group', { name: 'Why is this call not recorded?' });
+    const labels = within(group).getAllByRole('button').map((b) => b.textContent);
+    expect(labels).toEqual([...Object.values(reasonLabels), 'Back']);
+
+    userClick(within(group).getByRole('button', { name: reasonLabels['sensitive-topic'] }));
+    expect(handlers.decide).toHaveBeenCalledWith('not-recorded', 'sensitive-topic');
+    await flush();
+    expect(ui().getByRole('region', { name: 'Consent check' }).textContent).toContain('Not recorded');
+  });
+
+  it('not recording: Back returns to the outcome buttons without deciding', () => {
+    prompt.render(callView());
+    userClick(ui().getByRole('button', { name: 'Not recording this call' }));
+    userClick(ui().getByRole('button', { name: 'Back' }));
+    expect(ui().getByRole('button', { name: 'Customer agreed' })).toBeTruthy();
+    expect(handlers.decide).not.toHaveBeenCalled();
+  });
+
+  it('ignores a second click while the first decision is saving', async () => {
+    prompt.render(callView());
+    const pending = deferred<CallView | string>();
+    handlers.decide.mockReturnValueOnce(pending.promise);
+    userClick(ui().getByRole('button', { name: 'Customer declined' }));
+    userClick(ui().getByRole('button', { name: 'Done' })); // collapses; the save still runs
+    userClick(ui().getByRole('button', { name: /consent check pending/ }));
+    userClick(ui().getByRole('button', { name: 'Customer agreed' }));
+    expect(handlers.decide).toHaveBeenCalledTimes(1);
+    pending.resolve(decidedView('declined'));
+    await flush();
+  });
+
+  it('shows an error from decide() as an alert, and the buttons work again', async () => {
+    prompt.render(callView());
+    handlers.decide.mockResolvedValueOnce('Candor could not save this (QuotaExceededError).');
+    userClick(ui().getByRole('button', { name: 'Customer agreed' }));
+    await flush();
+    expect(ui().getByRole('alert').textContent).toContain('Candor could not save this (QuotaExceededError).');
+    const agreed = ui().getByRole('button', { name: 'Customer agreed' });
+    expect(agreed.hasAttribute('disabled')).toBe(false);
+
+    userClick(agreed);
+    expect(handlers.decide).toHaveBeenCalledTimes(2);
+    await flush();
+    expect(ui().queryByRole('alert')).toBeNull();
+    expect(ui().getByText('Consent recorded. Thank you.')).toBeTruthy();
+  });
+
+  it('a decline that fails to save can be tried again from the decline panel', async () => {
+    prompt.render(callView());
+    handlers.decide.mockResolvedValueOnce('Storage is full.');
+    userClick(ui().getByRole('button', { name: 'Customer declined' }));
+    await flush();
+    expect(ui().getByRole('alert').textContent).toContain('Storage is full.');
+    userClick(ui().getByRole('button', { name: 'Try again' }));
+    await flush();
+    expect(handlers.decide).toHaveBeenLastCalledWith('declined', undefined);
+    expect(ui().queryByRole('alert')).toBeNull();
+    expect(ui().getByText('Saved.')).toBeTruthy();
+  });
+});
+
+describe('decided calls', () => {
+  it('start collapsed, showing the outcome, and never call shown()', () => {
+    prompt.render(decidedView('declined'));
+    expect(ui().queryByRole('region')).toBeNull();
+    const pill = ui().getByRole('button', { name: /Declined: notes only/ });
+    expect(pill.getAttribute('aria-expanded')).toBe('false');
+    expect(handlers.shown).not.toHaveBeenCalled();
+  });
+
+  it('open to a summary; consent can be withdrawn after agreement', async () => {
+    prompt.render(decidedView('agreed'));
+    userClick(ui().getByRole('button', { name: /Consent: customer agreed/ }));
+    expect(ui().getByRole('region', { name: 'Consent check' })).toBeTruthy();
+    userClick(ui().getByRole('button', { name: 'Customer withdrew consent' }));
+    expect(handlers.decide).toHaveBeenCalledWith('withdrawn', undefined);
+    await flush();
+    expect(ui().getByRole('region', { name: 'Consent check' }).textContent).toContain('Consent withdrawn: notes only');
+  });
+});
+
+describe('accessibility', () => {
+  it('the open prompt is a region with an accessible name; collapsing and expanding works', () => {
+    prompt.render(callView());
+    const region = ui().getByRole('region');
+    expect(region.getAttribute('aria-labelledby')).toBe('candor-title');
+    expect(ui().getByRole('region', { name: 'Ask for recording consent' })).toBe(region);
+
+    userClick(ui().getByRole('button', { name: 'Collapse consent check' }));
+    expect(ui().queryByRole('region')).toBeNull();
+    prompt.expand();
+    expect(ui().getByRole('region', { name: 'Ask for recording consent' })).toBeTruthy();
+  });
+
+  it('announces the ask in a polite live region', () => {
+    prompt.render(callView());
+    const status = shadow.querySelector('[role="status"][aria-live="polite"]');
+    expect(status?.textContent).toMatch(/ask for recording consent now/);
+  });
+});
