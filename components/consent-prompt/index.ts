@@ -1,5 +1,7 @@
 import { forbidsRecording } from '../../lib/call/outcomes';
+import { categoryLabels, reasonChoiceLabels } from '../../lib/call/labels';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
+import type { CallCategory } from '../../lib/policy/schema';
 import { formatOffset } from '../../lib/util/time';
 import { promptCss } from './styles';
 
@@ -13,7 +15,7 @@ export type PromptPosition = 'top-right' | 'bottom-right';
 
 export interface PromptHandlers {
   /** Stores the decision; resolves with the updated call, or an error message to show. */
-  decide(outcome: Outcome, reason?: NotRecordingReason): Promise<CallView | string>;
+  decide(outcome: Outcome, reason?: NotRecordingReason, category?: CallCategory): Promise<CallView | string>;
   /** Called once when the ask is first shown for a call. */
   shown(): void;
   /** Logs the answer of people who joined after consent was given. */
@@ -39,13 +41,6 @@ export const outcomeButtons = {
   notRecorded: 'Not recording this call',
 } as const;
 
-export const reasonLabels: Record<NotRecordingReason, string> = {
-  'internal-call': 'Internal call',
-  'declined-before-call': 'Customer asked before the call not to record',
-  'sensitive-topic': 'Sensitive topic (HR, legal, personal)',
-  'technical-issue': 'Technical issue',
-  other: 'Other reason (add it in your notes)',
-};
 
 const decisionLabel: Record<Outcome, string> = {
   agreed: 'Consent: customer agreed',
@@ -97,6 +92,8 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   let error: string | null = null;
   let joined = 0;
   let tagStatus = '';
+  /** The call category the rep picked; starts from the policy's preselection. */
+  let category: CallCategory = 'external-prospect';
 
   async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
     if (saving) return;
@@ -104,7 +101,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     error = null;
     mode = then;
     draw();
-    const result = await opts.handlers.decide(outcome, reason);
+    const result = await opts.handlers.decide(outcome, reason, category);
     saving = false;
     if (typeof result === 'string') {
       error = result;
@@ -148,6 +145,24 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     );
   }
 
+  function categoryPicker(v: CallView) {
+    const select = h('select', { id: 'candor-category', 'aria-label': 'Call type' },
+      ...Object.entries(categoryLabels).map(([id, label]) => {
+        const option = h('option', { value: id }, label);
+        option.selected = id === category;
+        return option;
+      }));
+    select.disabled = saving || v.outcome !== null;
+    select.addEventListener('change', (e) => {
+      if (!e.isTrusted) return;
+      category = select.value as CallCategory;
+      error = null;
+      draw();
+      root.querySelector<HTMLElement>('#candor-category')?.focus();
+    });
+    return h('label', { class: 'category', for: 'candor-category' }, h('span', {}, 'Call type'), select);
+  }
+
   function errorLine() {
     return error ? h('p', { class: 'error', role: 'alert' }, `Not saved: ${error}`) : null;
   }
@@ -170,15 +185,27 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
         );
       case 'ask': {
         const disabled = saving ? { disabled: '' } : {};
+        const rule = v.recordingStandards[category];
+        if (rule === 'never-record') {
+          return panel(
+            header('Not recorded by rule'),
+            categoryPicker(v),
+            h('p', { class: 'status' }, `${categoryLabels[category]} calls are never recorded under your organisation's policy, so there is no consent to ask. The call continues in notes-only mode.`),
+            h('div', { class: 'actions' }, button('Confirm: not recording', () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
+            errorLine(),
+          );
+        }
+        const notice = rule === 'record-with-notice';
         return panel(
-          header('Ask for recording consent'),
+          header(notice ? 'Give notice of recording' : 'Ask for recording consent'),
+          categoryPicker(v),
           v.recording.active && h('p', { class: 'error', role: 'alert' },
             `Recording has already started (${describeSources(v.recording.sources, opts.platformLabel)}). Ask for consent now.`),
           h('p', { class: 'purpose' }, t.purposeStatement),
-          h('p', { class: 'label', id: 'candor-script-label' }, 'Read aloud'),
+          h('p', { class: 'label', id: 'candor-script-label' }, notice ? 'Read this notice aloud' : 'Read aloud'),
           h('blockquote', { lang: t.language, 'aria-labelledby': 'candor-script-label' }, t.consentScript),
           h('div', { class: 'actions', role: 'group', 'aria-label': 'Outcome' },
-            button(outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
+            button(notice ? 'Notice given' : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
             button(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
             button(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
           ),
@@ -190,7 +217,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           header('Not recording this call'),
           h('p', { class: 'status', id: 'candor-reason-q' }, 'Why is this call not recorded?'),
           h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'candor-reason-q' },
-            ...Object.entries(reasonLabels).map(([reason, label]) =>
+            ...Object.entries(reasonChoiceLabels).map(([reason, label]) =>
               button(label, () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), saving ? { disabled: '' } : {})),
             button('Back', () => { mode = 'ask'; draw(); }),
           ),
@@ -270,6 +297,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       view = next;
       if (first) {
         mode = next.outcome ? 'collapsed' : 'ask';
+        category = next.category ?? next.defaultCategory ?? 'external-prospect';
         if (!next.outcome) {
           announce('ask for recording consent now');
           if (!next.promptShown) opts.handlers.shown();

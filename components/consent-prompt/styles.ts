@@ -37,6 +37,9 @@ export const promptCss = `
 .head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
 h2 { font-size: 15px; font-weight: 650; margin: 0; }
 .purpose { color: var(--muted); margin: 0 0 10px; }
+.category { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 10px; font-size: 13px; color: var(--muted); }
+select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 6px; }
+select:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 0 0 4px; }
 blockquote { margin: 0 0 12px; padding: 8px 10px; border-left: 3px solid var(--accent); background: rgba(127,127,127,.08); border-radius: 4px; font-size: 15px; }
 .actions { display: grid; gap: 8px; }

@@ -2,6 +2,7 @@ import type { CallEvent, CallRecord, CandorDB, EndReason } from '../db';
 import { openChecklist } from './checklists';
 import type { CallView, Request } from '../messages/schema';
 import { platformForUrl } from '../platforms';
+import { categoryLabels } from '../call/labels';
 import { forbidsRecording } from '../call/outcomes';
 import { promptTexts } from '../policy/resolve';
 import { meetingHash } from './meeting-ref';
@@ -31,6 +32,9 @@ export async function callView(s: Services, call: CallRecord): Promise<CallView>
     recording: { active: call.recordingSince !== undefined, since: call.recordingSince ?? null, sources: call.recordingSources ?? [] },
     notetakerNames: policy.notetakerNames,
     tags: policy.tags,
+    recordingStandards: policy.recordingStandards,
+    defaultCategory: policy.defaultCategory,
+    category: call.category ?? null,
   };
 }
 
@@ -162,6 +166,13 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
 export async function handleDecide(s: Services, msg: Decide): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
+  const { policy } = await s.policy();
+  const rule = msg.category ? policy.recordingStandards[msg.category] : undefined;
+  // The recording standard is enforced here, not only in the prompt.
+  if (rule === 'never-record' && msg.outcome !== 'not-recorded' && msg.outcome !== 'withdrawn') {
+    throw new RequestError(`${categoryLabels[msg.category!]} calls are never recorded under your organisation's policy.`);
+  }
+  const reason = rule === 'never-record' && msg.outcome === 'not-recorded' ? 'never-record-rule' : msg.reason;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
@@ -171,11 +182,14 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
       throw new RequestError('Only a consent that was given can be withdrawn.');
     }
     await db.calls.update(current.id, {
-      outcome: msg.outcome, reason: msg.reason, decidedAt: at, updatedAt: s.now(),
+      outcome: msg.outcome, reason, decidedAt: at, updatedAt: s.now(),
+      ...(msg.category ? { category: msg.category, rule } : {}),
     });
     await db.events.add(event(msg.eventId, current.id, 'decision', at, {
       outcome: msg.outcome,
-      ...(msg.reason ? { reason: msg.reason } : {}),
+      ...(reason ? { reason } : {}),
+      ...(msg.category ? { category: msg.category, rule } : {}),
+      policyVersion: policy.policyVersion,
       ...(current.outcome ? { previous: current.outcome } : {}),
     }));
     if (current.recordingSince !== undefined && forbidsRecording(msg.outcome)) {

@@ -84,9 +84,9 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
           call = reply.data;
           return reply.data;
         },
-        async decide(outcome, reason) {
+        async decide(outcome, reason, category) {
           if (!call) return 'No call is active in this tab.';
-          const reply = await send({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, outcome, reason });
+          const reply = await send({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, outcome, reason, category });
           if (!reply.ok) return reply.error;
           call = reply.data;
           return reply.data;

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { NotRecordingReason, Outcome } from '../messages/schema';
 import type { PlatformId } from '../platforms/types';
+import type { CallCategory, RecordingRule } from '../policy/schema';
 
 export type CallStatus = 'lobby' | 'active' | 'ended';
 export type EndReason = 'left' | 'tab-closed' | 'navigated-away' | 'meeting-switched' | 'ended-unknown';
@@ -23,6 +24,9 @@ export interface CallRecord {
   outcome?: Outcome;
   reason?: NotRecordingReason;
   decidedAt?: number;
+  /** Call category and the policy rule applied with the decision. */
+  category?: CallCategory;
+  rule?: RecordingRule;
   /** Set while the platform records/transcribes or a notetaker is present. */
   recordingSince?: number;
   recordingSources?: string[];

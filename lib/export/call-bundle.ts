@@ -10,6 +10,7 @@
 import type { AiDraftRecord, CallRecord, ChecklistFields, ChecklistRecord, NextStep, NoteRecord, StatementMark, TagRecord } from '../db';
 import type { NotRecordingReason, Outcome } from '../messages/schema';
 import { platformById } from '../platforms';
+import { forbidsRecording } from '../call/outcomes';
 
 export interface CallBundle {
   call: CallRecord;
@@ -165,12 +166,11 @@ export const notRecordedReasonLabels: Record<NotRecordingReason, string> = {
   'sensitive-topic': 'sensitive topic',
   'technical-issue': 'technical issue',
   other: 'other reason',
+  'never-record-rule': 'this type of call is never recorded under the organisation’s policy',
 };
 
 /** Outcomes after which the call is notes only (nothing may be recorded). */
-export function isNotesOnly(outcome: Outcome | undefined): boolean {
-  return outcome === 'declined' || outcome === 'not-recorded' || outcome === 'withdrawn';
-}
+export const isNotesOnly = (outcome: Outcome | undefined): boolean => forbidsRecording(outcome);
 
 /** The consent outcome as a sentence, e.g. "The customer declined recording — notes only." */
 export function describeConsent(call: Pick<CallRecord, 'outcome' | 'reason'>): string {

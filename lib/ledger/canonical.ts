@@ -50,7 +50,7 @@ function describe(value: unknown): string {
 // String.prototype.isWellFormed exists from Node 20 and Chrome 111 / Firefox 119; the regex is the
 // fallback for older engines.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const isWellFormed: (s: string) => boolean =
+export const isWellFormed: (s: string) => boolean =
   typeof ''.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
 
 function serialize(value: unknown, path: (string | number)[]): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWellFormed } from './canonical';
 
 /**
  * One consent event in the ledger: everything GDPR Art. 7(1) needs to *demonstrate* consent
@@ -48,10 +49,21 @@ const utcMillis = z
     return Number.isFinite(time) && new Date(time).toISOString() === s;
   }, 'at is not a real date and time');
 
-/** Nullable short text (outcome, reason, category, rule): null when not applicable, never "". */
-const optionalText = (what: string) => z.string().min(1, { error: `${what} must be null or a non-empty string` }).max(200).nullable();
+/**
+ * Free text. Lone surrogates are refused: they have no UTF-8 encoding, so the hashed bytes would
+ * depend on the encoder (canonicalize refuses them too; see canonical.ts).
+ */
+const text = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .min(min, { error: min === 1 ? `${what} must not be empty` : `${what} must have at least ${min} characters` })
+    .max(max, { error: `${what} must have at most ${max} characters` })
+    .refine(isWellFormed, `${what} must be well-formed Unicode (no lone surrogates)`);
 
-const detailValue = z.union([z.string().max(500), z.int(), z.boolean(), z.null()], {
+/** Nullable short text (outcome, reason, category, rule): null when not applicable, never "". */
+const optionalText = (what: string) => text(what, 1, 200).nullable();
+
+const detailValue = z.union([text('details value', 0, 500), z.int(), z.boolean(), z.null()], {
   error: 'details values must be strings (≤ 500 chars), safe integers, booleans or null',
 });
 
@@ -65,15 +77,15 @@ export const ledgerEntrySchema = z.strictObject({
   platform: z.enum(['meet', 'zoom', 'teams'], { error: 'platform must be meet, zoom or teams' }),
   /** Salted SHA-256 of the meeting reference: identifies the call without revealing it. */
   meetingRef: hex64('meetingRef'),
-  rep: z.string().min(1, { error: 'rep must not be empty' }).max(120),
+  rep: text('rep', 1, 120),
   asked: z.strictObject({
     scope: z.enum(['all-present', 'newcomers', 'none'], { error: 'asked.scope must be all-present, newcomers or none' }),
     audience: z.enum(['external', 'internal', 'unknown'], { error: 'asked.audience must be external, internal or unknown' }),
   }),
   notice: z.strictObject({
     textHash: hex64('notice.textHash'),
-    language: z.string().min(2).max(10),
-    version: z.string().min(1).max(64),
+    language: text('notice.language', 2, 10),
+    version: text('notice.version', 1, 64),
   }),
   purposes: z
     .array(z.enum(ledgerPurposes, { error: `purposes must be ${ledgerPurposes.join(', ')}` }))
@@ -87,8 +99,8 @@ export const ledgerEntrySchema = z.strictObject({
   reason: optionalText('reason'),
   category: optionalText('category'),
   rule: optionalText('rule'),
-  policyVersion: z.string().min(1).max(64),
-  extensionVersion: z.string().min(1).max(32),
+  policyVersion: text('policyVersion', 1, 64),
+  extensionVersion: text('extensionVersion', 1, 32),
   details: z
     .record(
       // ASCII identifiers only: keeps key order language-independent and rules out "__proto__".

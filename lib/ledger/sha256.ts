@@ -50,11 +50,9 @@ function wordHex(word: number): string {
 
 /** Runs the compression function over every 64-byte block of `bytes[0..length)`. */
 function compress(bytes: Uint8Array, length: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
   for (let offset = 0; offset < length; offset += 64) {
-    for (let t = 0; t < 16; t++) {
-      const j = offset + t * 4;
-      W[t] = ((bytes[j] as number) << 24) | ((bytes[j + 1] as number) << 16) | ((bytes[j + 2] as number) << 8) | (bytes[j + 3] as number);
-    }
+    for (let t = 0; t < 16; t++) W[t] = view.getInt32(offset + t * 4); // big-endian words
     for (let t = 16; t < 64; t++) {
       const w15 = W[t - 15] as number;
       const w2 = W[t - 2] as number;
@@ -72,11 +70,11 @@ function compress(bytes: Uint8Array, length: number): void {
     let h = state[7] as number;
     for (let t = 0; t < 64; t++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
+      // Ch and Maj in their 3-operation forms (equivalent to FIPS 180-4's, measurably faster).
+      const ch = g ^ (e & (f ^ g));
       const t1 = (h + S1 + ch + (K[t] as number) + (W[t] as number)) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) | 0;
+      const maj = (a & b) | (c & (a | b));
       h = g;
       g = f;
       f = e;
@@ -84,7 +82,7 @@ function compress(bytes: Uint8Array, length: number): void {
       d = c;
       c = b;
       b = a;
-      a = (t1 + t2) | 0;
+      a = (t1 + S0 + maj) | 0;
     }
     state[0] = ((state[0] as number) + a) | 0;
     state[1] = ((state[1] as number) + b) | 0;

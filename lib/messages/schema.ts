@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { concernCategories } from '../db';
+import { callCategories, type CallCategory } from '../policy/schema';
 
 /**
  * Every message that crosses into the background. The background parses each one with
@@ -23,6 +24,8 @@ export const notRecordingReasons = [
   'sensitive-topic',
   'technical-issue',
   'other',
+  /** The call's category is never recorded under the organisation's policy: no ask. */
+  'never-record-rule',
 ] as const;
 export type NotRecordingReason = (typeof notRecordingReasons)[number];
 
@@ -50,6 +53,8 @@ export const callDecide = z.strictObject({
   callId,
   outcome: z.enum(outcomes),
   reason: z.enum(notRecordingReasons).optional(),
+  /** The call category the rep picked (or the policy preselected). */
+  category: z.enum(callCategories).optional(),
 }).refine((m) => m.outcome !== 'not-recorded' || m.reason !== undefined, {
   message: '"Not recording this call" needs a reason',
   path: ['reason'],
@@ -193,6 +198,11 @@ export interface CallView {
   notetakerNames: string[];
   /** Policy: the live tags offered in the call. */
   tags: string[];
+  /** Policy: the rule for each call category, and the one preselected (if any). */
+  recordingStandards: Record<CallCategory, 'ask-consent' | 'never-record' | 'record-with-notice'>;
+  defaultCategory: CallCategory | null;
+  /** The category logged with the decision, once decided. */
+  category: CallCategory | null;
 }
 
 

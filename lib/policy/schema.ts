@@ -10,6 +10,7 @@ export type Language = (typeof languages)[number];
 export const callCategories = ['external-prospect', 'customer', 'internal', 'hr-people', 'legal', 'personal'] as const;
 export type CallCategory = (typeof callCategories)[number];
 export const recordingRules = ['ask-consent', 'never-record', 'record-with-notice'] as const;
+export type RecordingRule = (typeof recordingRules)[number];
 
 export const checklistFieldNames = [
   'qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance',

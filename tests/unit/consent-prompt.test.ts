@@ -1,7 +1,8 @@
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountConsentPrompt, outcomeButtons, reasonLabels, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
+import { reasonChoiceLabels as reasonLabels } from '../../lib/call/labels';
+import { mountConsentPrompt, outcomeButtons, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 
@@ -37,6 +38,9 @@ function callView(overrides: Partial<CallView> = {}): CallView {
     recording: { active: false, since: null, sources: [] },
     notetakerNames: [],
     tags: [],
+    recordingStandards: defaultPolicy.recordingStandards,
+    defaultCategory: null,
+    category: null,
     ...overrides,
   };
 }
@@ -173,7 +177,7 @@ describe('deciding', () => {
     const pending = deferred<CallView | string>();
     handlers.decide.mockReturnValueOnce(pending.promise);
     userClick(ui().getByRole('button', { name: 'Customer agreed' }));
-    expect(handlers.decide).toHaveBeenCalledWith('agreed', undefined);
+    expect(handlers.decide).toHaveBeenCalledWith('agreed', undefined, 'external-prospect');
     expect(ui().getByRole('region', { name: 'Customer agreed' }).textContent).toContain('Saving…');
     pending.resolve(decidedView('agreed'));
     await flush();
@@ -183,7 +187,7 @@ describe('deciding', () => {
   it('declined: shows the decline line and the notes-only message', async () => {
     prompt.render(callView());
     userClick(ui().getByRole('button', { name: 'Customer declined' }));
-    expect(handlers.decide).toHaveBeenCalledWith('declined', undefined);
+    expect(handlers.decide).toHaveBeenCalledWith('declined', undefined, 'external-prospect');
     await flush();
     const region = ui().getByRole('region', { name: 'Customer declined' });
     expect(region.textContent).toContain(defaultPolicy.declineLine.en);
@@ -200,7 +204,7 @@ describe('deciding', () => {
     expect(labels).toEqual([...Object.values(reasonLabels), 'Back']);
 
     userClick(within(group).getByRole('button', { name: reasonLabels['sensitive-topic'] }));
-    expect(handlers.decide).toHaveBeenCalledWith('not-recorded', 'sensitive-topic');
+    expect(handlers.decide).toHaveBeenCalledWith('not-recorded', 'sensitive-topic', 'external-prospect');
     await flush();
     expect(ui().getByRole('region', { name: 'Consent check' }).textContent).toContain('Not recorded');
   });
@@ -250,7 +254,7 @@ describe('deciding', () => {
     expect(ui().getByRole('alert').textContent).toContain('Storage is full.');
     userClick(ui().getByRole('button', { name: 'Try again' }));
     await flush();
-    expect(handlers.decide).toHaveBeenLastCalledWith('declined', undefined);
+    expect(handlers.decide).toHaveBeenLastCalledWith('declined', undefined, 'external-prospect');
     expect(ui().queryByRole('alert')).toBeNull();
     expect(ui().getByText('Saved.')).toBeTruthy();
   });
@@ -270,7 +274,7 @@ describe('decided calls', () => {
     userClick(ui().getByRole('button', { name: /Consent: customer agreed/ }));
     expect(ui().getByRole('region', { name: 'Consent check' })).toBeTruthy();
     userClick(ui().getByRole('button', { name: 'Customer withdrew consent' }));
-    expect(handlers.decide).toHaveBeenCalledWith('withdrawn', undefined);
+    expect(handlers.decide).toHaveBeenCalledWith('withdrawn', undefined, 'external-prospect');
     await flush();
     expect(ui().getByRole('region', { name: 'Consent check' }).textContent).toContain('Consent withdrawn: notes only');
   });

@@ -305,9 +305,9 @@ describe('call/decide', () => {
 
     const decisions = (await eventsOf(callId)).filter((e) => e.type === 'decision').map((e) => e.data);
     expect(decisions).toEqual([
-      { outcome: 'agreed' },
-      { outcome: 'declined', previous: 'agreed' },
-      { outcome: 'not-recorded', reason: 'internal-call', previous: 'declined' },
+      { outcome: 'agreed', policyVersion: 'default-1' },
+      { outcome: 'declined', previous: 'agreed', policyVersion: 'default-1' },
+      { outcome: 'not-recorded', reason: 'internal-call', previous: 'declined', policyVersion: 'default-1' },
     ]);
   });
 
@@ -333,7 +333,7 @@ describe('call/decide', () => {
     now += 1_000;
     expect(view(await send(decide(callId, 'withdrawn'), tab(1))).outcome).toBe('withdrawn');
     const last = (await eventsOf(callId)).at(-1);
-    expect(last?.data).toEqual({ outcome: 'withdrawn', previous: 'agreed' });
+    expect(last?.data).toEqual({ outcome: 'withdrawn', previous: 'agreed', policyVersion: 'default-1' });
   });
 
   it('is refused while the call is still in the lobby', async () => {
@@ -671,5 +671,25 @@ describe('storage failures', () => {
     ok(await send(msg, tab(1)));
     expect(await db.calls.count()).toBe(1);
     expect(await db.events.count()).toBe(1);
+  });
+});
+
+describe('recording standards (call categories)', () => {
+  it('a never-record category refuses consent outcomes and logs the rule with "not recorded"', async () => {
+    const { callId } = await joinCall();
+    const refusedAgree = refused(await send(decide(callId, 'agreed', { category: 'hr-people' }), tab(1)));
+    expect(refusedAgree.error).toBe("HR / people calls are never recorded under your organisation's policy.");
+    expect((await call(callId))?.outcome).toBeUndefined();
+
+    const view_ = view(await send(decide(callId, 'not-recorded', { category: 'hr-people', reason: 'other' }), tab(1)));
+    expect(view_).toMatchObject({ outcome: 'not-recorded', reason: 'never-record-rule', category: 'hr-people' });
+    const decision = (await eventsOf(callId)).find((e) => e.type === 'decision');
+    expect(decision?.data).toMatchObject({ outcome: 'not-recorded', reason: 'never-record-rule', category: 'hr-people', rule: 'never-record' });
+  });
+
+  it('an ask-consent category logs its rule with the decision', async () => {
+    const { callId } = await joinCall();
+    ok(await send(decide(callId, 'agreed', { category: 'customer' }), tab(1)));
+    expect(await call(callId)).toMatchObject({ category: 'customer', rule: 'ask-consent' });
   });
 });
