@@ -1,11 +1,8 @@
 import { defineConfig } from 'wxt';
+import { EXTENSION_PUBLIC_KEY } from './lib/extension-key';
 import { meet } from './lib/platforms/meet';
 import { teams } from './lib/platforms/teams';
 import { zoom } from './lib/platforms/zoom';
-
-export const EXTENSION_PUBLIC_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo6Cyuo4jn0XxczpPLA4HkHSa9q0F+5BvcP3hvO5oEWMy+FutYTzHeNBbNRDyBCeD4ibYJSyYa/RAgBYsHMHCZb2RK5TzH0WOHjDDUj05b0UGSSoaZxyspHBRAlDKXHxcI7BvuWw5tN2BT77PqWy4n5uKLXmm/EfDyumdIO1VVkuS+DtnB9sWA7HllRT43iVcrqfNbERefE4+fVLTnKtastz3sq+3ArpvtPJVBuoJQwKNaUA7KxI2QtQMzWfp7141R+IhUoWB5iZY3YoZlha4sLJ0xK42MN/MzPeuAm7DwKGxX8XC+QGrW0DX44sYd4Oe5iZfLVxqQWV/Ak+D3UZlfQIDAQAB';
-export const EXTENSION_ID = 'bobdnpkakkioelfhdkpjbkkoadljjpmf';
 
 const callPageMatches = [...meet.matches, ...zoom.matches, ...teams.matches];
 

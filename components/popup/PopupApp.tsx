@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { CallDetail } from './CallDetail';
 import { CallList } from './CallList';
 import { ConcernForm } from './ConcernForm';
+import { PolicyIssues } from './PolicyIssues';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
@@ -15,6 +16,7 @@ export function PopupApp() {
         <h1>Candor</h1>
         <p className="tagline">Consent first. AI recordings are for coaching, not scoring.</p>
       </header>
+      <PolicyIssues />
       {selected ? (
         <CallDetail callId={selected} />
       ) : (

@@ -4,6 +4,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { closeCallsAfterRestart, endTab, tabNavigated } from '../../lib/background/calls';
 import { createPolicyStore } from '../../lib/background/policy-store';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
+import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
@@ -36,15 +37,25 @@ export default defineBackground(() => {
   const checklistsChanged = () => refreshBadge(services).then(() => scheduleReminder(services));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === REMINDER_ALARM) void remindDue(services).then(() => refreshBadge(services));
+    if (alarm.name === RETENTION_ALARM) void runRetention(services).then(checklistsChanged);
   });
+  // Retention runs daily and at every browser start; alarms persist across worker restarts.
+  const scheduleRetention = () => browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 24 * 60 });
 
   browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(checklistsChanged));
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
     if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(checklistsChanged);
   });
-  browser.runtime.onStartup.addListener(() => void closeCallsAfterRestart(services).then(checklistsChanged));
-  browser.runtime.onInstalled.addListener(() => void checklistsChanged());
+  browser.runtime.onStartup.addListener(() => {
+    void closeCallsAfterRestart(services)
+      .then(() => runRetention(services))
+      .then(checklistsChanged);
+  });
+  browser.runtime.onInstalled.addListener(() => {
+    void scheduleRetention();
+    void checklistsChanged();
+  });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'start-consent-check' && tab?.id !== undefined) void startConsentCheck(tab.id);
   });

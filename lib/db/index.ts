@@ -55,6 +55,8 @@ export interface CallEvent {
   at: number;
   /** Event-specific details (outcome, reason, signals…); never page content. */
   data: Record<string, unknown>;
+  /** 0 while a consent event waits to be appended to the ledger (indexed); absent otherwise. */
+  chain?: 0;
 }
 
 export interface NoteRecord {
@@ -172,6 +174,8 @@ export interface PurgeReceiptRecord {
 
 export interface LedgerRecord {
   seq: number;
+  /** Event time (epoch ms), indexed for retention; not part of the hashed entry's encoding. */
+  at: number;
   prevHash: string;
   hash: string;
   entry: Record<string, unknown>;
@@ -209,13 +213,15 @@ export class CandorDB extends Dexie {
     // v2: the rep's side (tags, checklists, AI drafts), governance (concerns, access log, purge
     // receipts) and the consent ledger. New tables only: no upgrade function needed.
     this.version(2).stores({
+      calls: 'id, meetingHash, status, admittedAt, detectedAt, *tabIds',
+      events: 'id, callId, type, at, chain',
       tags: 'id, callId, at',
       checklists: 'callId, status, pendingSince, completedAt',
       aiDrafts: 'callId, updatedAt',
       concerns: 'id, category, status, createdAt',
       accessLog: 'id, at, purpose',
       purgeReceipts: 'id, at, kind',
-      ledger: 'seq, hash',
+      ledger: 'seq, at',
     });
   }
 }

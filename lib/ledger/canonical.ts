@@ -5,9 +5,10 @@
  *
  * - allowed: null, true, false, strings, safe integers (|n| ≤ 2^53 − 1), arrays, plain objects;
  *   anything else (floats, NaN, ±Infinity, undefined, bigint, symbols, functions, Dates, Maps,
- *   class instances, sparse array holes, symbol-keyed properties) throws `CanonicalizeError`
- *   naming where it was found, because silently dropping or coercing it would hash something
- *   other than what the caller holds;
+ *   class instances, sparse array holes) throws `CanonicalizeError` naming where it was found,
+ *   because silently dropping or coercing it would hash something other than what the caller
+ *   holds; only own enumerable string-keyed properties are members (symbol-keyed properties are
+ *   not JSON data and are ignored, as JSON.stringify and every storage format ignore them);
  * - no whitespace anywhere;
  * - object members sorted by key, comparing keys as sequences of UTF-16 code units (JavaScript's
  *   default string order); keys are unique by construction of JS objects;
@@ -85,7 +86,6 @@ function serialize(value: unknown, path: (string | number)[]): string {
 
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) fail(path, `only plain objects are allowed, got ${describe(value)}`);
-  if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol-keyed properties are not allowed');
 
   const record = value as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is exactly the JCS key order.

@@ -1,4 +1,5 @@
 import { canonicalize } from './canonical';
+import { canonicalEntry } from './canonical-entry';
 import { describeIssues, ledgerEntrySchema, type LedgerEntry } from './entry';
 import { sha256HexSync, sha256HexWebCrypto } from './sha256';
 
@@ -100,27 +101,49 @@ export async function appendRecord(prev: Checkpoint | null, entry: LedgerEntry):
   return { seq: prev ? prev.seq + 1 : 1, prevHash, hash: await entryHash(prevHash, parsed.data), entry: parsed.data };
 }
 
-/** Validates and hashes one record: a reason when it is wrong, the recomputed hash otherwise. */
+/** One record, validated: the exact text to hash, or why it cannot be verified. */
 type Checked = { ok: true; input: string } | { ok: false; reason: string };
 
-function checkEntry(entry: unknown): Checked {
-  const parsed = ledgerEntrySchema.safeParse(entry);
+function checkRecord(record: ChainRecord<unknown> | null | undefined): Checked {
+  if (typeof record !== 'object' || record === null) return { ok: false, reason: NOT_A_RECORD };
+  const parsed = ledgerEntrySchema.safeParse(record.entry);
   if (!parsed.success) return { ok: false, reason: REASONS.invalid + describeIssues(parsed.error) };
   try {
     // The stored object is hashed, not zod's copy: the hash must cover exactly what is stored.
-    return { ok: true, input: canonicalize(entry) };
+    // Having passed the schema, it can take the fast path (same output as canonicalize).
+    return { ok: true, input: record.prevHash + '\n' + canonicalEntry(record.entry as LedgerEntry) };
   } catch (error) {
-    // Valid by the schema yet not canonical JSON, e.g. a string with a lone surrogate.
+    // Valid by the schema yet not canonical JSON, e.g. an object that is not plain.
     return { ok: false, reason: REASONS.invalid + (error as Error).message };
   }
 }
+
+/** A slice of the records, checked, with its digests (computed, or still running in WebCrypto). */
+interface Batch {
+  start: number;
+  checked: Checked[];
+  hashes: Promise<(string | null)[]> | (string | null)[];
+}
+
+function startBatch(records: readonly ChainRecord<unknown>[], start: number, end: number, digest: 'js' | 'webcrypto'): Batch {
+  const checked: Checked[] = [];
+  for (let i = start; i < end; i++) checked.push(checkRecord(records[i]));
+  if (digest === 'js') return { start, checked, hashes: checked.map((c) => (c.ok ? sha256HexSync(c.input) : null)) };
+  const hashes = Promise.all(checked.map((c) => (c.ok ? sha256HexWebCrypto(c.input) : null)));
+  // A batch abandoned after an earlier break is never awaited: keep its failure from surfacing
+  // as an unhandled rejection.
+  hashes.catch(() => undefined);
+  return { start, checked, hashes };
+}
+
+// The JS digest blocks the thread, so its batches are small enough to yield between; WebCrypto
+// batches are larger so that enough digests are in flight to keep its worker threads busy.
+const BATCH = { js: 1024, webcrypto: 4096 } as const;
 
 // Long verifications hand the thread back now and then, so an extension page stays responsive
 // and a service worker can still answer messages. scheduler.yield (Chromium ≥ 129) is not
 // clamped like nested setTimeout (4 ms), so it is preferred where it exists.
 const YIELD_EVERY_MS = 50;
-const BATCH = 1024;
-const WEBCRYPTO_BATCH = 4096;
 
 function yieldToEventLoop(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
@@ -133,8 +156,11 @@ function yieldToEventLoop(): Promise<void> {
  * Each record must: link to the previous stored hash (the checkpoint's / GENESIS_HASH for the
  * first), carry seq = previous seq + 1 (checkpoint.seq + 1 / 1 for the first), hold a valid
  * entry, and store the hash of its prevHash and entry. The first failure in list order is
- * reported. Every hash depends only on stored values, so all of them can be recomputed
- * independently; the links are then checked in a single pass.
+ * reported, then `expected` (if given) is compared with the chain's end.
+ *
+ * Every hash depends only on stored values, so hashes are recomputed batch by batch, independently
+ * of the link checks, which then run in a single pass. With WebCrypto, the next batch is validated
+ * and canonicalised while the digests of the current one run on the engine's crypto threads.
  */
 export async function verifyChain(
   records: readonly ChainRecord<unknown>[],
@@ -156,40 +182,30 @@ export async function verifyChain(
   let prevHash = checkpoint ? checkpoint.hash : GENESIS_HASH;
   let prevSeq = checkpoint ? checkpoint.seq : 0;
   const digest = options.digest ?? 'js';
+  const size = BATCH[digest];
   let lastYield = Date.now();
 
-  for (let start = 0; start < count; ) {
-    const end = Math.min(count, start + (digest === 'webcrypto' ? WEBCRYPTO_BATCH : BATCH));
-    const checked: Checked[] = [];
-    for (let i = start; i < end; i++) {
-      const record = records[i];
-      checked.push(
-        typeof record === 'object' && record !== null
-          ? checkEntry(record.entry)
-          : { ok: false, reason: NOT_A_RECORD },
-      );
-    }
-    // WebCrypto digests are started all at once so the engine can run them concurrently.
-    const hashes: (string | null)[] =
-      digest === 'webcrypto'
-        ? await Promise.all(checked.map((c, k) => (c.ok ? sha256HexWebCrypto((records[start + k] as ChainRecord<unknown>).prevHash + '\n' + c.input) : null)))
-        : checked.map((c, k) => (c.ok ? sha256HexSync((records[start + k] as ChainRecord<unknown>).prevHash + '\n' + c.input) : null));
+  let next: Batch | null = count > 0 ? startBatch(records, 0, Math.min(count, size), digest) : null;
+  while (next) {
+    const batch: Batch = next;
+    const end = batch.start + batch.checked.length;
+    next = end < count ? startBatch(records, end, Math.min(count, end + size), digest) : null;
+    const hashes = await batch.hashes;
 
-    for (let i = start; i < end; i++) {
+    for (let i = batch.start; i < end; i++) {
       const record = records[i];
-      const check = checked[i - start] as Checked;
+      const check = batch.checked[i - batch.start] as Checked;
       if (typeof record !== 'object' || record === null) return broken(i, null, NOT_A_RECORD);
       // Link, then seq, then content: a deleted or moved record shows as a broken link, which
       // says more than a seq gap; a record with only its seq edited still links and is caught next.
       if (record.prevHash !== prevHash) return broken(i, record.seq, REASONS.link);
       if (record.seq !== prevSeq + 1) return broken(i, record.seq, REASONS.seq);
       if (!check.ok) return broken(i, record.seq, check.reason);
-      if (record.hash !== hashes[i - start]) return broken(i, record.seq, REASONS.hash);
+      if (record.hash !== hashes[i - batch.start]) return broken(i, record.seq, REASONS.hash);
       prevHash = record.hash;
       prevSeq = record.seq;
     }
-    start = end;
-    if (start < count && Date.now() - lastYield >= YIELD_EVERY_MS) {
+    if (next && Date.now() - lastYield >= YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = Date.now();
     }

@@ -1,8 +1,11 @@
 import { handleDecide, handleLateJoiner, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
 import { markStatement, saveAiDraft } from '../background/ai-drafts';
+import { deleteAllData, importBackup } from '../background/backup';
 import { saveChecklist } from '../background/checklists';
 import { raiseConcern, setConcernStatus } from '../background/concerns';
+import { handleExport } from '../background/exports';
 import { saveNote } from '../background/notes';
+import { savePolicy } from '../background/policy-admin';
 import { addTag, updateTag } from '../background/tags';
 import { RequestError, type SenderInfo, type Services } from '../background/services';
 import { describeZodError } from '../util/zod-error';
@@ -27,6 +30,10 @@ const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'ai-draft/mark': { from: 'extension-page', handle: (s, m) => markStatement(s, m) },
   'concern/raise': { from: 'extension-page', handle: (s, m) => raiseConcern(s, m) },
   'concern/status': { from: 'extension-page', handle: (s, m) => setConcernStatus(s, m) },
+  'export/request': { from: 'extension-page', handle: (s, m) => handleExport(s, m) },
+  'data/import': { from: 'extension-page', handle: (s, m) => importBackup(s, m) },
+  'data/delete-all': { from: 'extension-page', handle: (s) => deleteAllData(s) },
+  'policy/save': { from: 'extension-page', handle: (s, m) => savePolicy(s, m) },
 };
 
 /**

@@ -172,7 +172,39 @@ export const concernStatus = z.strictObject({
   status: z.enum(['open', 'acknowledged', 'resolved']),
 });
 
+export const usePurposeSchema = z.enum(['coaching', 'performance']);
+export const approvalSchema = z.strictObject({
+  approver: z.string().trim().min(1, 'Say who approved it.').max(120),
+  reference: z.string().trim().min(1, 'Give the ticket or reason for the approval.').max(200),
+});
+
+/** Every export declares its purpose; performance use needs an approval reference. */
+export const exportRequest = z.strictObject({
+  type: z.literal('export/request'),
+  what: z.enum(['calls-csv', 'calls-json', 'backup', 'concerns-csv']),
+  purpose: usePurposeSchema,
+  approval: approvalSchema.optional(),
+});
+
+export const backupImport = z.strictObject({
+  type: z.literal('data/import'),
+  /** The backup file's text, parsed and validated in the background. */
+  text: z.string().max(200_000_000),
+});
+
+export const dataDelete = z.strictObject({
+  type: z.literal('data/delete-all'),
+  confirm: z.literal('DELETE', { error: 'Type DELETE to confirm.' }),
+});
+
+export const policySave = z.strictObject({
+  type: z.literal('policy/save'),
+  /** The options-page policy (fields the organisation manages are ignored there). */
+  policy: z.record(z.string(), z.unknown()),
+});
+
 export const requestSchema = z.discriminatedUnion('type', [
+  exportRequest, backupImport, dataDelete, policySave,
   callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
@@ -220,6 +252,10 @@ export interface Replies {
   'ai-draft/mark': { statementId: string };
   'concern/raise': { id: string };
   'concern/status': { id: string };
+  'export/request': { filename: string; mime: string; content: string };
+  'data/import': { counts: Record<string, number> };
+  'data/delete-all': { deleted: number };
+  'policy/save': { saved: string[] };
 }
 
 /** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */

@@ -3,8 +3,8 @@ import { launchWithExtension, routeFixtures, type ExtensionBrowser } from '../..
 
 export { callUrl, switchFixture } from '../../scripts/lib/browser';
 
-export async function startBrowser() {
-  const browser = await launchWithExtension();
+export async function startBrowser(opts: { executablePath?: string } = {}) {
+  const browser = await launchWithExtension(opts);
   const fixtures = await routeFixtures(browser.context);
   return { ...browser, fixtures };
 }
@@ -103,6 +103,12 @@ export class PromptDriver {
     const box = await this.buttonBox(name);
     if (!box) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /** Moves keyboard focus to a prompt element (what a Tab key would do); keys typed next are trusted. */
+  async focus(selector: string): Promise<void> {
+    const ok = await this.call<boolean>('function (sel) { const el = this.querySelector(sel); if (!el) return false; el.focus(); return true; }', selector);
+    if (!ok) throw new Error(`No prompt element matches ${selector}`);
   }
 
   /** The element focused inside the prompt, as its text, or null. */

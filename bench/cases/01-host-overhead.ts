@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { callUrl } from '../../scripts/lib/browser';
+import { PromptDriver } from '../../tests/e2e/support';
+import { CONTROL_ORIGIN, getMetrics, metricsSession, withBench } from '../lib/browser';
+import { median, round, sleep } from '../lib/stats';
+import { defineCase, metric } from '../lib/types';
+
+/**
+ * Row 1 — host-page overhead. The same busy Meet-shaped page runs in two tabs of one browser: at
+ * meet.google.com (Candor's content script injected, prompt shown then collapsed) and at a host the
+ * content script does not match (the control). Windows alternate ABBA… on the front tab while the
+ * other tab's page is paused; main-thread busy time is CDP Performance.getMetrics TaskDuration
+ * (thread CPU time: Performance.enable timeDomain "threadTicks") over each window.
+ */
+const FIXTURE = resolve(import.meta.dirname, '../../tests/fixtures/bench/busy-meet.html');
+const MIN_CHANGES_PER_S = 2_000;
+
+const sizes = {
+  full: { pairs: 3, windowMs: 20_000, warmupMs: 1_000, calibrateMs: 1_000 },
+  smoke: { pairs: 1, windowMs: 2_000, warmupMs: 300, calibrateMs: 300 },
+};
+
+interface Window {
+  side: 'with' | 'without';
+  wallS: number;
+  /** Main-thread busy (task) time per second of window, in ms. */
+  busyMsPerS: number;
+  scriptMsPerS: number;
+  layoutStyleMsPerS: number;
+  changesPerS: number;
+  visible: boolean;
+}
+
+type Busy = { changes: number; ticks: number; running: boolean; start(): void; stop(): void };
+const busy = () => (window as unknown as { __busy: Busy }).__busy;
+
+async function measureWindow(page: Page, cdp: CDPSession, side: Window['side'], windowMs: number, warmupMs: number): Promise<Window> {
+  await page.bringToFront();
+  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.start());
+  await sleep(warmupMs);
+  const m0 = await getMetrics(cdp);
+  const c0 = await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.changes);
+  await sleep(windowMs);
+  const m1 = await getMetrics(cdp);
+  const { changes: c1, visible } = await page.evaluate(() => ({
+    changes: (window as unknown as { __busy: Busy }).__busy.changes,
+    visible: document.visibilityState === 'visible',
+  }));
+  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.stop());
+  const wallS = m1.Timestamp! - m0.Timestamp!;
+  const d = (k: string) => ((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000 / wallS;
+  return {
+    side,
+    wallS,
+    busyMsPerS: d('TaskDuration'),
+    scriptMsPerS: d('ScriptDuration'),
+    layoutStyleMsPerS: d('LayoutDuration') + d('RecalcStyleDuration'),
+    changesPerS: (c1 - c0) / wallS,
+    visible,
+  };
+}
+
+/**
+ * Collapses the prompt without touching the mouse: a pointer left over one page (and not the
+ * other) makes Chromium hit-test for hover after every layout, which would be charged to Candor.
+ * Focus comes through CDP, the key press is trusted (as the rep's keyboard would be).
+ */
+async function collapseByKeyboard(page: Page, prompt: PromptDriver) {
+  const focused = await prompt.call<boolean>('function () { const b = this.querySelector(\'button[aria-label="Collapse consent check"]\'); b?.focus(); return !!b; }');
+  if (!focused) throw new Error('No collapse button in the prompt');
+  await page.keyboard.press('Enter');
+  await prompt.waitForText(/Consent check: pending/);
+}
+
+/** Counts what a full MutationObserver reports for a while: proves the page's own count is honest. */
+async function observedRate(page: Page, ms: number): Promise<{ observed: number; counted: number }> {
+  await page.bringToFront();
+  return page.evaluate(async (ms) => {
+    const b = (window as unknown as { __busy: Busy }).__busy;
+    b.start();
+    await new Promise((r) => setTimeout(r, 200));
+    let observed = 0;
+    const mo = new MutationObserver((records) => {
+      for (const r of records) observed += r.type === 'childList' ? r.addedNodes.length + r.removedNodes.length : 1;
+    });
+    mo.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    const c0 = b.changes;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    // Deliver what is queued before reading.
+    observed += mo.takeRecords().reduce((n, r) => n + (r.type === 'childList' ? r.addedNodes.length + r.removedNodes.length : 1), 0);
+    const s = (performance.now() - t0) / 1000;
+    const counted = (b.changes - c0) / s;
+    mo.disconnect();
+    b.stop();
+    return { observed: observed / s, counted };
+  }, ms);
+}
+
+export default defineCase({
+  row: 1,
+  name: 'host-overhead',
+  what: 'Host-page main-thread busy time, busy Meet page (≥ 2,000 DOM changes/s), with vs without Candor',
+  budget: 'extension adds ≤ 2 %',
+  async run({ size, log }) {
+    const p = sizes[size];
+    const html = readFileSync(FIXTURE, 'utf8');
+    return withBench(async (b) => {
+      const withUrl = callUrl('meet', 1);
+      const withoutUrl = `${CONTROL_ORIGIN}${new URL(withUrl).pathname}`;
+      b.serveAt(withUrl, html);
+      b.serveAt(withoutUrl, html);
+
+      const withPage = await b.context.newPage();
+      await withPage.goto(`${withUrl}#paused`);
+      const prompt = new PromptDriver(withPage);
+      await prompt.waitForText(/Ask for recording consent/);
+      await collapseByKeyboard(withPage, prompt);
+
+      const withoutPage = await b.context.newPage();
+      await withoutPage.goto(`${withoutUrl}#paused`);
+      if (await new PromptDriver(withoutPage).text() !== null) throw new Error('The control page has a Candor prompt: the content script matched it');
+
+      const rate = await observedRate(withoutPage, p.calibrateMs);
+      log(`fixture: ${Math.round(rate.counted)} changes/s counted by the page, ${Math.round(rate.observed)}/s seen by a MutationObserver`);
+
+      const cdps = { with: await metricsSession(withPage), without: await metricsSession(withoutPage) };
+      const pages = { with: withPage, without: withoutPage };
+      const order: Window['side'][] = [];
+      for (let i = 0; i < p.pairs; i++) order.push(...(i % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)));
+      const windows: Window[] = [];
+      for (const side of order) {
+        const w = await measureWindow(pages[side], cdps[side], side, p.windowMs, p.warmupMs);
+        windows.push(w);
+        log(`${side.padEnd(7)} ${w.wallS.toFixed(1)} s: busy ${w.busyMsPerS.toFixed(1)} ms/s (script ${w.scriptMsPerS.toFixed(1)}, style+layout ${w.layoutStyleMsPerS.toFixed(1)}), ${Math.round(w.changesPerS)} changes/s`);
+      }
+      const stillPrompt = await prompt.text();
+      if (!stillPrompt?.includes('Consent check: pending')) throw new Error(`The prompt changed during the windows: ${JSON.stringify(stillPrompt)}`);
+
+      const of = (side: Window['side'], k: keyof Window) => windows.filter((w) => w.side === side).map((w) => w[k] as number);
+      const busyWith = median(of('with', 'busyMsPerS'));
+      const busyWithout = median(of('without', 'busyMsPerS'));
+      const overhead = ((busyWith - busyWithout) / busyWithout) * 100;
+      const rateWith = median(of('with', 'changesPerS'));
+      const rateWithout = median(of('without', 'changesPerS'));
+      const notes: string[] = [];
+      if (windows.some((w) => !w.visible)) notes.push('A measured tab was not visible: timers may have been throttled.');
+      return {
+        metrics: [
+          metric('overhead', 'main-thread busy time added', round(overhead, 2), '%', 2),
+          metric('busyWith', 'busy with Candor (ms per s)', round(busyWith), 'ms'),
+          metric('busyWithout', 'busy without (ms per s)', round(busyWithout), 'ms'),
+          metric('scriptWith', 'script with Candor (ms per s)', round(median(of('with', 'scriptMsPerS')))  , 'ms'),
+          metric('scriptWithout', 'script without (ms per s)', round(median(of('without', 'scriptMsPerS'))), 'ms'),
+          metric('changesWith', 'DOM changes/s achieved, with', Math.round(rateWith), 'changes/s', { min: MIN_CHANGES_PER_S }),
+          metric('changesWithout', 'DOM changes/s achieved, without', Math.round(rateWithout), 'changes/s', { min: MIN_CHANGES_PER_S }),
+          metric('changesObserved', 'DOM changes/s seen by a MutationObserver (calibration)', Math.round(rate.observed), 'changes/s'),
+        ],
+        params: { pairs: p.pairs, windowMs: p.windowMs, warmupMs: p.warmupMs, order: order.join(','), timeDomain: 'threadTicks', control: CONTROL_ORIGIN },
+        notes,
+        samples: {
+          busyWith: of('with', 'busyMsPerS').map((x) => round(x, 2)),
+          busyWithout: of('without', 'busyMsPerS').map((x) => round(x, 2)),
+          changesWith: of('with', 'changesPerS').map(Math.round),
+          changesWithout: of('without', 'changesPerS').map(Math.round),
+        },
+      };
+    });
+  },
+});

@@ -1,0 +1,98 @@
+import type { Page } from 'playwright-core';
+import { callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
+import { pollPage, withBench } from '../lib/browser';
+import { median, percentile, round, sleep } from '../lib/stats';
+import { defineCase, metric } from '../lib/types';
+
+/**
+ * Row 2 — detection latency: the platform admits the rep (the lobby page's body is swapped for the
+ * in-call body, as scripts/lib/browser.ts switchFixture does) → Candor's prompt is on screen.
+ * Both ends are timed inside the page with performance.now(): just before the swap, and when a
+ * main-world MutationObserver on <html> sees `candor-consent` inserted, plus one animation frame
+ * (the frame that paints it). Platforms rotate Meet → Zoom → Teams; every iteration is a new tab
+ * on a new meeting URL, settled in the lobby first.
+ */
+const PLATFORMS: FixturePlatform[] = ['meet', 'zoom', 'teams'];
+const sizes = {
+  full: { iterations: 30, lobbySettleMs: 500 },
+  smoke: { iterations: 3, lobbySettleMs: 400 },
+};
+
+interface Det { t0: number; inserted: number; visible: number }
+const det = () => (window as unknown as { __det: Det }).__det;
+
+async function admitAndTime(page: Page, platform: FixturePlatform): Promise<Det> {
+  await page.evaluate(() => {
+    const d: Det = { t0: 0, inserted: 0, visible: 0 };
+    (window as unknown as { __det: Det }).__det = d;
+    const mo = new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.nodeName !== 'CANDOR-CONSENT' || d.inserted) continue;
+          d.inserted = performance.now();
+          mo.disconnect();
+          requestAnimationFrame(() => (d.visible = performance.now()));
+        }
+      }
+    });
+    mo.observe(document.documentElement, { childList: true });
+  });
+  // switchFixture's swap, with the start time taken in the page right before it.
+  await page.evaluate((html) => {
+    const next = new DOMParser().parseFromString(html, 'text/html');
+    (window as unknown as { __det: Det }).__det.t0 = performance.now();
+    document.title = next.title;
+    document.body.replaceWith(document.adoptNode(next.body));
+  }, fixtureHtml(platform, 'in-call'));
+  return pollPage(page, det, (d) => d.visible > 0, 5_000);
+}
+
+export default defineCase({
+  row: 2,
+  name: 'detection-latency',
+  what: 'Detection latency: in-call DOM appears (admitted) → consent prompt visible',
+  budget: 'p50 ≤ 50 ms, p95 ≤ 150 ms',
+  async run({ size, log }) {
+    const p = sizes[size];
+    return withBench(async (b) => {
+      const once = async (platform: FixturePlatform, n: number) => {
+        b.fixtures.serve(platform, 'lobby');
+        const page = await b.context.newPage();
+        try {
+          await page.goto(callUrl(platform, n));
+          await sleep(p.lobbySettleMs); // the content script is injected at document_idle and reads the lobby
+          if (await page.locator('candor-consent').count()) throw new Error(`${platform}: a prompt is shown in the lobby`);
+          const d = await admitAndTime(page, platform);
+          return { inserted: d.inserted - d.t0, visible: d.visible - d.t0 };
+        } finally {
+          await page.close();
+        }
+      };
+
+      await once('zoom', 9_999); // warm-up (worker, policy, salt): not counted
+      const visible: number[] = [];
+      const inserted: number[] = [];
+      const byPlatform: Record<string, number[]> = { meet: [], zoom: [], teams: [] };
+      for (let i = 0; i < p.iterations; i++) {
+        const platform = PLATFORMS[i % PLATFORMS.length]!;
+        // Meet codes from callUrl repeat every 26; fewer than 26 per platform here, so all are new calls.
+        const r = await once(platform, Math.floor(i / PLATFORMS.length) + 1);
+        visible.push(r.visible);
+        inserted.push(r.inserted);
+        byPlatform[platform]!.push(r.visible);
+      }
+      log(`visible after (ms): ${visible.map((x) => x.toFixed(0)).join(' ')}`);
+      return {
+        metrics: [
+          metric('p50', 'p50 admitted → prompt visible', round(median(visible)), 'ms', 50),
+          metric('p95', 'p95 admitted → prompt visible', round(percentile(visible, 95)), 'ms', 150),
+          metric('insertedP50', 'p50 admitted → prompt in DOM', round(median(inserted)), 'ms'),
+          metric('max', 'max admitted → prompt visible', round(Math.max(...visible)), 'ms'),
+          ...Object.entries(byPlatform).filter(([, xs]) => xs.length).map(([k, xs]) => metric(`p50_${k}`, `p50 ${k}`, round(median(xs)), 'ms')),
+        ],
+        params: { iterations: p.iterations, lobbySettleMs: p.lobbySettleMs, platforms: PLATFORMS.join(',') },
+        samples: { visible: visible.map((x) => round(x)), inserted: inserted.map((x) => round(x)) },
+      };
+    });
+  },
+});

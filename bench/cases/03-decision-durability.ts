@@ -1,0 +1,123 @@
+import type { Page } from 'playwright-core';
+import { callUrl, type FixturePlatform } from '../../scripts/lib/browser';
+import { PromptDriver, readStore } from '../../tests/e2e/support';
+import { pollPage, withBench, workerControl } from '../lib/browser';
+import { median, percentile, round, sleep } from '../lib/stats';
+import { defineCase, metric } from '../lib/types';
+
+/**
+ * Row 3 — decision durability: a trusted click on "Customer agreed" → the prompt shows "Consent
+ * recorded", which it only does once the background replied, and the background only replies
+ * after the Dexie transaction (calls + events) committed. Both ends are timed in the page:
+ * a capture-phase click listener and a MutationObserver on the prompt's closed shadow root
+ * (reached through CDP, as PromptDriver does), with one animation frame for "visible".
+ * Two series: the worker awake (it just handled the call's messages), and the worker stopped
+ * first (CDP ServiceWorker.stopAllWorkers, what Chrome does to an idle MV3 worker), so the click
+ * has to start it. Afterwards the events store is read to check every decision was committed.
+ */
+const PLATFORMS: FixturePlatform[] = ['meet', 'zoom', 'teams'];
+const sizes = {
+  full: { awake: 24, cold: 12 },
+  smoke: { awake: 3, cold: 2 },
+};
+
+interface Rec { clickAt: number; savedAt: number; paintedAt: number }
+
+async function armTimers(prompt: PromptDriver) {
+  const ok = await prompt.call<boolean>(`function () {
+    const root = this;
+    const rec = { clickAt: 0, savedAt: 0, paintedAt: 0 };
+    globalThis.__decision = rec;
+    root.addEventListener('click', () => { if (!rec.clickAt) rec.clickAt = performance.now(); }, true);
+    const mo = new MutationObserver(() => {
+      if (rec.savedAt || !/Consent recorded/.test(root.querySelector('.root')?.textContent ?? '')) return;
+      rec.savedAt = performance.now();
+      mo.disconnect();
+      requestAnimationFrame(() => { rec.paintedAt = performance.now(); });
+    });
+    mo.observe(root, { childList: true, subtree: true, characterData: true });
+    return true;
+  }`);
+  if (!ok) throw new Error('Could not reach the prompt to arm the timers');
+}
+
+const rec = () => (globalThis as unknown as { __decision?: Rec }).__decision ?? null;
+
+export default defineCase({
+  row: 3,
+  name: 'decision-durability',
+  what: 'Decision durability: trusted click → event committed in IndexedDB and acknowledged in the prompt',
+  budget: 'p95 ≤ 30 ms worker awake; ≤ 500 ms worker stopped',
+  async run({ size, log }) {
+    const p = sizes[size];
+    return withBench(async (b) => {
+      const control = await b.context.newPage();
+      const worker = await workerControl(control, b.extensionId);
+      // Per platform: callUrl's Meet codes repeat every 26, and a repeated meeting would be a rejoin.
+      const next: Record<FixturePlatform, number> = { meet: 0, zoom: 0, teams: 0 };
+      let restartsSeen = 0;
+
+      const once = async (platform: FixturePlatform, stopWorker: boolean) => {
+        b.fixtures.serve(platform, 'in-call');
+        const page: Page = await b.context.newPage();
+        try {
+          await page.goto(callUrl(platform, ++next[platform]));
+          const prompt = new PromptDriver(page);
+          await prompt.waitForText(/Ask for recording consent/);
+          await armTimers(prompt);
+          await sleep(150); // let "prompt shown" reach the background first
+          if (stopWorker) {
+            let stopped = false;
+            for (let attempt = 0; attempt < 3 && !stopped; attempt++) {
+              stopped = (await worker.stop()) && (await sleep(50), !worker.running());
+            }
+            if (!stopped) throw new Error('Could not stop the service worker before the click');
+          } else if (!worker.running()) {
+            throw new Error('The worker was not running for an "awake" sample');
+          }
+          await prompt.click('Customer agreed');
+          const r = await pollPage(page, rec, (v) => !!v && v.paintedAt > 0, 10_000);
+          if (stopWorker && worker.running()) restartsSeen++;
+          return { saved: r!.savedAt - r!.clickAt, painted: r!.paintedAt - r!.clickAt };
+        } finally {
+          await page.close();
+        }
+      };
+
+      await once('zoom', false); // warm-up: not counted
+      const series = async (count: number, stop: boolean) => {
+        const saved: number[] = [];
+        const painted: number[] = [];
+        for (let i = 0; i < count; i++) {
+          const r = await once(PLATFORMS[i % PLATFORMS.length]!, stop);
+          saved.push(r.saved);
+          painted.push(r.painted);
+        }
+        log(`${stop ? 'stopped' : 'awake  '} click → saved (ms): ${saved.map((x) => x.toFixed(0)).join(' ')}`);
+        return { saved, painted };
+      };
+      const awake = await series(p.awake, false);
+      const cold = await series(p.cold, true);
+
+      // Durability check: every click produced exactly one committed decision event.
+      const decisions = (await readStore<{ type: string; data: { outcome?: string } }>(b, 'events')).filter((e) => e.type === 'decision' && e.data.outcome === 'agreed');
+      const expected = 1 + p.awake + p.cold;
+      if (decisions.length !== expected) throw new Error(`Expected ${expected} committed decisions, found ${decisions.length}`);
+      await worker.detach();
+
+      return {
+        metrics: [
+          metric('awakeP95', 'p95 click → saved, worker awake', round(percentile(awake.saved, 95)), 'ms', 30),
+          metric('coldP95', 'p95 click → saved, worker stopped', round(percentile(cold.saved, 95)), 'ms', 500),
+          metric('awakeP50', 'p50 click → saved, worker awake', round(median(awake.saved)), 'ms'),
+          metric('coldP50', 'p50 click → saved, worker stopped', round(median(cold.saved)), 'ms'),
+          metric('awakePaintedP95', 'p95 click → saved state painted, awake', round(percentile(awake.painted, 95)), 'ms'),
+          metric('coldPaintedP95', 'p95 click → saved state painted, stopped', round(percentile(cold.painted, 95)), 'ms'),
+          metric('committed', 'decision events committed (= clicks)', decisions.length, 'count'),
+        ],
+        params: { awake: p.awake, cold: p.cold, platforms: PLATFORMS.join(','), workerRestartsSeen: restartsSeen },
+        samples: { awake: awake.saved.map((x) => round(x)), cold: cold.saved.map((x) => round(x)) },
+      };
+    });
+  },
+});

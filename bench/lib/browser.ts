@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { EXTENSION_DIR, launchWithExtension, routeFixtures } from '../../scripts/lib/browser';
+import { sleep } from './stats';
+
+/**
+ * A host the content script does not match (manifest: meet.google.com, *.zoom.us, *.zoom.com,
+ * teams.*): the same fixture served here runs with the extension loaded but no content script.
+ * Requests never leave the machine: Playwright fulfils them.
+ */
+export const CONTROL_ORIGIN = 'https://call-control.bench.test';
+
+/**
+ * Other engineers rebuild .output/ while benchmarks run; a launch that lands in the middle of a
+ * rebuild sees no manifest. Wait for it (a build takes ~3 s) rather than fail the whole suite.
+ */
+async function waitForBuild(timeoutMs = 30_000) {
+  const manifest = join(EXTENSION_DIR, 'manifest.json');
+  const end = Date.now() + timeoutMs;
+  while (!existsSync(manifest)) {
+    if (Date.now() > end) throw new Error(`The extension is not built (${manifest} is missing). Run "npm run build" first.`);
+    await sleep(250);
+  }
+}
+
+/** Chromium + the built extension + fixture routing, plus exact-URL pages served by the bench. */
+export async function startBench() {
+  await waitForBuild();
+  let b: Awaited<ReturnType<typeof launchWithExtension>>;
+  try {
+    b = await launchWithExtension();
+  } catch (error) {
+    // A rebuild removed files under the browser's feet: once more, after the build settles.
+    await sleep(4_000);
+    await waitForBuild();
+    b = await launchWithExtension().catch(() => Promise.reject(error));
+  }
+  const fixtures = await routeFixtures(b.context);
+  // Registered after routeFixtures, so it is consulted first (Playwright runs routes last-first).
+  const pages = new Map<string, string>();
+  await b.context.route(/^https?:\/\//, async (route) => {
+    const url = new URL(route.request().url());
+    const body = pages.get(url.origin + url.pathname);
+    if (body !== undefined && route.request().resourceType() === 'document') {
+      await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+    } else {
+      await route.fallback();
+    }
+  });
+  return {
+    ...b,
+    fixtures,
+    /** Serves `html` at this exact URL (query and hash ignored). */
+    serveAt(url: string, html: string) {
+      const u = new URL(url);
+      pages.set(u.origin + u.pathname, html);
+    },
+    popupUrl: `chrome-extension://${b.extensionId}/popup.html`,
+  };
+}
+export type BenchBrowser = Awaited<ReturnType<typeof startBench>>;
+
+/** Runs `fn` with a fresh browser and profile, always closing it. */
+export async function withBench<T>(fn: (b: BenchBrowser) => Promise<T>): Promise<T> {
+  const b = await startBench();
+  try {
+    return await fn(b);
+  } finally {
+    await b.close().catch(() => {});
+  }
+}
+
+export type Metrics = Record<string, number>;
+
+/** CDP Performance.getMetrics as a name → value map (durations in seconds, sizes in bytes). */
+export async function getMetrics(cdp: CDPSession): Promise<Metrics> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+export async function metricsSession(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return cdp;
+}
+
+/**
+ * Watches the extension's service worker through the ServiceWorker domain of one page's CDP
+ * session: its running status, and a way to stop it (what Chrome does to an idle MV3 worker).
+ */
+export async function workerControl(page: Page, extensionId: string) {
+  const cdp = await page.context().newCDPSession(page);
+  const status = new Map<string, string>();
+  const scope = `chrome-extension://${extensionId}/`;
+  const registrations = new Map<string, string>();
+  cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: regs }) => {
+    for (const r of regs) registrations.set(r.registrationId, r.scopeURL);
+  });
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) {
+      if (registrations.get(v.registrationId) === scope || v.scriptURL.startsWith(scope)) status.set(v.versionId, v.runningStatus);
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  const running = () => [...status.values()].some((s) => s !== 'stopped');
+  return {
+    running,
+    /** Stops every service worker and waits until the extension's reports "stopped". */
+    async stop(timeoutMs = 5_000): Promise<boolean> {
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      const end = Date.now() + timeoutMs;
+      while (running()) {
+        if (Date.now() > end) return false;
+        await sleep(10);
+      }
+      return status.size > 0;
+    },
+    async waitRunning(timeoutMs = 5_000): Promise<boolean> {
+      const end = Date.now() + timeoutMs;
+      while (!running()) {
+        if (Date.now() > end) return false;
+        await sleep(10);
+      }
+      return true;
+    },
+    async detach() {
+      await cdp.detach().catch(() => {});
+    },
+  };
+}
+
+/** Polls a page-side value until `ok`, quickly (the measurement itself is taken in the page). */
+export async function pollPage<T>(page: Page, read: () => T, ok: (v: T) => boolean, timeoutMs = 10_000, everyMs = 15): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = (await page.evaluate(read)) as T;
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
+    await sleep(everyMs);
+  }
+}

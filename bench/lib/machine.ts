@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { EXTENSION_DIR, findChromium } from '../../scripts/lib/browser';
+
+export interface MachineInfo {
+  os: string;
+  cpuModel: string;
+  cores: number;
+  memoryGB: number;
+  node: string;
+  chromium: string;
+  /** 1-minute load average at the start and end of the run: other work on the machine skews timings. */
+  loadavgStart: number;
+  loadavgEnd?: number;
+  /** Which build was measured: the content script's hash (the build has no version bump per change). */
+  contentScriptSha256: string | null;
+  extensionVersion: string | null;
+}
+
+function chromiumVersion(): string {
+  try {
+    const out = execFileSync(findChromium(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15_000 });
+    return out.split('\n').find((l) => /\d+\.\d+\.\d+/.test(l))?.trim() ?? out.trim();
+  } catch (error) {
+    return `unknown (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  const cs = join(EXTENSION_DIR, 'content-scripts/call.js');
+  const manifest = join(EXTENSION_DIR, 'manifest.json');
+  return {
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    chromium: chromiumVersion(),
+    loadavgStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    contentScriptSha256: existsSync(cs) ? createHash('sha256').update(readFileSync(cs)).digest('hex').slice(0, 16) : null,
+    extensionVersion: existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? null : null,
+  };
+}
+
+export function describeMachine(m: MachineInfo): string {
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.chromium} (headless=new, --disable-gpu)`;
+}

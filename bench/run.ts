@@ -1,0 +1,155 @@
+/**
+ * Candor's performance suite: runs every bench/cases/*.ts in name order, one at a time (this
+ * machine has two cores; benchmarks never run in parallel), prints a table, writes
+ * bench/results/<date>.json, and refreshes the table in docs/performance.md.
+ *
+ *   npm run bench                    full sizes; writes results + docs (exit 1 on a missed budget)
+ *   npm run bench -- --smoke         tiny sizes (< 60 s): proves every benchmark still runs end to
+ *                                    end; budgets are reported but never fail; docs are not touched
+ *   npm run bench -- --only 2,5      only these rows (or names containing the text); docs untouched
+ *   npm run bench -- --no-write      print only
+ *
+ * Needs the built extension (`npm run build`) and Chromium (see scripts/lib/browser.ts).
+ * tests/e2e/bench-smoke.spec.ts imports runSuite() and runs the smoke sizes in `npm test`.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machineInfo, type MachineInfo } from './lib/machine';
+import { consoleTable, updateDocs } from './lib/report';
+import type { BenchCase, BenchSize, CaseResult } from './lib/types';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const CASES_DIR = join(ROOT, 'bench/cases');
+export const RESULTS_DIR = join(ROOT, 'bench/results');
+export const DOCS_FILE = join(ROOT, 'docs/performance.md');
+
+export interface SuiteOptions {
+  size: BenchSize;
+  /** Row numbers or name fragments; empty = every case. */
+  only?: string[];
+  /** Write the results file (full: bench/results/, smoke: bench/results/tmp/) and, for full complete runs, the docs. */
+  write?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SuiteResult {
+  size: BenchSize;
+  date: string;
+  wallMs: number;
+  machine: MachineInfo;
+  results: CaseResult[];
+  /** No case threw, and (full size only) every budget passed. */
+  ok: boolean;
+  resultsFile?: string;
+  docsUpdated: boolean;
+}
+
+function isCase(x: unknown): x is BenchCase {
+  const c = x as Partial<BenchCase> | null;
+  return !!c && typeof c.name === 'string' && typeof c.row === 'number' && typeof c.budget === 'string' && typeof c.run === 'function';
+}
+
+/** Every bench/cases/*.ts, in file-name order (01-…, 02-…): adding a row is adding a file. */
+export async function loadCases(only: string[] = []): Promise<BenchCase[]> {
+  const files = readdirSync(CASES_DIR).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const cases: BenchCase[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(CASES_DIR, file)).href)) as { default?: unknown };
+    if (!isCase(mod.default)) throw new Error(`bench/cases/${file} must default-export defineCase({ row, name, what, budget, run })`);
+    cases.push(mod.default);
+  }
+  if (only.length === 0) return cases;
+  return cases.filter((c) => only.some((o) => String(c.row) === o || c.name.includes(o)));
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().slice(0, 16).replace(':', '-'); // YYYY-MM-DDTHH-MM (UTC)
+}
+
+function freeName(dir: string, base: string): string {
+  let name = `${base}.json`;
+  for (let i = 2; existsSync(join(dir, name)); i++) name = `${base}-${i}.json`;
+  return join(dir, name);
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const started = new Date();
+  const t0 = performance.now();
+  const machine = machineInfo();
+  const cases = await loadCases(opts.only);
+  if (cases.length === 0) throw new Error(`No benchmark matches ${JSON.stringify(opts.only)}`);
+  log(`Candor bench (${opts.size}): ${cases.map((c) => `#${c.row} ${c.name}`).join(', ')}`);
+
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const prefix = `[#${c.row} ${c.name}]`;
+    log(`${prefix} running…`);
+    const start = performance.now();
+    const base = { row: c.row, name: c.name, what: c.what, budget: c.budget };
+    try {
+      const output = await c.run({ size: opts.size, log: (line) => log(`${prefix} ${line}`) });
+      const pass = output.metrics.every((m) => m.pass !== false);
+      results.push({ ...base, pass, durationMs: Math.round(performance.now() - start), output });
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.push({ ...base, pass: false, durationMs: Math.round(performance.now() - start), error: message });
+      log(`${prefix} threw: ${message.split('\n')[0]}`);
+    }
+  }
+  machine.loadavgEnd = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+  const wallMs = Math.round(performance.now() - t0);
+  const threw = results.some((r) => r.error);
+  const ok = !threw && (opts.size === 'smoke' || results.every((r) => r.pass));
+
+  const suite: SuiteResult = { size: opts.size, date: started.toISOString(), wallMs, machine, results, ok, docsUpdated: false };
+  if (opts.write) {
+    const dir = opts.size === 'full' ? RESULTS_DIR : join(RESULTS_DIR, 'tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = freeName(dir, `${opts.size === 'smoke' ? 'smoke-' : ''}${stamp(started)}`);
+    suite.resultsFile = file.slice(ROOT.length + 1);
+    writeFileSync(file, `${JSON.stringify(suite, null, 2)}\n`);
+    // The docs show complete full runs only: a partial or smoke run would mislead.
+    if (opts.size === 'full' && !opts.only?.length && !threw) {
+      updateDocs(DOCS_FILE, results, machine, { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 });
+      suite.docsUpdated = true;
+    }
+  }
+
+  log('');
+  log(consoleTable(results));
+  log('');
+  log(`Total ${(wallMs / 1000).toFixed(1)} s${suite.resultsFile ? ` — results in ${suite.resultsFile}` : ''}${suite.docsUpdated ? ' — docs/performance.md updated' : ''}`);
+  if (opts.size === 'smoke' && results.some((r) => !r.pass && !r.error)) log('(smoke sizes: budgets are informative only)');
+  return suite;
+}
+
+function parseArgs(argv: string[]): SuiteOptions {
+  const only: string[] = [];
+  let size: BenchSize = 'full';
+  let write = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--smoke') size = 'smoke';
+    else if (a === '--no-write') write = false;
+    else if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
+    else if (a.startsWith('--only=')) only.push(...a.slice(7).split(',').filter(Boolean));
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npx tsx bench/run.ts [--smoke] [--only <row|name>[,…]] [--no-write]');
+      process.exit(0);
+    } else throw new Error(`Unknown argument: ${a}`);
+  }
+  return { size, only, write };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const suite = await runSuite(parseArgs(process.argv.slice(2)));
+    process.exitCode = suite.ok ? 0 : 1;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,47 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { platforms } from '../../lib/platforms';
+import { readDb } from '../../lib/ui/db';
+
+/** Which signals detected the calls: a platform UI change shows up here as manual starts. */
+export function DetectionHealth() {
+  const stats = useLiveQuery(async () => {
+    const byPlatform = new Map<string, { calls: number; manual: number; signals: Map<string, number> }>();
+    await readDb.calls.where('admittedAt').above(0).each((c) => {
+      const entry = byPlatform.get(c.platform) ?? { calls: 0, manual: 0, signals: new Map() };
+      entry.calls++;
+      if (c.detectedBy.includes('manual')) entry.manual++;
+      for (const id of c.detectedBy) entry.signals.set(id, (entry.signals.get(id) ?? 0) + 1);
+      byPlatform.set(c.platform, entry);
+    });
+    return byPlatform;
+  }, []);
+  return (
+    <section id="detection" aria-labelledby="detection-title">
+      <h2 id="detection-title">Detection health</h2>
+      <p className="muted">How each call was detected. Many manual starts on a platform mean its page changed: tell your administrator (selector overrides in the policy fix it without a new release).</p>
+      <table>
+        <thead>
+          <tr><th>Platform</th><th>Calls</th><th>Started by hand</th><th>Signals that detected calls</th></tr>
+        </thead>
+        <tbody>
+          {platforms.map((p) => {
+            const s = stats?.get(p.id);
+            const languageFree = new Set([...p.signals.inCall].filter((x) => x.languageIndependent).map((x) => x.id));
+            return (
+              <tr key={p.id}>
+                <td>{p.label}</td>
+                <td>{s?.calls ?? 0}</td>
+                <td className={s && s.manual > 0 ? 'warn' : undefined}>{s?.manual ?? 0}</td>
+                <td>
+                  {s && s.signals.size > 0
+                    ? [...s.signals].filter(([id]) => id !== 'manual').map(([id, n]) => `${id}${languageFree.has(id) ? '' : ' (text)'}: ${n}`).join(', ') || '—'
+                    : '—'}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

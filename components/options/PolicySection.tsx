@@ -1,0 +1,190 @@
+import { useEffect, useState } from 'react';
+import { categoryLabels } from '../../lib/call/labels';
+import { checklistLabels } from '../../lib/checklist/fields';
+import { sendRequest } from '../../lib/messages/client';
+import { defaultPolicy } from '../../lib/policy/defaults';
+import { callCategories, checklistFieldNames, languages, recordingRules, retentionKinds, type Policy, type PolicyField } from '../../lib/policy/schema';
+import { usePolicy } from '../../lib/ui/policy';
+
+const ruleLabels = { 'ask-consent': 'Ask consent', 'never-record': 'Never record', 'record-with-notice': 'Record with notice' } as const;
+const languageNames = { en: 'English', es: 'Spanish', de: 'German', fr: 'French' } as const;
+
+function Lock({ managed }: { managed: boolean }) {
+  return managed ? <span className="lock">🔒 set by your organisation</span> : null;
+}
+
+/**
+ * The policy as it applies now: where each value comes from, what is wrong with the policy (field
+ * by field), and a form for the values the organisation does not manage.
+ */
+export function PolicySection() {
+  const resolved = usePolicy();
+  const [draft, setDraft] = useState<Policy | null>(null);
+  const [json, setJson] = useState<{ roles: string; selectorOverrides: string }>({ roles: '', selectorOverrides: '' });
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+
+  useEffect(() => {
+    if (resolved && !draft) {
+      setDraft(resolved.policy);
+      setJson({ roles: JSON.stringify(resolved.policy.roles, null, 2), selectorOverrides: JSON.stringify(resolved.policy.selectorOverrides, null, 2) });
+    }
+  }, [resolved, draft]);
+  if (!resolved || !draft) return <section id="policy"><h2>Purpose and policy</h2><p>Loading…</p></section>;
+
+  const locked = (f: PolicyField) => resolved.sources[f] === 'managed';
+  const set = <K extends PolicyField>(f: K, v: Policy[K]) => setDraft({ ...draft, [f]: v });
+
+  async function save() {
+    const policy: Record<string, unknown> = { ...draft };
+    for (const f of ['roles', 'selectorOverrides'] as const) {
+      try {
+        policy[f] = JSON.parse(json[f]);
+      } catch {
+        setMessage({ kind: 'error', text: `Nothing was saved. ${f}: is not valid JSON.` });
+        return;
+      }
+    }
+    for (const f of Object.keys(policy)) if (locked(f as PolicyField)) delete policy[f];
+    const reply = await sendRequest({ type: 'policy/save', policy });
+    setMessage(reply.ok ? { kind: 'ok', text: 'Policy saved.' } : { kind: 'error', text: reply.error });
+  }
+
+  const lines = (v: string) => v.split('\n').map((x) => x.trim()).filter(Boolean);
+  return (
+    <section id="policy" aria-labelledby="policy-title">
+      <h2 id="policy-title">Purpose and policy</h2>
+      <blockquote className="purpose">{resolved.policy.purposeStatement}</blockquote>
+      {resolved.issues.length > 0 && (
+        <div role="alert" className="issues">
+          <h3>Policy problems: these fields use a safe fallback</h3>
+          <ul>
+            {resolved.issues.map((i, n) => (
+              <li key={n}>
+                <code>{i.field}</code> ({i.source === 'managed' ? 'organisation policy' : 'this page'}): {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form className="policy-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <label>
+          Purpose statement <Lock managed={locked('purposeStatement')} />
+          <textarea rows={2} disabled={locked('purposeStatement')} value={draft.purposeStatement} onChange={(e) => set('purposeStatement', e.target.value)} />
+        </label>
+        <fieldset>
+          <legend>Consent script and decline line <Lock managed={locked('consentScript')} /></legend>
+          {languages.map((lang) => (
+            <div key={lang} className="pair">
+              <label>
+                Consent script ({languageNames[lang]})
+                <textarea rows={2} disabled={locked('consentScript')} value={draft.consentScript[lang] ?? ''}
+                  onChange={(e) => set('consentScript', { ...draft.consentScript, [lang]: e.target.value || undefined })} />
+              </label>
+              <label>
+                Decline line ({languageNames[lang]})
+                <input disabled={locked('declineLine')} value={draft.declineLine[lang] ?? ''}
+                  onChange={(e) => set('declineLine', { ...draft.declineLine, [lang]: e.target.value || undefined })} />
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <div className="grid">
+          <label>
+            Prompt language <Lock managed={locked('language')} />
+            <select disabled={locked('language')} value={draft.language} onChange={(e) => set('language', e.target.value as Policy['language'])}>
+              <option value="auto">Browser language</option>
+              {languages.map((l) => <option key={l} value={l}>{languageNames[l]}</option>)}
+            </select>
+          </label>
+          <label>
+            Jurisdiction mode <Lock managed={locked('jurisdictionMode')} />
+            <select disabled={locked('jurisdictionMode')} value={draft.jurisdictionMode} onChange={(e) => set('jurisdictionMode', e.target.value as Policy['jurisdictionMode'])}>
+              <option value="all-party">All-party consent (safe default)</option>
+              <option value="one-party">One-party consent</option>
+            </select>
+          </label>
+          <label>
+            Preselected call type <Lock managed={locked('defaultCategory')} />
+            <select disabled={locked('defaultCategory')} value={draft.defaultCategory ?? ''} onChange={(e) => set('defaultCategory', (e.target.value || null) as Policy['defaultCategory'])}>
+              <option value="">None (rep picks)</option>
+              {callCategories.map((c) => <option key={c} value={c}>{categoryLabels[c]}</option>)}
+            </select>
+          </label>
+          <label>
+            Checklist reminder after (minutes) <Lock managed={locked('reminderDelayMinutes')} />
+            <input type="number" min={1} disabled={locked('reminderDelayMinutes')} value={draft.reminderDelayMinutes} onChange={(e) => set('reminderDelayMinutes', Number(e.target.value))} />
+          </label>
+          <label>
+            Policy version <Lock managed={locked('policyVersion')} />
+            <input disabled={locked('policyVersion')} value={draft.policyVersion} onChange={(e) => set('policyVersion', e.target.value)} />
+          </label>
+        </div>
+        <fieldset>
+          <legend>Recording standards <Lock managed={locked('recordingStandards')} /></legend>
+          <div className="grid">
+            {callCategories.map((c) => (
+              <label key={c}>
+                {categoryLabels[c]}
+                <select disabled={locked('recordingStandards')} value={draft.recordingStandards[c]}
+                  onChange={(e) => set('recordingStandards', { ...draft.recordingStandards, [c]: e.target.value as Policy['recordingStandards'][typeof c] })}>
+                  {recordingRules.map((r) => <option key={r} value={r}>{ruleLabels[r]}</option>)}
+                </select>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Retention in days <Lock managed={locked('retentionDays')} /></legend>
+          <div className="grid">
+            {retentionKinds.map((k) => (
+              <label key={k}>
+                {k}
+                <input type="number" min={1} max={3650} disabled={locked('retentionDays')} value={draft.retentionDays[k]}
+                  onChange={(e) => set('retentionDays', { ...draft.retentionDays, [k]: Number(e.target.value) })} />
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="grid">
+          <label>
+            Notetaker bot names, one per line <Lock managed={locked('notetakerNames')} />
+            <textarea rows={5} disabled={locked('notetakerNames')} value={draft.notetakerNames.join('\n')} onChange={(e) => set('notetakerNames', lines(e.target.value))} />
+          </label>
+          <label>
+            Live tags, one per line <Lock managed={locked('tags')} />
+            <textarea rows={5} disabled={locked('tags')} value={draft.tags.join('\n')} onChange={(e) => set('tags', lines(e.target.value))} />
+          </label>
+        </div>
+        <fieldset>
+          <legend>Required checklist fields <Lock managed={locked('checklistRequired')} /></legend>
+          <div className="checks">
+            {checklistFieldNames.map((f) => (
+              <label key={f} className="check">
+                <input type="checkbox" disabled={locked('checklistRequired')} checked={draft.checklistRequired.includes(f)}
+                  onChange={(e) => set('checklistRequired', e.target.checked ? [...draft.checklistRequired, f] : draft.checklistRequired.filter((x) => x !== f))} />
+                {checklistLabels[f]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="grid">
+          <label>
+            Roles and their access (JSON) <Lock managed={locked('roles')} />
+            <textarea rows={8} className="code" disabled={locked('roles')} value={json.roles} onChange={(e) => setJson({ ...json, roles: e.target.value })} />
+          </label>
+          <label>
+            Detection selector overrides (JSON) <Lock managed={locked('selectorOverrides')} />
+            <textarea rows={8} className="code" disabled={locked('selectorOverrides')} value={json.selectorOverrides} onChange={(e) => setJson({ ...json, selectorOverrides: e.target.value })} />
+          </label>
+        </div>
+        <div className="row">
+          <button type="submit" className="primary">Save policy</button>
+          <button type="button" onClick={() => { setDraft(defaultPolicy); setJson({ roles: JSON.stringify(defaultPolicy.roles, null, 2), selectorOverrides: '{}' }); }}>
+            Reset form to defaults
+          </button>
+        </div>
+        {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>{message.text}</p>}
+      </form>
+    </section>
+  );
+}

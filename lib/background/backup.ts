@@ -1,0 +1,60 @@
+import type { Table } from 'dexie';
+import { tableSchemas, type TableName } from '../db/schemas';
+import type { Request } from '../messages/schema';
+import { RequestError, type Services } from './services';
+
+type BackupImport = Extract<Request, { type: 'data/import' }>;
+
+/**
+ * Restores a backup all-or-nothing: every record is validated first (the error names the first bad
+ * record), then all tables are written in one transaction. A bad file changes nothing.
+ */
+export async function importBackup(s: Services, msg: BackupImport): Promise<{ counts: Record<string, number> }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(msg.text);
+  } catch {
+    throw new RequestError('This file is not JSON: it is not a Candor backup.');
+  }
+  const backup = parsed as { format?: unknown; tables?: unknown };
+  if (backup?.format !== 'candor-backup/1' || typeof backup.tables !== 'object' || backup.tables === null) {
+    throw new RequestError('This file is not a Candor backup (format "candor-backup/1" with "tables").');
+  }
+  const valid: Partial<Record<TableName, unknown[]>> = {};
+  for (const [name, rows] of Object.entries(backup.tables as Record<string, unknown>)) {
+    if (!(name in tableSchemas)) throw new RequestError(`Unknown table "${name}" in the backup; nothing was imported.`);
+    if (!Array.isArray(rows)) throw new RequestError(`"${name}" must be a list of records; nothing was imported.`);
+    const schema = tableSchemas[name as TableName];
+    rows.forEach((row, i) => {
+      const result = schema.safeParse(row);
+      if (!result.success) {
+        const issue = result.error.issues[0]!;
+        const where = issue.path.length ? `.${issue.path.join('.')}` : '';
+        throw new RequestError(`Record ${name}[${i}]${where} is invalid: ${issue.message}. Nothing was imported.`);
+      }
+    });
+    valid[name as TableName] = rows;
+  }
+  const { db } = s;
+  const counts: Record<string, number> = {};
+  await db.transaction('rw', db.tables, async () => {
+    for (const [name, rows] of Object.entries(valid)) {
+      await (db.table(name) as Table<unknown>).bulkPut(rows);
+      counts[name] = rows.length;
+    }
+  });
+  return { counts };
+}
+
+/** Deletes every stored row after an explicit confirmation (the schema demands the word DELETE). */
+export async function deleteAllData(s: Services): Promise<{ deleted: number }> {
+  const { db } = s;
+  let deleted = 0;
+  await db.transaction('rw', db.tables, async () => {
+    for (const table of db.tables) {
+      deleted += await table.count();
+      await table.clear();
+    }
+  });
+  return { deleted };
+}
