@@ -67,6 +67,22 @@ const detailValue = z.union([text('details value', 0, 500), z.int(), z.boolean()
   error: 'details values must be strings (≤ 500 chars), safe integers, booleans or null',
 });
 
+// ASCII identifiers only: keeps key order language-independent (see above).
+const DETAILS_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const DETAILS_KEY_MESSAGE = 'details keys must be ASCII identifiers (a letter, then letters, digits, _ . -; at most 64)';
+
+/** Small extra facts (sources, durationMs…): flat, bounded, never page content. */
+const details = z
+  // zod's records skip a "__proto__" key silently, but JSON.parse makes it an ordinary key that
+  // would be hashed: refuse it before the record schema drops it from view.
+  .custom<unknown>((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'), { error: DETAILS_KEY_MESSAGE })
+  .pipe(
+    z.record(z.string().regex(DETAILS_KEY), detailValue, {
+      error: (issue) => (issue.code === 'invalid_key' ? DETAILS_KEY_MESSAGE : undefined),
+    }),
+  )
+  .refine((record) => Object.keys(record).length <= DETAILS_MAX_KEYS, `details must have at most ${DETAILS_MAX_KEYS} keys`);
+
 export const ledgerEntrySchema = z.strictObject({
   /** Format version of this entry shape: a new shape gets a new number, old entries stay valid. */
   v: z.literal(LEDGER_ENTRY_VERSION, { error: `v must be ${LEDGER_ENTRY_VERSION}` }),
@@ -101,13 +117,7 @@ export const ledgerEntrySchema = z.strictObject({
   rule: optionalText('rule'),
   policyVersion: text('policyVersion', 1, 64),
   extensionVersion: text('extensionVersion', 1, 32),
-  details: z
-    .record(
-      // ASCII identifiers only: keeps key order language-independent and rules out "__proto__".
-      z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, { error: 'details keys must be ASCII identifiers (letter first, ≤ 64 chars)' }),
-      detailValue,
-    )
-    .refine((record) => Object.keys(record).length <= DETAILS_MAX_KEYS, `details must have at most ${DETAILS_MAX_KEYS} keys`),
+  details,
 });
 
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;

@@ -259,7 +259,7 @@ describe('ledgerEntrySchema', () => {
     ['no purposes', { ...sample, purposes: [] }, /^purposes: purposes must name at least one purpose$/],
     ['a repeated purpose', { ...sample, purposes: ['recording', 'recording'] }, /^purposes: purposes must not repeat a purpose$/],
     ['an unknown purpose', { ...sample, purposes: ['marketing'] }, /^purposes\.0: purposes must be recording, transcript, ai-summary$/],
-    ['an empty outcome', { ...sample, outcome: '' }, /^outcome: outcome must be null or a non-empty string$/],
+    ['an empty outcome', { ...sample, outcome: '' }, /^outcome: outcome must not be empty$/],
     ['a float in details', { ...sample, details: { durationMs: 1.5 } }, /^details\.durationMs: details values must be/],
     ['an object in details', { ...sample, details: { nested: { a: 1 } } }, /^details\.nested: details values must be/],
     ['a non-ASCII details key', { ...sample, details: { 'größe': 1 } }, /details keys must be ASCII identifiers/],
