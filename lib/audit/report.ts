@@ -331,6 +331,8 @@ function newFacts(): CallFacts {
   };
 }
 
+const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isFilled = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
 
@@ -397,15 +399,16 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   for (const e of input.events) {
     const at = e.at;
     const inside = inPeriod(at, from, to);
-    const data: Record<string, unknown> = e.data ?? {};
+    // `data` is only read by the types that need it: most events are counted from type and time.
     switch (e.type) {
       case 'admitted':
-        if (data.manual === true) factsOf(e.callId).manual = true;
+        if ((e.data ?? NO_DATA).manual === true) factsOf(e.callId).manual = true;
         break;
       case 'prompt-shown':
         if (inside) promptsShown++;
         break;
       case 'decision': {
+        const data = e.data ?? NO_DATA;
         const f = factsOf(e.callId);
         const neverRecord = data.rule === 'never-record' || (data.outcome === 'not-recorded' && data.reason === NEVER_RECORD_REASON);
         if (neverRecord) f.neverRecord = true;
@@ -452,16 +455,20 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         // Common (every agreed call), and only relevant to never-record calls: no lookup here.
         startedCallIds.push(e.callId);
         break;
-      case 'recording-stopped':
-        if (inside && data.afterDecline === true) {
+      case 'recording-stopped': {
+        if (!inside) break;
+        const data = e.data ?? NO_DATA;
+        if (data.afterDecline === true) {
           stopCallIds.push(e.callId);
           stopAts.push(at);
           stopDurations.push(isFiniteNumber(data.durationMs) && data.durationMs >= 0 ? data.durationMs : undefined);
           if (data.atCallEnd === true) stopsAtCallEnd++;
         }
         break;
+      }
       case 'late-joiner':
         if (inside) {
+          const data = e.data ?? NO_DATA;
           lateJoiners.nudges++;
           if (data.answer === 'agreed') lateJoiners.agreed++;
           else if (data.answer === 'declined') lateJoiners.declined++;

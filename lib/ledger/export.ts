@@ -57,9 +57,10 @@ export interface BuildExportInput<E> {
 }
 
 /**
- * The export document for the stored records, in seq order. Records are copied field by field
- * (storage may add its own properties) and are not re-validated: a damaged ledger is exported as
- * it is, and the verifier says where it breaks.
+ * The export document for the stored records, in seq order, ready for JSON.stringify. Records
+ * are copied field by field (storage may add its own properties); entries are shared, not
+ * copied. Nothing is re-validated: a damaged ledger is exported as it is, and the verifier says
+ * where it breaks.
  */
 export function buildExport<E>(input: BuildExportInput<E>): Omit<LedgerExport, 'records'> & { records: ChainRecord<E>[] } {
   return {

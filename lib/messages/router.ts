@@ -56,7 +56,17 @@ export async function routeMessage(s: Services, raw: unknown, sender: SenderInfo
   } catch (error) {
     if (error instanceof RequestError) return { ok: false, error: error.message };
     // Storage failures (quota, a closed database) are reported, never swallowed: the sender retries.
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ok: false, error: `Candor could not save this (${detail}).`, retryable: true };
+    return { ok: false, error: storageFailureMessage(error), retryable: true };
   }
+}
+
+/** A storage fault in words a rep can act on; the technical detail stays in brackets for support. */
+export function storageFailureMessage(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const inner = (error as { inner?: { name?: string } })?.inner?.name ?? '';
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+    return `Your browser's storage for Candor is full, so this was not saved yet. Candor keeps it and tries again; free some disk space or export and delete old calls (Settings → Your data). [${detail}]`;
+  }
+  return `Candor could not save this yet and will try again. [${detail}]`;
 }

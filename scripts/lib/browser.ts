@@ -25,7 +25,7 @@ export interface ExtensionBrowser {
 }
 
 /** Chromium with the built extension loaded, on a throwaway profile, with no network at all. */
-export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string; extraArgs?: string[] } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`The extension is not built (${EXTENSION_DIR} is missing). Run "npm run build" first.`);
   }
@@ -48,6 +48,7 @@ export async function launchWithExtension(opts: { headless?: boolean; executable
       '--no-first-run',
       '--disable-quic',
       '--disable-features=DialMediaRouteProvider',
+      ...(opts.extraArgs ?? []),
     ],
   });
   const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
