@@ -34,7 +34,6 @@ interface Window {
 }
 
 type Busy = { changes: number; ticks: number; running: boolean; start(): void; stop(): void };
-const busy = () => (window as unknown as { __busy: Busy }).__busy;
 
 async function measureWindow(page: Page, cdp: CDPSession, side: Window['side'], windowMs: number, warmupMs: number): Promise<Window> {
   await page.bringToFront();

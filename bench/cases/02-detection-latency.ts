@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
+import { readStore } from '../../tests/e2e/support';
 import { pollPage, withBench } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
@@ -10,7 +11,9 @@ import { defineCase, metric } from '../lib/types';
  * Both ends are timed inside the page with performance.now(): just before the swap, and when a
  * main-world MutationObserver on <html> sees `candor-consent` inserted, plus one animation frame
  * (the frame that paints it). Platforms rotate Meet → Zoom → Teams; every iteration is a new tab
- * on a new meeting URL, settled in the lobby first.
+ * on a new meeting URL, settled in the lobby first. The stored `admitted` event (its `at` is the
+ * content script's clock when it reported) splits each sample in two: detection in the page, and
+ * the background's handling + reply + drawing the prompt.
  */
 const PLATFORMS: FixturePlatform[] = ['meet', 'zoom', 'teams'];
 const sizes = {
@@ -18,12 +21,12 @@ const sizes = {
   smoke: { iterations: 3, lobbySettleMs: 400 },
 };
 
-interface Det { t0: number; inserted: number; visible: number }
+interface Det { t0: number; inserted: number; visible: number; origin: number }
 const det = () => (window as unknown as { __det: Det }).__det;
 
 async function admitAndTime(page: Page, platform: FixturePlatform): Promise<Det> {
   await page.evaluate(() => {
-    const d: Det = { t0: 0, inserted: 0, visible: 0 };
+    const d: Det = { t0: 0, inserted: 0, visible: 0, origin: performance.timeOrigin };
     (window as unknown as { __det: Det }).__det = d;
     const mo = new MutationObserver((records) => {
       for (const r of records) {
@@ -63,7 +66,7 @@ export default defineCase({
           await sleep(p.lobbySettleMs); // the content script is injected at document_idle and reads the lobby
           if (await page.locator('candor-consent').count()) throw new Error(`${platform}: a prompt is shown in the lobby`);
           const d = await admitAndTime(page, platform);
-          return { inserted: d.inserted - d.t0, visible: d.visible - d.t0 };
+          return { inserted: d.inserted - d.t0, visible: d.visible - d.t0, t0Epoch: d.origin + d.t0, insertedEpoch: d.origin + d.inserted };
         } finally {
           await page.close();
         }
@@ -72,6 +75,7 @@ export default defineCase({
       await once('zoom', 9_999); // warm-up (worker, policy, salt): not counted
       const visible: number[] = [];
       const inserted: number[] = [];
+      const windows: Array<[number, number]> = [];
       const byPlatform: Record<string, number[]> = { meet: [], zoom: [], teams: [] };
       for (let i = 0; i < p.iterations; i++) {
         const platform = PLATFORMS[i % PLATFORMS.length]!;
@@ -80,6 +84,18 @@ export default defineCase({
         visible.push(r.visible);
         inserted.push(r.inserted);
         byPlatform[platform]!.push(r.visible);
+        windows.push([r.t0Epoch, r.insertedEpoch]);
+      }
+      // Split each sample at the moment the content script sent "in call": the stored `admitted`
+      // event's `at` is the content script's Date.now() when it reported (same clock as the page's).
+      const events = await readStore<{ type: string; at: number }>(b, 'events');
+      const detect: number[] = [];
+      const roundTrip: number[] = [];
+      for (const [t0, ins] of windows) {
+        const sent = events.find((e) => e.type === 'admitted' && e.at >= Math.floor(t0) && e.at <= Math.ceil(ins));
+        if (!sent) continue;
+        detect.push(sent.at - t0);
+        roundTrip.push(ins - sent.at);
       }
       log(`visible after (ms): ${visible.map((x) => x.toFixed(0)).join(' ')}`);
       return {
@@ -88,10 +104,14 @@ export default defineCase({
           metric('p95', 'p95 admitted → prompt visible', round(percentile(visible, 95)), 'ms', 150),
           metric('insertedP50', 'p50 admitted → prompt in DOM', round(median(inserted)), 'ms'),
           metric('max', 'max admitted → prompt visible', round(Math.max(...visible)), 'ms'),
+          ...(detect.length === 0 ? [] : [
+            metric('detectP50', 'p50 admitted → content script sends "in call" (batching timer + read)', round(median(detect)), 'ms'),
+            metric('roundTripP50', 'p50 sent → prompt in DOM (background handler + reply + draw)', round(median(roundTrip)), 'ms'),
+          ]),
           ...Object.entries(byPlatform).filter(([, xs]) => xs.length).map(([k, xs]) => metric(`p50_${k}`, `p50 ${k}`, round(median(xs)), 'ms')),
         ],
-        params: { iterations: p.iterations, lobbySettleMs: p.lobbySettleMs, platforms: PLATFORMS.join(',') },
-        samples: { visible: visible.map((x) => round(x)), inserted: inserted.map((x) => round(x)) },
+        params: { iterations: p.iterations, lobbySettleMs: p.lobbySettleMs, platforms: PLATFORMS.join(','), splitSamples: detect.length },
+        samples: { visible: visible.map((x) => round(x)), inserted: inserted.map((x) => round(x)), detect: detect.map((x) => round(x)), roundTrip: roundTrip.map((x) => round(x)) },
       };
     });
   },

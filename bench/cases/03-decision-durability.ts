@@ -14,6 +14,8 @@ import { defineCase, metric } from '../lib/types';
  * Two series: the worker awake (it just handled the call's messages), and the worker stopped
  * first (CDP ServiceWorker.stopAllWorkers, what Chrome does to an idle MV3 worker), so the click
  * has to start it. Afterwards the events store is read to check every decision was committed.
+ * For the stopped series, the restarted worker's performance.timeOrigin splits each sample into
+ * "the browser starts the worker" and "Candor's start-up + the handler + the reply".
  */
 const PLATFORMS: FixturePlatform[] = ['meet', 'zoom', 'teams'];
 const sizes = {
@@ -41,6 +43,25 @@ async function armTimers(prompt: PromptDriver) {
   if (!ok) throw new Error('Could not reach the prompt to arm the timers');
 }
 
+/** Runs in the worker: the newest decided call's updatedAt (no named inner functions: see 05). */
+function readDecidedAt(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('candor');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction('calls').objectStore('calls').getAll();
+      req.onerror = () => { db.close(); reject(req.error); };
+      req.onsuccess = () => {
+        db.close();
+        const decided = (req.result as Array<{ decidedAt?: number; updatedAt: number }>).filter((c) => c.decidedAt !== undefined);
+        decided.sort((a, b) => b.decidedAt! - a.decidedAt!);
+        resolve(decided[0]?.updatedAt ?? NaN);
+      };
+    };
+  });
+}
+
 const rec = () => (globalThis as unknown as { __decision?: Rec }).__decision ?? null;
 
 export default defineCase({
@@ -53,6 +74,7 @@ export default defineCase({
     return withBench(async (b) => {
       const control = await b.context.newPage();
       const worker = await workerControl(control, b.extensionId);
+      const sw = await b.worker();
       // Per platform: callUrl's Meet codes repeat every 26, and a repeated meeting would be a rejoin.
       const next: Record<FixturePlatform, number> = { meet: 0, zoom: 0, teams: 0 };
       let restartsSeen = 0;
@@ -76,9 +98,19 @@ export default defineCase({
             throw new Error('The worker was not running for an "awake" sample');
           }
           await prompt.click('Customer agreed');
-          const r = await pollPage(page, rec, (v) => !!v && v.paintedAt > 0, 10_000);
-          if (stopWorker && worker.running()) restartsSeen++;
-          return { saved: r!.savedAt - r!.clickAt, painted: r!.paintedAt - r!.clickAt };
+          const r = (await pollPage(page, rec, (v) => !!v && v.paintedAt > 0, 10_000))!;
+          // Epoch clocks (same machine clock in page and worker) split the sample.
+          const clickEpoch = (await page.evaluate(() => performance.timeOrigin)) + r.clickAt;
+          const savedEpoch = clickEpoch + (r.savedAt - r.clickAt);
+          let workerStart: number | null = null;
+          if (stopWorker) {
+            // The restarted worker keeps its DevTools target: ask it when it started.
+            workerStart = (await sw.evaluate(() => performance.timeOrigin)) - clickEpoch;
+            if (workerStart > 0) restartsSeen++;
+          }
+          // When the handler wrote the call (`updatedAt` is the worker's Date.now() in handleDecide).
+          const wroteEpoch = await sw.evaluate(readDecidedAt);
+          return { saved: r.savedAt - r.clickAt, painted: r.paintedAt - r.clickAt, workerStart, wrote: wroteEpoch - clickEpoch, afterWrite: savedEpoch - wroteEpoch };
         } finally {
           await page.close();
         }
@@ -88,13 +120,20 @@ export default defineCase({
       const series = async (count: number, stop: boolean) => {
         const saved: number[] = [];
         const painted: number[] = [];
+        const workerStart: number[] = [];
+        const wrote: number[] = [];
+        const afterWrite: number[] = [];
         for (let i = 0; i < count; i++) {
           const r = await once(PLATFORMS[i % PLATFORMS.length]!, stop);
           saved.push(r.saved);
           painted.push(r.painted);
+          if (r.workerStart !== null) workerStart.push(r.workerStart);
+          wrote.push(r.wrote);
+          afterWrite.push(r.afterWrite);
         }
         log(`${stop ? 'stopped' : 'awake  '} click → saved (ms): ${saved.map((x) => x.toFixed(0)).join(' ')}`);
-        return { saved, painted };
+        log(`${stop ? 'stopped' : 'awake  '} click → handler wrote / wrote → saved (ms): ${wrote.map((x, i) => `${x.toFixed(0)}/${afterWrite[i]!.toFixed(0)}`).join(' ')}`);
+        return { saved, painted, workerStart, wrote, afterWrite };
       };
       const awake = await series(p.awake, false);
       const cold = await series(p.cold, true);
@@ -113,10 +152,22 @@ export default defineCase({
           metric('coldP50', 'p50 click → saved, worker stopped', round(median(cold.saved)), 'ms'),
           metric('awakePaintedP95', 'p95 click → saved state painted, awake', round(percentile(awake.painted, 95)), 'ms'),
           metric('coldPaintedP95', 'p95 click → saved state painted, stopped', round(percentile(cold.painted, 95)), 'ms'),
+          metric('awakeWroteP50', 'p50 click → handler writes, awake', round(median(awake.wrote)), 'ms'),
+          metric('awakeAfterWriteP50', 'p50 handler writes → saved shown, awake (commit + view + reply + draw)', round(median(awake.afterWrite)), 'ms'),
+          metric('coldStartP50', 'p50 click → worker started (browser), stopped', round(median(cold.workerStart)), 'ms'),
+          metric('coldWroteP50', 'p50 worker started → handler writes (Candor start-up), stopped', round(median(cold.wrote.map((x, i) => x - (cold.workerStart[i] ?? NaN)))), 'ms'),
+          metric('coldAfterWriteP50', 'p50 handler writes → saved shown, stopped (commit + view + reply + draw)', round(median(cold.afterWrite)), 'ms'),
           metric('committed', 'decision events committed (= clicks)', decisions.length, 'count'),
         ],
         params: { awake: p.awake, cold: p.cold, platforms: PLATFORMS.join(','), workerRestartsSeen: restartsSeen },
-        samples: { awake: awake.saved.map((x) => round(x)), cold: cold.saved.map((x) => round(x)) },
+        notes: restartsSeen === p.cold ? [] : [`Only ${restartsSeen} of ${p.cold} "stopped" samples saw a worker start after the click.`],
+        samples: {
+          awake: awake.saved.map((x) => round(x)),
+          cold: cold.saved.map((x) => round(x)),
+          awakeWrote: awake.wrote.map((x) => round(x)),
+          coldWorkerStart: cold.workerStart.map((x) => round(x)),
+          coldWrote: cold.wrote.map((x) => round(x)),
+        },
       };
     });
   },

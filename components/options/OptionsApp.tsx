@@ -3,6 +3,7 @@ import { ConcernList } from './ConcernList';
 import { DataSection } from './DataSection';
 import { DetectionHealth } from './DetectionHealth';
 import { ExportSection } from './ExportSection';
+import { LedgerSection } from './LedgerSection';
 import { PolicySection } from './PolicySection';
 import { PurgeReceipts } from './PurgeReceipts';
 
@@ -14,6 +15,7 @@ const sections = [
   ['data', 'Your data'],
   ['detection', 'Detection health'],
   ['retention', 'Retention'],
+  ['ledger', 'Consent ledger'],
 ] as const;
 
 export function OptionsApp() {
@@ -39,6 +41,7 @@ export function OptionsApp() {
         <DataSection />
         <DetectionHealth />
         <PurgeReceipts />
+        <LedgerSection />
       </main>
     </div>
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { closeCallsAfterRestart, endTab, tabNavigated } from '../../lib/background/calls';
+import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
@@ -21,6 +22,7 @@ export default defineBackground(() => {
     uiLanguage: () => browser.i18n.getUILanguage(),
   };
   const ownOrigin = new URL(browser.runtime.getURL('/')).origin;
+  const ledger = createLedgerWriter(services);
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
@@ -28,7 +30,10 @@ export default defineBackground(() => {
     const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
     void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then((reply) => {
       sendResponse(reply);
-      if (reply.ok) void checklistsChanged();
+      if (reply.ok) {
+        void ledger.flush();
+        void checklistsChanged();
+      }
     });
     return true;
   });
@@ -42,13 +47,16 @@ export default defineBackground(() => {
   // Retention runs daily and at every browser start; alarms persist across worker restarts.
   const scheduleRetention = () => browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 24 * 60 });
 
-  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(checklistsChanged));
+  // Call ends from the browser (tab closed, navigated away) also write consent events.
+  const afterTabChange = () => Promise.all([ledger.flush(), checklistsChanged()]);
+  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(afterTabChange));
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
-    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(checklistsChanged);
+    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(afterTabChange);
   });
   browser.runtime.onStartup.addListener(() => {
     void closeCallsAfterRestart(services)
+      .then(() => ledger.flush())
       .then(() => runRetention(services))
       .then(checklistsChanged);
   });

@@ -21,7 +21,8 @@ function iso(ms: unknown): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-type Row = [string, string, CsvCell];
+export type AuditCsvRow = [section: string, metric: string, value: CsvCell];
+type Row = AuditCsvRow;
 
 function flatten(section: string, path: string, key: string, value: unknown, rows: Row[]): void {
   if (value === null || value === undefined) {

@@ -16,8 +16,9 @@
  * (numbers, strings, booleans, null, arrays, objects): never NaN or Infinity. A statistic with
  * nothing to measure (a median of no values, a rate out of zero) is null, a count is 0.
  *
- * Cost: one pass over the events, one over the calls, one over each other list; Maps and Sets
- * keyed by call id; only the values that need a median are sorted.
+ * Cost: one pass over the calls (indexing the period's calls by id), one over the events, one
+ * over each other list; one Map lookup per event that needs its call (decisions, rare
+ * violations), none for the rest; only the values that need a median are sorted.
  *
  * What falls in the period [from, to] (both ends inclusive):
  *  - a call when its admission time is in it (its detection time when it was never admitted);
@@ -288,9 +289,13 @@ export interface AuditReport {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-call facts gathered from the events
+// Per-call facts: the period's call records, and what the events say about each call
 
 interface CallFacts {
+  /** The call record when the call is in the period (undefined: only its events are known). */
+  call: CallRecord | undefined;
+  /** An ended admitted call in the period: a checklist is due. */
+  due: boolean;
   /** Earliest recording-before-consent event (Infinity: none). */
   firstRbcAt: number;
   /** Earliest decision event (Infinity: none) and whether it was the rep's own ask. */
@@ -313,8 +318,10 @@ interface CallFacts {
   radAts: number[] | undefined;
 }
 
-function newFacts(): CallFacts {
+function newFacts(call?: CallRecord): CallFacts {
   return {
+    call,
+    due: false,
     firstRbcAt: Infinity,
     firstDecisionAt: Infinity,
     firstDecisionAsked: false,
@@ -370,8 +377,17 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   const { from, to } = input.period;
   const { now } = input;
 
-  // --- Events: one pass. Per-call facts from every event; tallies from the period's events.
+  // --- The period's calls, keyed by id (call ids are unique: the table's primary key).
   const facts = new Map<string, CallFacts>();
+  const periodCalls: CallFacts[] = [];
+  for (const c of input.calls) {
+    if (!inPeriod(c.admittedAt ?? c.detectedAt, from, to)) continue;
+    const f = newFacts(c);
+    facts.set(c.id, f);
+    periodCalls.push(f);
+  }
+
+  // --- Events: one pass. Per-call facts from every event; tallies from the period's events.
   const factsOf = (callId: string): CallFacts => {
     let f = facts.get(callId);
     if (f === undefined) {
@@ -388,9 +404,9 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   const decisionsByRule = zeroCounts<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified']);
   const lateJoiners = { nudges: 0, agreed: 0, declined: 0, dismissed: 0 };
   // Period decisions and after-decline stops, resolved once every event has been seen.
-  const decisionCallIds: string[] = [];
+  const decisionFacts: CallFacts[] = [];
   const decisionAts: number[] = [];
-  const stopCallIds: string[] = [];
+  const stopFacts: CallFacts[] = [];
   const stopAts: number[] = [];
   const stopDurations: (number | undefined)[] = [];
   let stopsAtCallEnd = 0;
@@ -432,7 +448,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         }
         if (inside) {
           decisionsMade++;
-          decisionCallIds.push(e.callId);
+          decisionFacts.push(f);
           decisionAts.push(at);
           decisionsByRule[has(recordingRuleSet, data.rule) ? data.rule : 'unspecified']++;
         }
@@ -459,7 +475,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         if (!inside) break;
         const data = e.data ?? NO_DATA;
         if (data.afterDecline === true) {
-          stopCallIds.push(e.callId);
+          stopFacts.push(factsOf(e.callId));
           stopAts.push(at);
           stopDurations.push(isFiniteNumber(data.durationMs) && data.durationMs >= 0 ? data.durationMs : undefined);
           if (data.atCallEnd === true) stopsAtCallEnd++;
@@ -480,7 +496,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     }
   }
 
-  // --- Calls: one pass.
+  // --- The period's calls with their facts: one pass, no lookups.
   let callsDetected = 0;
   let callsAdmitted = 0;
   let manualStarts = 0;
@@ -488,20 +504,19 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   const admissionToDecision: number[] = [];
   const callsByCategory = zeroCounts<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized']);
   const neverRecordCategories = { calls: 0, respected: 0, violated: 0 };
-  const dueCallIds = new Set<string>();
+  let checklistsDue = 0;
   /** The period's never-record calls with no recording-after-decline event (yet to be checked for a start). */
   const neverRecordIds = new Set<string>();
 
-  for (const c of input.calls) {
-    if (!inPeriod(c.admittedAt ?? c.detectedAt, from, to)) continue;
+  for (const f of periodCalls) {
+    const c = f.call!;
     callsDetected++;
-    const f = facts.size === 0 ? undefined : facts.get(c.id);
-    if (c.detectedBy?.includes('manual') || f?.manual) manualStarts++;
+    if (c.detectedBy?.includes('manual') || f.manual) manualStarts++;
     const admittedAt = c.admittedAt;
     if (admittedAt === undefined) continue;
     callsAdmitted++;
 
-    switch (c.outcome ?? f?.latestOutcome) {
+    switch (c.outcome ?? f.latestOutcome) {
       case 'agreed': outcomes.agreed++; break;
       case 'declined': outcomes.declined++; break;
       case 'not-recorded': outcomes.notRecorded++; break;
@@ -510,19 +525,20 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       default: break; // an outcome this version does not know: in no bucket
     }
 
-    if (f !== undefined) {
-      if (f.firstDecisionAsked && Number.isFinite(f.firstDecisionAt)) {
-        admissionToDecision.push(Math.max(0, f.firstDecisionAt - admittedAt));
-      }
-      if (f.neverRecord) {
-        neverRecordCategories.calls++;
-        if (f.recordedAfterDecline) neverRecordCategories.violated++;
-        else neverRecordIds.add(c.id);
-      }
+    if (f.firstDecisionAsked && Number.isFinite(f.firstDecisionAt)) {
+      admissionToDecision.push(Math.max(0, f.firstDecisionAt - admittedAt));
     }
-    callsByCategory[has(callCategorySet, f?.latestCategory) ? f.latestCategory : 'uncategorized']++;
+    if (f.neverRecord) {
+      neverRecordCategories.calls++;
+      if (f.recordedAfterDecline) neverRecordCategories.violated++;
+      else neverRecordIds.add(c.id);
+    }
+    callsByCategory[has(callCategorySet, f.latestCategory) ? f.latestCategory : 'uncategorized']++;
 
-    if (c.status === 'ended') dueCallIds.add(c.id);
+    if (c.status === 'ended') {
+      f.due = true;
+      checklistsDue++;
+    }
   }
 
   // A never-record call with a recording-started event is violated too.
@@ -535,21 +551,20 @@ export function buildAuditReport(input: AuditInput): AuditReport {
 
   // --- Period decisions: was recording already running (before consent) when each was made?
   let decisionsBeforeRecording = 0;
-  for (let i = 0; i < decisionCallIds.length; i++) {
-    const f = facts.get(decisionCallIds[i]!);
-    if (f === undefined || !(f.firstRbcAt <= decisionAts[i]!)) decisionsBeforeRecording++;
+  for (let i = 0; i < decisionFacts.length; i++) {
+    if (!(decisionFacts[i]!.firstRbcAt <= decisionAts[i]!)) decisionsBeforeRecording++;
   }
 
   // --- After-decline stops: time from the decline (or the after-decline start) to the stop.
   const msToStop: number[] = [];
   const sortedRad = new Set<CallFacts>();
-  for (let i = 0; i < stopCallIds.length; i++) {
+  for (let i = 0; i < stopFacts.length; i++) {
     const stopAt = stopAts[i]!;
     const duration = stopDurations[i];
-    const f = facts.get(stopCallIds[i]!);
-    const rads = f?.radAts;
+    const f = stopFacts[i]!;
+    const rads = f.radAts;
     let ms = duration;
-    if (f !== undefined && rads !== undefined) {
+    if (rads !== undefined) {
       if (!sortedRad.has(f)) {
         rads.sort((a, b) => a - b);
         sortedRad.add(f);
@@ -569,7 +584,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   let nuanceFilled = 0;
   const timeToComplete: number[] = [];
   for (const cl of input.checklists) {
-    if (cl.status !== 'done' || !dueCallIds.has(cl.callId)) continue;
+    if (cl.status !== 'done' || facts.get(cl.callId)?.due !== true) continue;
     checklistsCompleted++;
     if (isFiniteNumber(cl.completedAt) && isFiniteNumber(cl.pendingSince)) {
       timeToComplete.push(Math.max(0, cl.completedAt - cl.pendingSince));
@@ -682,7 +697,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       recordingBeforeConsent,
       recordingAfterDecline,
       afterDeclineStops: {
-        count: stopCallIds.length,
+        count: stopFacts.length,
         medianMsToStop: median(msToStop),
         maxMsToStop: maxOrNull(msToStop),
         atCallEnd: stopsAtCallEnd,
@@ -695,9 +710,9 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     access: { exportsByPurpose, performanceExports, performanceWithoutApproval },
     sentiment: { total: concernsTotal, anonymous, concernsByCategory, concernsByMonth, statusCounts },
     coaching: {
-      checklistsDue: dueCallIds.size,
+      checklistsDue,
       checklistsCompleted,
-      completionRate: rate(checklistsCompleted, dueCallIds.size),
+      completionRate: rate(checklistsCompleted, checklistsDue),
       medianTimeToCompleteMs: median(timeToComplete),
       humanNuanceFilledRate: rate(nuanceFilled, checklistsCompleted),
     },

@@ -1,5 +1,6 @@
 import type { CallEvent, CallRecord, CandorDB, EndReason } from '../db';
 import { openChecklist } from './checklists';
+import { currentNotice, LEDGERED_EVENTS } from './ledger';
 import type { CallView, Request } from '../messages/schema';
 import { platformForUrl } from '../platforms';
 import { categoryLabels } from '../call/labels';
@@ -52,8 +53,9 @@ async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageU
   return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId, generic };
 }
 
+/** Consent events wait (chain: 0) to be appended to the ledger once their transaction commits. */
 function event(id: string, callId: string, type: CallEvent['type'], at: number, data: CallEvent['data'] = {}): CallEvent {
-  return { id, callId, type, at, data };
+  return { id, callId, type, at, data, ...(LEDGERED_EVENTS.has(type) ? { chain: 0 as const } : {}) };
 }
 
 /** Removes a tab from a call; the call ends when its last tab has gone. Runs inside a transaction. */
@@ -173,6 +175,7 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
     throw new RequestError(`${categoryLabels[msg.category!]} calls are never recorded under your organisation's policy.`);
   }
   const reason = rule === 'never-record' && msg.outcome === 'not-recorded' ? 'never-record-rule' : msg.reason;
+  const notice = await currentNotice(s);
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
@@ -190,6 +193,7 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
       ...(reason ? { reason } : {}),
       ...(msg.category ? { category: msg.category, rule } : {}),
       policyVersion: policy.policyVersion,
+      notice,
       ...(current.outcome ? { previous: current.outcome } : {}),
     }));
     if (current.recordingSince !== undefined && forbidsRecording(msg.outcome)) {
@@ -202,13 +206,14 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
 
 export async function handlePromptShown(s: Services, msg: PromptShown): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
+  const notice = await currentNotice(s);
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (current.promptShownAt === undefined && !(await db.events.get(msg.eventId))) {
       await db.calls.update(current.id, { promptShownAt: at, updatedAt: s.now() });
-      await db.events.add(event(msg.eventId, current.id, 'prompt-shown', at));
+      await db.events.add(event(msg.eventId, current.id, 'prompt-shown', at, { notice, policyVersion: notice.version }));
     }
     return (await db.calls.get(current.id))!;
   });
@@ -252,12 +257,13 @@ export async function handleRecording(s: Services, msg: Recording): Promise<Call
  */
 export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
+  const notice = await currentNotice(s);
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
-    await db.events.add(event(msg.eventId, current.id, 'late-joiner', at, { joined: msg.joined, answer: msg.answer }));
+    await db.events.add(event(msg.eventId, current.id, 'late-joiner', at, { joined: msg.joined, answer: msg.answer, notice, policyVersion: notice.version }));
     if (msg.answer === 'declined' && !forbidsRecording(current.outcome)) {
       await db.calls.update(current.id, { outcome: 'declined', reason: undefined, decidedAt: at, updatedAt: s.now() });
       await db.events.add(event(crypto.randomUUID(), current.id, 'decision', at, { outcome: 'declined', previous: current.outcome, lateJoiner: true }));

@@ -4,6 +4,7 @@ import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
 import type { Request } from '../messages/schema';
+import { ledgerExportJson } from './ledger';
 import { RequestError, type Services } from './services';
 
 type ExportRequest = Extract<Request, { type: 'export/request' }>;
@@ -70,6 +71,10 @@ export async function handleExport(s: Services, msg: ExportRequest): Promise<{ f
         concerns.map((c) => [c.id, new Date(c.createdAt).toISOString(), c.category, c.status, c.anonymous, c.text, c.callId ?? '']),
       );
       result = { filename: `candor-concerns-${stamp}.csv`, mime: 'text/csv', content, callCount: 0 };
+      break;
+    }
+    case 'ledger': {
+      result = { filename: `candor-ledger-${stamp}.json`, mime: 'application/json', content: await ledgerExportJson(s), callCount: 0 };
       break;
     }
     case 'backup': {

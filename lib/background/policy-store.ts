@@ -1,19 +1,6 @@
 import { browser } from 'wxt/browser';
-import { resolvePolicy, type ResolvedPolicy } from '../policy/resolve';
-
-const LOCAL_KEY = 'policy';
-/** Last managed policy seen: right after browser start storage.managed can take seconds to answer. */
-const MANAGED_CACHE_KEY = 'managedPolicyCache';
-const MANAGED_WAIT_MS = 300;
-
-async function readManaged(): Promise<unknown> {
-  try {
-    return await browser.storage.managed.get(null);
-  } catch {
-    // Firefox without enterprise policies, or a browser without managed storage: no organisation policy.
-    return {};
-  }
-}
+import type { ResolvedPolicy } from '../policy/resolve';
+import { LOCAL_POLICY_KEY, readPolicy } from '../policy/sources';
 
 /**
  * The resolved policy, cached in memory while the worker lives. It never waits long for managed
@@ -23,19 +10,13 @@ export function createPolicyStore() {
   let current: Promise<ResolvedPolicy> | null = null;
 
   async function load(): Promise<ResolvedPolicy> {
-    const stored = await browser.storage.local.get([LOCAL_KEY, MANAGED_CACHE_KEY]);
-    const managedLive = readManaged().then(async (managed) => {
-      await browser.storage.local.set({ [MANAGED_CACHE_KEY]: managed });
-      return managed;
-    });
-    const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, MANAGED_WAIT_MS, undefined));
-    const managed = (await Promise.race([managedLive, timeout])) ?? stored[MANAGED_CACHE_KEY];
-    if (managed === undefined) void managedLive.then(() => { current = null; });
-    return resolvePolicy(managed, stored[LOCAL_KEY]);
+    const { resolved, fresh } = await readPolicy();
+    if (fresh) void fresh.then(() => (current = null));
+    return resolved;
   }
 
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'managed' || (area === 'local' && LOCAL_KEY in changes)) current = null;
+    if (area === 'managed' || (area === 'local' && LOCAL_POLICY_KEY in changes)) current = null;
   });
 
   return {

@@ -4,6 +4,7 @@ import { deleteAllData, importBackup } from '../background/backup';
 import { saveChecklist } from '../background/checklists';
 import { raiseConcern, setConcernStatus } from '../background/concerns';
 import { handleExport } from '../background/exports';
+import { verifyLedger } from '../background/ledger';
 import { saveNote } from '../background/notes';
 import { savePolicy } from '../background/policy-admin';
 import { addTag, updateTag } from '../background/tags';
@@ -34,6 +35,7 @@ const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'data/import': { from: 'extension-page', handle: (s, m) => importBackup(s, m) },
   'data/delete-all': { from: 'extension-page', handle: (s) => deleteAllData(s) },
   'policy/save': { from: 'extension-page', handle: (s, m) => savePolicy(s, m) },
+  'ledger/verify': { from: 'extension-page', handle: (s) => verifyLedger(s) },
 };
 
 /**

@@ -181,7 +181,7 @@ export const approvalSchema = z.strictObject({
 /** Every export declares its purpose; performance use needs an approval reference. */
 export const exportRequest = z.strictObject({
   type: z.literal('export/request'),
-  what: z.enum(['calls-csv', 'calls-json', 'backup', 'concerns-csv']),
+  what: z.enum(['calls-csv', 'calls-json', 'backup', 'concerns-csv', 'ledger']),
   purpose: usePurposeSchema,
   approval: approvalSchema.optional(),
 });
@@ -197,6 +197,8 @@ export const dataDelete = z.strictObject({
   confirm: z.literal('DELETE', { error: 'Type DELETE to confirm.' }),
 });
 
+export const ledgerVerify = z.strictObject({ type: z.literal('ledger/verify') });
+
 export const policySave = z.strictObject({
   type: z.literal('policy/save'),
   /** The options-page policy (fields the organisation manages are ignored there). */
@@ -204,7 +206,7 @@ export const policySave = z.strictObject({
 });
 
 export const requestSchema = z.discriminatedUnion('type', [
-  exportRequest, backupImport, dataDelete, policySave,
+  exportRequest, backupImport, dataDelete, policySave, ledgerVerify,
   callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
@@ -256,6 +258,7 @@ export interface Replies {
   'data/import': { counts: Record<string, number> };
   'data/delete-all': { deleted: number };
   'policy/save': { saved: string[] };
+  'ledger/verify': import('../ledger/chain').VerifyResult;
 }
 
 /** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */

@@ -1,19 +1,22 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { resolvePolicy, type ResolvedPolicy } from '../policy/resolve';
+import type { ResolvedPolicy } from '../policy/resolve';
+import { readPolicy } from '../policy/sources';
 
 /** Resolves the policy exactly as the background does (read-only: pages never write it directly). */
 export async function loadPolicy(): Promise<ResolvedPolicy> {
-  const managed = await browser.storage.managed.get(null).catch(() => ({}));
-  const { policy: local } = await browser.storage.local.get('policy');
-  return resolvePolicy(managed, local);
+  return (await readPolicy()).resolved;
 }
 
 export function usePolicy(): ResolvedPolicy | null {
   const [resolved, setResolved] = useState<ResolvedPolicy | null>(null);
   useEffect(() => {
     let live = true;
-    const reload = () => void loadPolicy().then((r) => live && setResolved(r));
+    const reload = () =>
+      void readPolicy().then(({ resolved: r, fresh }) => {
+        if (live) setResolved(r);
+        if (fresh) void fresh.then(reload);
+      });
     reload();
     const onChanged = (_: unknown, area: string) => (area === 'managed' || area === 'local') && reload();
     browser.storage.onChanged.addListener(onChanged);

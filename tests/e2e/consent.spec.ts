@@ -133,7 +133,9 @@ describe('prompt integrity', () => {
     await page.keyboard.press('Shift+Tab');
     expect(await prompt.focused()).toBe('Not recording this call');
     expect(await prompt.focusOutline()).toMatch(/^solid [1-9]/);
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab'); // declined, agreed, call type
+    expect(await prompt.focused()).toMatch(/^External prospect/);
+    await page.keyboard.press('Shift+Tab');
     expect(await prompt.focused()).toBe('Collapse');
     await page.keyboard.press('Enter');
     await prompt.waitForText(/^Consent check: pending(\n|$)/);
@@ -141,6 +143,7 @@ describe('prompt integrity', () => {
     await page.keyboard.press('Enter');
     await prompt.waitForText(/Ask for recording consent/);
     expect(await prompt.focused()).toBe('Collapse'); // focus stays in the prompt the rep is using
+    await page.keyboard.press('Tab'); // call type
     await page.keyboard.press('Tab');
     expect(await prompt.focused()).toBe('Customer agreed');
     await page.keyboard.press('Enter');

@@ -141,7 +141,7 @@ describe('recording awareness', () => {
     await prompt.waitForText(/^Consent: customer agreed(\n|$)/);
     const call = await newestCall('meet');
     const late = (await eventsOf(call.id)).filter((e) => e.type === 'late-joiner');
-    expect(late.map((e) => e.data)).toEqual([{ joined: 1, answer: 'agreed' }]);
+    expect(late.map((e) => e.data)).toMatchObject([{ joined: 1, answer: 'agreed' }]);
     await page.close();
   });
 });

@@ -21,6 +21,7 @@ import {
   type PurgeReceiptRecord,
   type RetentionKind,
 } from '../../lib/db';
+import type { VerifyResult } from '../../lib/ledger/chain';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { callCategories, retentionKinds } from '../../lib/policy/schema';
 
@@ -672,6 +673,13 @@ describe('buildAuditReport: edge cases', () => {
     expect(r.access.performanceWithoutApproval).toBe(2);
     expect(r.access.exportsByPurpose).toEqual({ coaching: 1, performance: 3 });
     expect(r.access.performanceExports.map((e) => e.approver)).toEqual([null, 'Ann', 'Ann']);
+  });
+
+  it('ledger: takes a verifyChain result as it is', () => {
+    const verified: VerifyResult = { intact: true, count: 42, lastHash: 'ab'.repeat(32), lastSeq: 41 };
+    const r = buildAuditReport(emptyInput({ ledger: verified }));
+    expect(r.ledger).toEqual(verified);
+    expect(r.ledger).not.toBe(verified); // a copy: the report does not share the caller's object
   });
 
   it('retention: withinLimit true at the limit, false a day past it', () => {

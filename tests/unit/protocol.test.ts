@@ -304,7 +304,8 @@ describe('call/decide', () => {
     expect(await call(callId)).toMatchObject({ outcome: 'not-recorded', reason: 'internal-call' });
 
     const decisions = (await eventsOf(callId)).filter((e) => e.type === 'decision').map((e) => e.data);
-    expect(decisions).toEqual([
+    // Each decision also carries the notice shown (script hash, language, policy version).
+    expect(decisions).toMatchObject([
       { outcome: 'agreed', policyVersion: 'default-1' },
       { outcome: 'declined', previous: 'agreed', policyVersion: 'default-1' },
       { outcome: 'not-recorded', reason: 'internal-call', previous: 'declined', policyVersion: 'default-1' },
@@ -333,7 +334,7 @@ describe('call/decide', () => {
     now += 1_000;
     expect(view(await send(decide(callId, 'withdrawn'), tab(1))).outcome).toBe('withdrawn');
     const last = (await eventsOf(callId)).at(-1);
-    expect(last?.data).toEqual({ outcome: 'withdrawn', previous: 'agreed', policyVersion: 'default-1' });
+    expect(last?.data).toMatchObject({ outcome: 'withdrawn', previous: 'agreed', policyVersion: 'default-1', notice: { language: 'en', version: 'default-1' } });
   });
 
   it('is refused while the call is still in the lobby', async () => {
@@ -607,7 +608,7 @@ describe('the platform recording and late joiners', () => {
     now += 1_000;
     expect(view(await send(lateJoiner(callId, 'declined'), tab(1))).outcome).toBe('declined');
     const events = await eventsOf(callId);
-    expect(events.filter((e) => e.type === 'late-joiner').map((e) => e.data)).toEqual([
+    expect(events.filter((e) => e.type === 'late-joiner').map((e) => e.data)).toMatchObject([
       { joined: 2, answer: 'agreed' },
       { joined: 1, answer: 'declined' },
     ]);

@@ -1,0 +1,155 @@
+import { browser } from 'wxt/browser';
+import type { CallEvent, CallRecord, LedgerRecord } from '../db';
+import { appendRecord, verifyChain, type Checkpoint, type VerifyResult } from '../ledger/chain';
+import type { LedgerEntry, LedgerEventType } from '../ledger/entry';
+import { buildExport } from '../ledger/export';
+import { promptTexts } from '../policy/resolve';
+import { sha256Hex } from '../util/hash';
+import { LEDGER_CHECKPOINT_KEY } from './retention';
+import type { Services } from './services';
+
+/** Event types that are consent records and go into the tamper-evident ledger. */
+export const LEDGERED_EVENTS = new Set<CallEvent['type']>([
+  'prompt-shown', 'decision', 'recording-before-consent', 'recording-after-decline', 'recording-stopped', 'late-joiner',
+]);
+const REP_KEY = 'repId';
+const BATCH = 500;
+
+/** The notice the rep was shown (hash of the exact script text, its language, the policy version). */
+export async function currentNotice(s: Services): Promise<{ textHash: string; language: string; version: string }> {
+  const { policy } = await s.policy();
+  const texts = promptTexts(policy, s.uiLanguage());
+  return { textHash: await sha256Hex(texts.consentScript), language: texts.language, version: policy.policyVersion };
+}
+
+/** A pseudonymous, install-scoped rep id: the ledger proves who asked without naming them. */
+async function repId(s: Services): Promise<string> {
+  const existing = await s.db.meta.get(REP_KEY);
+  if (typeof existing?.value === 'string') return existing.value;
+  const id = `rep-${crypto.randomUUID()}`;
+  await s.db.meta.put({ key: REP_KEY, value: id });
+  return id;
+}
+
+function ledgerType(e: CallEvent): LedgerEventType | null {
+  switch (e.type) {
+    case 'prompt-shown':
+      return 'asked';
+    case 'decision':
+      return (e.data.outcome as LedgerEventType) ?? null;
+    case 'late-joiner':
+      return `late-joiner-${e.data.answer as 'agreed' | 'declined' | 'dismissed'}`;
+    case 'recording-before-consent':
+    case 'recording-after-decline':
+    case 'recording-stopped':
+      return e.type;
+    default:
+      return null;
+  }
+}
+
+function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: LedgerEntry['notice'], extensionVersion: string): LedgerEntry | null {
+  const type = ledgerType(e);
+  if (!type) return null;
+  const d = e.data;
+  const category = (d.category as string | undefined) ?? call.category ?? null;
+  const recordingEvent = type.startsWith('recording-');
+  const details: Record<string, string | number | boolean | null> = {};
+  if (Array.isArray(d.sources)) details.sources = (d.sources as string[]).join(',');
+  if (typeof d.durationMs === 'number') details.durationMs = Math.round(d.durationMs);
+  if (typeof d.afterDecline === 'boolean') details.afterDecline = d.afterDecline;
+  if (typeof d.joined === 'number') details.joined = d.joined;
+  if (typeof d.previous === 'string') details.previous = d.previous;
+  return {
+    v: 1,
+    type,
+    at: new Date(e.at).toISOString(),
+    eventId: e.id,
+    callId: call.id,
+    platform: call.platform,
+    meetingRef: call.meetingHash,
+    rep,
+    asked: {
+      scope: recordingEvent ? 'none' : type.startsWith('late-joiner') ? 'newcomers' : 'all-present',
+      audience: category === 'internal' ? 'internal' : category === 'external-prospect' || category === 'customer' ? 'external' : 'unknown',
+    },
+    notice: (d.notice as LedgerEntry['notice'] | undefined) ?? fallbackNotice,
+    purposes: ['recording', 'transcript', 'ai-summary'],
+    method: recordingEvent ? 'platform-indicator' : d.reason === 'never-record-rule' ? 'rule' : 'read-aloud-attested',
+    outcome: type === 'asked' || recordingEvent ? (call.outcome ?? null) : ((d.outcome as string | undefined) ?? (d.answer as string | undefined) ?? null),
+    reason: (d.reason as string | undefined) ?? null,
+    category,
+    rule: (d.rule as string | undefined) ?? call.rule ?? null,
+    policyVersion: (d.policyVersion as string | undefined) ?? fallbackNotice.version,
+    extensionVersion,
+    details,
+  };
+}
+
+async function head(s: Services): Promise<Checkpoint | null> {
+  const last = await s.db.ledger.orderBy('seq').last();
+  if (last) return { seq: last.seq, hash: last.hash };
+  const checkpoint = await s.db.meta.get(LEDGER_CHECKPOINT_KEY);
+  return (checkpoint?.value as Checkpoint | undefined) ?? null;
+}
+
+/**
+ * Appends pending consent events to the hash chain. Hashes are computed outside the transaction
+ * (WebCrypto is async); the transaction then checks the chain head did not move, adds the records
+ * and marks the events, all at once. A worker killed midway leaves the events pending: they are
+ * appended on the next flush, exactly once.
+ */
+async function flushOnce(s: Services): Promise<number> {
+  const { db } = s;
+  const pending = (await db.events.where('chain').equals(0).limit(BATCH).toArray()).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  if (pending.length === 0) return 0;
+  const calls = new Map((await db.calls.bulkGet([...new Set(pending.map((e) => e.callId))])).filter((c): c is CallRecord => !!c).map((c) => [c.id, c]));
+  const [rep, notice, start] = [await repId(s), await currentNotice(s), await head(s)];
+  const version = browser.runtime.getManifest().version;
+  let prev = start;
+  const records: LedgerRecord[] = [];
+  for (const e of pending) {
+    const call = calls.get(e.callId);
+    const entry = call ? toEntry(e, call, rep, notice, version) : null;
+    if (!entry) continue;
+    const record = await appendRecord(prev, entry);
+    records.push({ ...record, at: e.at });
+    prev = { seq: record.seq, hash: record.hash };
+  }
+  await db.transaction('rw', db.ledger, db.events, db.meta, async () => {
+    const now = await head(s);
+    if (now?.seq !== start?.seq || now?.hash !== start?.hash) throw new Error('ledger head moved; retrying');
+    if (records.length) await db.ledger.bulkAdd(records);
+    for (const e of pending) await db.events.update(e.id, { chain: undefined });
+  });
+  return pending.length;
+}
+
+/** One writer per worker: flushes run one after another, never concurrently. */
+export function createLedgerWriter(s: Services) {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    flush(): Promise<unknown> {
+      queue = queue.then(async () => {
+        while ((await flushOnce(s)) > 0);
+      }).catch((error) => console.warn('Candor ledger flush will be retried:', error));
+      return queue;
+    },
+  };
+}
+
+export async function ledgerRecords(s: Services) {
+  const records = await s.db.ledger.orderBy('seq').toArray();
+  const checkpoint = ((await s.db.meta.get(LEDGER_CHECKPOINT_KEY))?.value as Checkpoint | undefined) ?? null;
+  return { records, checkpoint };
+}
+
+export async function verifyLedger(s: Services): Promise<VerifyResult> {
+  const { records, checkpoint } = await ledgerRecords(s);
+  return verifyChain(records, checkpoint);
+}
+
+export async function ledgerExportJson(s: Services): Promise<string> {
+  const { records, checkpoint } = await ledgerRecords(s);
+  return JSON.stringify(buildExport({ records, checkpoint, extensionVersion: browser.runtime.getManifest().version, exportedAt: new Date(s.now()) }), null, 2);
+}
