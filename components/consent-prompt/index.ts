@@ -1,5 +1,7 @@
 import { forbidsRecording } from '../../lib/call/outcomes';
-import { categoryLabels, reasonChoiceLabels } from '../../lib/call/labels';
+import { categoryKeys, reasonChoiceKeys } from '../../lib/call/labels';
+import { t, uiLanguage } from '../../lib/i18n/content';
+import type { MessageKey } from '../../lib/i18n/translate';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
 import type { CallCategory } from '../../lib/policy/schema';
 import { formatOffset } from '../../lib/util/time';
@@ -9,6 +11,8 @@ import { promptCss } from './styles';
  * The in-page consent prompt. Plain DOM (no framework) so the content script stays small and
  * fast; a closed shadow root so page scripts cannot reach it and page CSS cannot restyle it.
  * Text is only ever set with textContent: policy strings render as text, never as HTML.
+ * The prompt's own words come from the browser's i18n messages (the browser's UI language); the
+ * purpose, consent script and decline line come from the policy, in the policy's language.
  * Only trusted (real user) events count: a page script's synthetic click() changes nothing.
  */
 export type PromptPosition = 'top-right' | 'bottom-right';
@@ -35,27 +39,28 @@ export interface ConsentPrompt {
   remove(): void;
 }
 
+/** The three outcomes, in the UI language (in English exactly "Customer agreed", …). */
 export const outcomeButtons = {
-  agreed: 'Customer agreed',
-  declined: 'Customer declined',
-  notRecorded: 'Not recording this call',
-} as const;
-
-
-const decisionLabel: Record<Outcome, string> = {
-  agreed: 'Consent: customer agreed',
-  declined: 'Declined: notes only',
-  'not-recorded': 'Not recorded',
-  withdrawn: 'Consent withdrawn: notes only',
+  get agreed() { return t('prompt_outcome_agreed'); },
+  get declined() { return t('prompt_outcome_declined'); },
+  get notRecorded() { return t('prompt_outcome_not_recorded'); },
 };
+
+const decisionKeys: Record<Outcome, MessageKey> = {
+  agreed: 'prompt_decision_agreed',
+  declined: 'prompt_decision_declined',
+  'not-recorded': 'prompt_decision_not_recorded',
+  withdrawn: 'prompt_decision_withdrawn',
+};
+const decisionLabel = (outcome: Outcome) => t(decisionKeys[outcome]);
 
 type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed' | 'late-joiner' | 'violation' | 'stopped';
 
 /** Bots by name; the platform's own indicators (signal ids) as one phrase. */
 export function describeSources(sources: readonly string[], platformLabel: string): string {
   const bots = sources.filter((s) => !/^(meet|zoom|teams)-/.test(s));
-  const platform = sources.length > bots.length ? [`${platformLabel} recording or transcription`] : [];
-  return [...platform, ...bots].join(', ') || 'a recording';
+  const platform = sources.length > bots.length ? [t('prompt_platform_recording', platformLabel)] : [];
+  return [...platform, ...bots].join(', ') || t('prompt_a_recording');
 }
 
 type Child = Node | string | null | false | undefined;
@@ -81,9 +86,13 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = h('style');
   style.textContent = promptCss;
-  const root = h('div', { class: 'root' });
-  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  // The prompt's own language, whatever the call page is in (screen readers pronounce it right).
+  const root = h('div', { class: 'root', lang: uiLanguage() });
+  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', lang: uiLanguage() });
   shadow.append(style, root, live);
+  // One prompt per page: a second copy of the content script in the same page (e.g. injected again
+  // while the extension installs) takes over instead of stacking a twin prompt under this one.
+  for (const other of document.querySelectorAll('candor-consent')) other.remove();
   (opts.parent ?? document.documentElement).append(host);
 
   let view: CallView | null = null;
@@ -108,7 +117,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       if (then !== 'declined') mode = outcome === 'withdrawn' ? 'summary' : 'ask';
     } else {
       view = result;
-      announce(decisionLabel[outcome]);
+      announce(decisionLabel(outcome));
     }
     draw();
   }
@@ -129,26 +138,26 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
 
   async function addTag(tag: string) {
     const result = await opts.handlers.tag(tag);
-    tagStatus = typeof result === 'string' ? `Not tagged: ${result}` : `Tagged “${tag}” at ${formatOffset(result.offsetMs)}. Add details in the Candor popup.`;
+    tagStatus = typeof result === 'string' ? t('prompt_tag_failed', result) : t('prompt_tagged', tag, formatOffset(result.offsetMs));
     announce(tagStatus);
     draw();
   }
 
   function announce(text: string) {
-    live.textContent = `Candor: ${text}`;
+    live.textContent = t('prompt_announce', text);
   }
 
   function header(title: string) {
     return h('div', { class: 'head' },
       h('h2', { id: 'candor-title' }, title),
-      button('Collapse', () => { mode = 'collapsed'; draw(); }, { class: 'icon', 'aria-expanded': 'true', 'aria-label': 'Collapse consent check' }),
+      button(t('prompt_collapse'), () => { mode = 'collapsed'; draw(); }, { class: 'icon', 'aria-expanded': 'true', 'aria-label': t('prompt_collapse_label') }),
     );
   }
 
   function categoryPicker(v: CallView) {
-    const select = h('select', { id: 'candor-category', 'aria-label': 'Call type' },
-      ...Object.entries(categoryLabels).map(([id, label]) => {
-        const option = h('option', { value: id }, label);
+    const select = h('select', { id: 'candor-category', 'aria-label': t('prompt_call_type') },
+      ...Object.entries(categoryKeys).map(([id, key]) => {
+        const option = h('option', { value: id }, t(key));
         option.selected = id === category;
         return option;
       }));
@@ -160,11 +169,11 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       draw();
       root.querySelector<HTMLElement>('#candor-category')?.focus();
     });
-    return h('label', { class: 'category', for: 'candor-category' }, h('span', {}, 'Call type'), select);
+    return h('label', { class: 'category', for: 'candor-category' }, h('span', {}, t('prompt_call_type')), select);
   }
 
   function errorLine() {
-    return error ? h('p', { class: 'error', role: 'alert' }, `Not saved: ${error}`) : null;
+    return error ? h('p', { class: 'error', role: 'alert' }, t('prompt_not_saved', error)) : null;
   }
 
   function panel(...children: Child[]) {
@@ -172,15 +181,15 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   }
 
   function content(v: CallView): HTMLElement {
-    const t = v.texts;
+    const policyText = v.texts;
     switch (mode) {
       case 'collapsed':
         return h('div', { class: 'collapsed' },
-          button(v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending', () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
-            class: 'pill', 'aria-expanded': 'false', 'aria-label': `Candor: ${v.outcome ? decisionLabel[v.outcome] : 'consent check pending'}. Open`,
+          button(v.outcome ? decisionLabel(v.outcome) : t('prompt_pending'), () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
+            class: 'pill', 'aria-expanded': 'false', 'aria-label': t('prompt_pill_label', v.outcome ? decisionLabel(v.outcome) : t('prompt_pending_spoken')),
           }),
-          v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': 'Tag this moment (Alt+1…)' },
-            ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': `Tag ${tag}`, title: i < 9 ? `Alt+${i + 1}` : undefined }))),
+          v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': t('prompt_tagbar_label') },
+            ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
           tagStatus && h('p', { class: 'tagstatus' }, tagStatus),
         );
       case 'ask': {
@@ -188,24 +197,24 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
         const rule = v.recordingStandards[category];
         if (rule === 'never-record') {
           return panel(
-            header('Not recorded by rule'),
+            header(t('prompt_rule_title')),
             categoryPicker(v),
-            h('p', { class: 'status' }, `${categoryLabels[category]} calls are never recorded under your organisation's policy, so there is no consent to ask. The call continues in notes-only mode.`),
-            h('div', { class: 'actions' }, button('Confirm: not recording', () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
+            h('p', { class: 'status' }, t('prompt_rule_text', t(categoryKeys[category]))),
+            h('div', { class: 'actions' }, button(t('prompt_rule_confirm'), () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
             errorLine(),
           );
         }
         const notice = rule === 'record-with-notice';
         return panel(
-          header(notice ? 'Give notice of recording' : 'Ask for recording consent'),
+          header(notice ? t('prompt_notice_title') : t('prompt_ask_title')),
           categoryPicker(v),
           v.recording.active && h('p', { class: 'error', role: 'alert' },
-            `Recording has already started (${describeSources(v.recording.sources, opts.platformLabel)}). Ask for consent now.`),
-          h('p', { class: 'purpose' }, t.purposeStatement),
-          h('p', { class: 'label', id: 'candor-script-label' }, notice ? 'Read this notice aloud' : 'Read aloud'),
-          h('blockquote', { lang: t.language, 'aria-labelledby': 'candor-script-label' }, t.consentScript),
-          h('div', { class: 'actions', role: 'group', 'aria-label': 'Outcome' },
-            button(notice ? 'Notice given' : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
+            t('prompt_recording_started', describeSources(v.recording.sources, opts.platformLabel))),
+          h('p', { class: 'purpose' }, policyText.purposeStatement),
+          h('p', { class: 'label', id: 'candor-script-label' }, notice ? t('prompt_read_notice') : t('prompt_read_aloud')),
+          h('blockquote', { lang: policyText.language, 'aria-labelledby': 'candor-script-label' }, policyText.consentScript),
+          h('div', { class: 'actions', role: 'group', 'aria-label': t('prompt_outcome_group') },
+            button(notice ? t('prompt_notice_given') : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
             button(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
             button(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
           ),
@@ -214,61 +223,63 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       }
       case 'reason':
         return panel(
-          header('Not recording this call'),
-          h('p', { class: 'status', id: 'candor-reason-q' }, 'Why is this call not recorded?'),
+          header(outcomeButtons.notRecorded),
+          h('p', { class: 'status', id: 'candor-reason-q' }, t('prompt_reason_question')),
           h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'candor-reason-q' },
-            ...Object.entries(reasonChoiceLabels).map(([reason, label]) =>
-              button(label, () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), saving ? { disabled: '' } : {})),
-            button('Back', () => { mode = 'ask'; draw(); }),
+            ...Object.entries(reasonChoiceKeys).map(([reason, key]) =>
+              button(t(key), () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), saving ? { disabled: '' } : {})),
+            button(t('prompt_back'), () => { mode = 'ask'; draw(); }),
           ),
           errorLine(),
         );
       case 'declined':
         return panel(
-          header('Customer declined'),
-          h('p', { class: 'decline', lang: t.language }, t.declineLine),
-          h('p', { class: 'status' }, 'This call continues in notes-only mode: nothing is recorded. You can still take notes and tag moments in Candor.'),
-          saving ? h('p', { class: 'status' }, 'Saving…') : !error && h('p', { class: 'done' }, 'Saved.'),
+          header(outcomeButtons.declined),
+          h('p', { class: 'decline', lang: policyText.language }, policyText.declineLine),
+          h('p', { class: 'status' }, t('prompt_declined_status')),
+          saving ? h('p', { class: 'status' }, t('prompt_saving')) : !error && h('p', { class: 'done' }, t('prompt_saved')),
           errorLine(),
-          error ? button('Try again', () => void decide('declined', undefined, 'declined')) : null,
-          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+          error ? button(t('prompt_try_again'), () => void decide('declined', undefined, 'declined')) : null,
+          button(t('prompt_done'), () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
       case 'agreed':
         return panel(
-          header('Customer agreed'),
-          h('p', { class: saving ? 'status' : 'done' }, saving ? 'Saving…' : 'Consent recorded. Thank you.'),
+          header(outcomeButtons.agreed),
+          h('p', { class: saving ? 'status' : 'done' }, saving ? t('prompt_saving') : t('prompt_agreed_done')),
           errorLine(),
-          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+          button(t('prompt_done'), () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
       case 'late-joiner':
         return panel(
-          header('Someone joined the call'),
-          h('p', { class: 'status' }, `${joined === 1 ? 'A new participant has' : `${joined} new participants have`} joined since consent was given. Please check they are okay with the recording.`),
-          h('div', { class: 'actions', role: 'group', 'aria-label': 'Newcomer’s answer' },
-            button(joined === 1 ? 'They agreed' : 'They all agreed', () => void answerLateJoiner('agreed'), { class: 'primary' }),
-            button(joined === 1 ? 'They declined' : 'Someone declined', () => void answerLateJoiner('declined')),
-            button('Not now', () => void answerLateJoiner('dismissed')),
+          header(t('prompt_late_title')),
+          h('p', { class: 'status' }, joined === 1 ? t('prompt_late_one') : t('prompt_late_many', joined)),
+          h('div', { class: 'actions', role: 'group', 'aria-label': t('prompt_late_group') },
+            button(joined === 1 ? t('prompt_late_agreed_one') : t('prompt_late_agreed_many'), () => void answerLateJoiner('agreed'), { class: 'primary' }),
+            button(joined === 1 ? t('prompt_late_declined_one') : t('prompt_late_declined_many'), () => void answerLateJoiner('declined')),
+            button(t('prompt_late_not_now'), () => void answerLateJoiner('dismissed')),
           ),
           errorLine(),
         );
       case 'violation':
         // Cannot be collapsed while it holds: recording against a decline must be stopped.
         return h('section', { class: 'panel', role: 'alert', 'aria-labelledby': 'candor-title' },
-          h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, 'Stop the recording')),
-          h('p', { class: 'error' }, `${describeSources(v.recording.sources, opts.platformLabel)} is running, but ${v.outcome === 'not-recorded' ? 'this call is not to be recorded' : 'the customer declined'}. Stop the platform recording or remove the notetaker now.`),
-          h('p', { class: 'status' }, 'This warning clears by itself once the recording has stopped.'),
+          h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, t('prompt_violation_title'))),
+          h('p', { class: 'error' }, v.outcome === 'not-recorded'
+            ? t('prompt_violation_not_recorded', describeSources(v.recording.sources, opts.platformLabel))
+            : t('prompt_violation_declined', describeSources(v.recording.sources, opts.platformLabel))),
+          h('p', { class: 'status' }, t('prompt_violation_clears')),
         );
       case 'stopped':
         return panel(
-          header('Recording stopped'),
-          h('p', { class: 'done' }, 'Thank you. The call continues in notes-only mode.'),
-          button('Done', () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
+          header(t('prompt_stopped_title')),
+          h('p', { class: 'done' }, t('prompt_stopped_text')),
+          button(t('prompt_done'), () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
       case 'summary':
         return panel(
-          header('Consent check'),
-          h('p', { class: 'status' }, v.outcome ? decisionLabel[v.outcome] : 'Consent check: pending'),
-          v.outcome === 'agreed' ? button('Customer withdrew consent', () => void decide('withdrawn', undefined, 'summary')) : null,
+          header(t('prompt_summary_title')),
+          h('p', { class: 'status' }, v.outcome ? decisionLabel(v.outcome) : t('prompt_pending')),
+          v.outcome === 'agreed' ? button(t('prompt_withdraw'), () => void decide('withdrawn', undefined, 'summary')) : null,
           errorLine(),
         );
     }
@@ -280,10 +291,10 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     const violating = view.recording.active && forbidsRecording(view.outcome);
     if (violating && mode !== 'violation') {
       mode = 'violation';
-      announce('recording is running although the customer declined. Stop it now.');
+      announce(view.outcome === 'not-recorded' ? t('prompt_announce_violation_not_recorded') : t('prompt_announce_violation_declined'));
     } else if (!violating && mode === 'violation') {
       mode = 'stopped';
-      announce('recording stopped.');
+      announce(t('prompt_announce_stopped'));
     }
     const hadFocus = shadow.activeElement !== null;
     root.replaceChildren(content(view));
@@ -294,12 +305,15 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   return {
     render(next) {
       const first = view === null || view.callId !== next.callId;
+      // The same view again (the watcher re-sends on every lifecycle step): keep the DOM as it is,
+      // so a click or keypress in progress is not lost to a rebuild.
+      if (!first && JSON.stringify(next) === JSON.stringify(view)) return;
       view = next;
       if (first) {
         mode = next.outcome ? 'collapsed' : 'ask';
         category = next.category ?? next.defaultCategory ?? 'external-prospect';
         if (!next.outcome) {
-          announce('ask for recording consent now');
+          announce(t('prompt_announce_ask'));
           if (!next.promptShown) opts.handlers.shown();
         }
       }
@@ -309,7 +323,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       if (!view || view.outcome !== 'agreed') return;
       joined = mode === 'late-joiner' ? joined + count : count;
       mode = 'late-joiner';
-      announce('someone joined. Confirm consent with them.');
+      announce(t('prompt_announce_late'));
       draw();
     },
     tagByIndex(index) {

@@ -21,6 +21,8 @@ export const promptCss = `
 .root {
   --bg: #ffffff; --fg: #1d2330; --muted: #4f5868; --line: #d5d9e0; --accent: #1a56db; --accent-fg: #ffffff;
   --ok: #0f7a43; --warn-bg: #fff4e5; --warn-fg: #7a3e00; --focus: #b35c00;
+  /* Native parts (the call type list, scrollbars) follow the prompt's scheme, not the page's. */
+  color-scheme: light;
   display: flex; justify-content: flex-end;
 }
 .panel {
@@ -32,7 +34,7 @@ export const promptCss = `
 }
 @media (prefers-color-scheme: dark) {
   .root { --bg: #1f232b; --fg: #eef1f6; --muted: #b6bdc9; --line: #3a404c; --accent: #8ab4f8; --accent-fg: #0b1526;
-    --ok: #6fd39a; --warn-bg: #3d2a12; --warn-fg: #ffd699; --focus: #ffb347; }
+    --ok: #6fd39a; --warn-bg: #3d2a12; --warn-fg: #ffd699; --focus: #ffb347; color-scheme: dark; }
 }
 .head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
 h2 { font-size: 15px; font-weight: 650; margin: 0; }
@@ -70,6 +72,13 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
   border: 1px solid var(--line); box-shadow: 0 2px 8px rgba(0,0,0,.18); text-align: center; }
 .tagstatus { margin: 0; font: 12px/1.3 system-ui, sans-serif; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* Motion only for those who have not asked for less; nothing moves otherwise. */
 @media (prefers-reduced-motion: no-preference) { .panel { animation: in .16s ease-out; } }
+@media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
 @keyframes in { from { opacity: 0; transform: translateY(-4px); } }
+/* Windows high contrast: system colours, and the focus ring stays visible. */
+@media (forced-colors: active) {
+  .panel, .pill, .chip, .tagstatus { border: 1px solid CanvasText; }
+  button:focus-visible, select:focus-visible, .pill:focus-visible { outline-color: Highlight; }
+}
 `;

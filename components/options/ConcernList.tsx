@@ -1,9 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { ConcernRecord } from '../../lib/db';
+import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';
-import { concernLabels } from '../popup/ConcernForm';
+import { concernLabels, concernStatusKeys } from '../../lib/ui/labels';
 
 /** The feedback loop: every concern with its status (raise new ones from the toolbar popup). */
 export function ConcernList() {
@@ -11,13 +12,13 @@ export function ConcernList() {
   const setStatus = (id: string, status: ConcernRecord['status']) => void sendRequest({ type: 'concern/status', id, status });
   return (
     <section id="concerns" aria-labelledby="concerns-title">
-      <h2 id="concerns-title">Concerns</h2>
+      <h2 id="concerns-title">{t('options_concerns_title')}</h2>
       {!rows?.length ? (
-        <p className="muted">No concerns raised. Raise one from the Candor toolbar popup.</p>
+        <p className="muted">{t('options_concerns_none')}</p>
       ) : (
         <table>
           <thead>
-            <tr><th>Raised</th><th>Category</th><th>Concern</th><th>Anonymous</th><th>Status</th></tr>
+            <tr><th>{t('options_col_raised')}</th><th>{t('options_col_category')}</th><th>{t('options_col_concern')}</th><th>{t('options_col_anonymous')}</th><th>{t('options_col_status')}</th></tr>
           </thead>
           <tbody>
             {rows.map((c) => (
@@ -25,12 +26,14 @@ export function ConcernList() {
                 <td>{formatWhen(c.createdAt)}</td>
                 <td>{concernLabels[c.category]}</td>
                 <td className="text">{c.text}</td>
-                <td>{c.anonymous ? 'yes' : 'no'}</td>
+                <td>{c.anonymous ? t('common_yes') : t('common_no')}</td>
                 <td>
-                  <select aria-label="Status" value={c.status} onChange={(e) => setStatus(c.id, e.target.value as ConcernRecord['status'])}>
-                    <option value="open">Open</option>
-                    <option value="acknowledged">Acknowledged</option>
-                    <option value="resolved">Resolved</option>
+                  <select aria-label={t('options_concern_status_label', concernLabels[c.category], formatWhen(c.createdAt))} value={c.status} onChange={(e) => setStatus(c.id, e.target.value as ConcernRecord['status'])}>
+                    {Object.entries(concernStatusKeys).map(([status, key]) => (
+                      <option key={status} value={status}>
+                        {t(key)}
+                      </option>
+                    ))}
                   </select>
                 </td>
               </tr>

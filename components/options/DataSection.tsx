@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { t, uiLanguage } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
+import { dataLabel } from '../../lib/ui/labels';
 
 /** Import a backup (validated, all-or-nothing) and delete everything after confirmation. */
 export function DataSection() {
@@ -10,31 +12,31 @@ export function DataSection() {
     const reply = await sendRequest({ type: 'data/import', text: await file.text() });
     setMessage(
       reply.ok
-        ? { kind: 'ok', text: `Imported: ${Object.entries(reply.data.counts).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing'}.` }
+        ? { kind: 'ok', text: t('options_import_done', Object.entries(reply.data.counts).map(([table, n]) => `${dataLabel(table)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || t('options_import_nothing')) }
         : { kind: 'error', text: reply.error },
     );
   }
   async function deleteAll() {
     const reply = await sendRequest({ type: 'data/delete-all', confirm: confirm as 'DELETE' });
-    setMessage(reply.ok ? { kind: 'ok', text: `Deleted ${reply.data.deleted} records.` } : { kind: 'error', text: reply.error });
+    setMessage(reply.ok ? { kind: 'ok', text: t('options_deleted', reply.data.deleted.toLocaleString(uiLanguage())) } : { kind: 'error', text: reply.error });
     setConfirm('');
   }
 
   return (
     <section id="data" aria-labelledby="data-title">
-      <h2 id="data-title">Your data</h2>
-      <p className="muted">Everything Candor stores stays in this browser. Export a full backup under Exports.</p>
+      <h2 id="data-title">{t('options_data_title')}</h2>
+      <p className="muted">{t('options_data_intro')}</p>
       <label>
-        Import a backup (JSON)
+        {t('options_import_label')}
         <input type="file" accept="application/json,.json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
       </label>
       <div className="danger">
         <label>
-          Type DELETE to delete all Candor data in this browser
-          <input value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          {t('options_delete_confirm_label')}
+          <input value={confirm} autoComplete="off" spellCheck={false} onChange={(e) => setConfirm(e.target.value)} />
         </label>
         <button type="button" className="danger-button" disabled={confirm !== 'DELETE'} onClick={() => void deleteAll()}>
-          Delete all data
+          {t('options_delete_all')}
         </button>
       </div>
       {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>{message.text}</p>}

@@ -1,4 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { t, uiLanguage } from '../../lib/i18n';
 import { platforms } from '../../lib/platforms';
 import { readDb } from '../../lib/ui/db';
 
@@ -17,11 +18,11 @@ export function DetectionHealth() {
   }, []);
   return (
     <section id="detection" aria-labelledby="detection-title">
-      <h2 id="detection-title">Detection health</h2>
-      <p className="muted">How each call was detected. Many manual starts on a platform mean its page changed: tell your administrator (selector overrides in the policy fix it without a new release).</p>
+      <h2 id="detection-title">{t('options_detection_title')}</h2>
+      <p className="muted">{t('options_detection_intro')}</p>
       <table>
         <thead>
-          <tr><th>Platform</th><th>Calls</th><th>Started by hand</th><th>Signals that detected calls</th></tr>
+          <tr><th>{t('options_col_platform')}</th><th>{t('options_col_calls')}</th><th>{t('options_col_manual')}</th><th>{t('options_col_signals')}</th></tr>
         </thead>
         <tbody>
           {platforms.map((p) => {
@@ -34,7 +35,7 @@ export function DetectionHealth() {
                 <td className={s && s.manual > 0 ? 'warn' : undefined}>{s?.manual ?? 0}</td>
                 <td>
                   {s && s.signals.size > 0
-                    ? [...s.signals].filter(([id]) => id !== 'manual').map(([id, n]) => `${id}${languageFree.has(id) ? '' : ' (text)'}: ${n}`).join(', ') || '—'
+                    ? [...s.signals].filter(([id]) => id !== 'manual').map(([id, n]) => `${languageFree.has(id) ? id : t('options_signal_text', id)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || '—'
                     : '—'}
                 </td>
               </tr>

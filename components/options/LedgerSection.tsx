@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { VerifyResult } from '../../lib/ledger/chain';
+import { t, uiLanguage } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { readDb } from '../../lib/ui/db';
 import { downloadText } from '../../lib/ui/download';
@@ -24,23 +25,23 @@ export function LedgerSection() {
     const reply = await sendRequest({ type: 'export/request', what: 'ledger', purpose: 'coaching' });
     if (!reply.ok) return setMessage(reply.error);
     downloadText(reply.data.filename, reply.data.mime, reply.data.content);
-    setMessage(`Exported ${reply.data.filename}. Verify it anywhere: npm run verify-ledger -- ${reply.data.filename} (format in docs/ledger.md).`);
+    setMessage(t('options_ledger_exported', reply.data.filename));
   }
 
   return (
     <section id="ledger" aria-labelledby="ledger-title">
-      <h2 id="ledger-title">Consent ledger</h2>
-      <p className="muted">Every consent event is chained with SHA-256: any change, deletion, insertion or reordering is detected.</p>
+      <h2 id="ledger-title">{t('options_ledger_title')}</h2>
+      <p className="muted">{t('options_ledger_intro')}</p>
       <p role="status">
-        {!result ? 'Verifying…' : result.intact ? (
-          <span className="ok">Intact: {result.count} entries, last hash {result.lastHash.slice(0, 16)}…</span>
+        {!result ? t('options_ledger_verifying') : result.intact ? (
+          <span className="ok">{t('options_ledger_intact', result.count.toLocaleString(uiLanguage()), result.lastHash.slice(0, 16))}</span>
         ) : (
-          <span className="error">Broken at entry #{result.brokenAt.index} (seq {String(result.brokenAt.seq)}): {result.brokenAt.reason}</span>
+          <span className="error">{t('common_ledger_broken', result.brokenAt.index, String(result.brokenAt.seq), result.brokenAt.reason)}</span>
         )}
       </p>
       <div className="row">
-        <button type="button" onClick={() => void verify()}>Verify again</button>
-        <button type="button" onClick={() => void exportLedger()}>Export ledger (JSON)</button>
+        <button type="button" onClick={() => void verify()}>{t('options_ledger_verify')}</button>
+        <button type="button" onClick={() => void exportLedger()}>{t('options_ledger_export')}</button>
       </div>
       {message && <p className="muted">{message}</p>}
     </section>

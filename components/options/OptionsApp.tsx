@@ -1,3 +1,4 @@
+import { t, type MessageKey } from '../../lib/i18n';
 import { AccessLog } from './AccessLog';
 import { ConcernList } from './ConcernList';
 import { DataSection } from './DataSection';
@@ -7,30 +8,30 @@ import { LedgerSection } from './LedgerSection';
 import { PolicySection } from './PolicySection';
 import { PurgeReceipts } from './PurgeReceipts';
 
-const sections = [
-  ['policy', 'Purpose and policy'],
-  ['exports', 'Exports'],
-  ['access', 'Access log'],
-  ['concerns', 'Concerns'],
-  ['data', 'Your data'],
-  ['detection', 'Detection health'],
-  ['retention', 'Retention'],
-  ['ledger', 'Consent ledger'],
-] as const;
+const sections: [string, MessageKey][] = [
+  ['policy', 'options_nav_policy'],
+  ['exports', 'options_nav_exports'],
+  ['access', 'options_nav_access'],
+  ['concerns', 'options_nav_concerns'],
+  ['data', 'options_nav_data'],
+  ['detection', 'options_nav_detection'],
+  ['retention', 'options_nav_retention'],
+  ['ledger', 'options_nav_ledger'],
+];
 
 export function OptionsApp() {
   return (
     <div className="options">
       <header>
         <h1>Candor</h1>
-        <p className="muted">Consent first. AI recordings are for coaching, not scoring. Performance use requires approval.</p>
-        <nav aria-label="Sections">
-          {sections.map(([id, label]) => (
+        <p className="muted">{t('options_tagline')}</p>
+        <nav aria-label={t('options_nav_label')}>
+          {sections.map(([id, key]) => (
             <a key={id} href={`#${id}`}>
-              {label}
+              {t(key)}
             </a>
           ))}
-          <a href="/report.html">Audit report</a>
+          <a href="/report.html">{t('options_nav_report')}</a>
         </nav>
       </header>
       <main>

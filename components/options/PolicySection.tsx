@@ -1,16 +1,14 @@
 import { useEffect, useState } from 'react';
-import { categoryLabels } from '../../lib/call/labels';
-import { checklistLabels } from '../../lib/checklist/fields';
+import { categoryKeys } from '../../lib/call/labels';
+import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { callCategories, checklistFieldNames, languages, recordingRules, retentionKinds, type Policy, type PolicyField } from '../../lib/policy/schema';
+import { checklistFieldLabel, dataLabel, languageKeys, ruleKeys } from '../../lib/ui/labels';
 import { usePolicy } from '../../lib/ui/policy';
 
-const ruleLabels = { 'ask-consent': 'Ask consent', 'never-record': 'Never record', 'record-with-notice': 'Record with notice' } as const;
-const languageNames = { en: 'English', es: 'Spanish', de: 'German', fr: 'French' } as const;
-
 function Lock({ managed }: { managed: boolean }) {
-  return managed ? <span className="lock">🔒 set by your organisation</span> : null;
+  return managed ? <span className="lock">{t('options_lock')}</span> : null;
 }
 
 /**
@@ -29,7 +27,7 @@ export function PolicySection() {
       setJson({ roles: JSON.stringify(resolved.policy.roles, null, 2), selectorOverrides: JSON.stringify(resolved.policy.selectorOverrides, null, 2) });
     }
   }, [resolved, draft]);
-  if (!resolved || !draft) return <section id="policy"><h2>Purpose and policy</h2><p>Loading…</p></section>;
+  if (!resolved || !draft) return <section id="policy" aria-labelledby="policy-title"><h2 id="policy-title">{t('options_policy_title')}</h2><p>{t('common_loading')}</p></section>;
 
   const locked = (f: PolicyField) => resolved.sources[f] === 'managed';
   const set = <K extends PolicyField>(f: K, v: Policy[K]) => setDraft({ ...draft, [f]: v });
@@ -40,27 +38,27 @@ export function PolicySection() {
       try {
         policy[f] = JSON.parse(json[f]);
       } catch {
-        setMessage({ kind: 'error', text: `Nothing was saved. ${f}: is not valid JSON.` });
+        setMessage({ kind: 'error', text: t('options_policy_bad_json', f) });
         return;
       }
     }
     for (const f of Object.keys(policy)) if (locked(f as PolicyField)) delete policy[f];
     const reply = await sendRequest({ type: 'policy/save', policy });
-    setMessage(reply.ok ? { kind: 'ok', text: 'Policy saved.' } : { kind: 'error', text: reply.error });
+    setMessage(reply.ok ? { kind: 'ok', text: t('options_policy_saved') } : { kind: 'error', text: reply.error });
   }
 
   const lines = (v: string) => v.split('\n').map((x) => x.trim()).filter(Boolean);
   return (
     <section id="policy" aria-labelledby="policy-title">
-      <h2 id="policy-title">Purpose and policy</h2>
+      <h2 id="policy-title">{t('options_policy_title')}</h2>
       <blockquote className="purpose">{resolved.policy.purposeStatement}</blockquote>
       {resolved.issues.length > 0 && (
         <div role="alert" className="issues">
-          <h3>Policy problems: these fields use a safe fallback</h3>
+          <h3>{t('options_policy_problems')}</h3>
           <ul>
             {resolved.issues.map((i, n) => (
               <li key={n}>
-                <code>{i.field}</code> ({i.source === 'managed' ? 'organisation policy' : 'this page'}): {i.message}
+                <code>{i.field}</code> ({i.source === 'managed' ? t('options_policy_source_managed') : t('options_policy_source_local')}): {i.message}
               </li>
             ))}
           </ul>
@@ -68,21 +66,21 @@ export function PolicySection() {
       )}
       <form className="policy-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <label>
-          Purpose statement <Lock managed={locked('purposeStatement')} />
+          {t('options_purpose_statement')} <Lock managed={locked('purposeStatement')} />
           <textarea rows={2} disabled={locked('purposeStatement')} value={draft.purposeStatement} onChange={(e) => set('purposeStatement', e.target.value)} />
         </label>
         <fieldset>
-          <legend>Consent script and decline line <Lock managed={locked('consentScript')} /></legend>
+          <legend>{t('options_scripts_legend')} <Lock managed={locked('consentScript')} /></legend>
           {languages.map((lang) => (
             <div key={lang} className="pair">
               <label>
-                Consent script ({languageNames[lang]})
-                <textarea rows={2} disabled={locked('consentScript')} value={draft.consentScript[lang] ?? ''}
+                {t('options_consent_script', t(languageKeys[lang]))}
+                <textarea rows={2} lang={lang} disabled={locked('consentScript')} value={draft.consentScript[lang] ?? ''}
                   onChange={(e) => set('consentScript', { ...draft.consentScript, [lang]: e.target.value || undefined })} />
               </label>
               <label>
-                Decline line ({languageNames[lang]})
-                <input disabled={locked('declineLine')} value={draft.declineLine[lang] ?? ''}
+                {t('options_decline_line', t(languageKeys[lang]))}
+                <input lang={lang} disabled={locked('declineLine')} value={draft.declineLine[lang] ?? ''}
                   onChange={(e) => set('declineLine', { ...draft.declineLine, [lang]: e.target.value || undefined })} />
               </label>
             </div>
@@ -90,55 +88,55 @@ export function PolicySection() {
         </fieldset>
         <div className="grid">
           <label>
-            Prompt language <Lock managed={locked('language')} />
+            {t('options_prompt_language')} <Lock managed={locked('language')} />
             <select disabled={locked('language')} value={draft.language} onChange={(e) => set('language', e.target.value as Policy['language'])}>
-              <option value="auto">Browser language</option>
-              {languages.map((l) => <option key={l} value={l}>{languageNames[l]}</option>)}
+              <option value="auto">{t('options_browser_language')}</option>
+              {languages.map((l) => <option key={l} value={l}>{t(languageKeys[l])}</option>)}
             </select>
           </label>
           <label>
-            Jurisdiction mode <Lock managed={locked('jurisdictionMode')} />
+            {t('options_jurisdiction')} <Lock managed={locked('jurisdictionMode')} />
             <select disabled={locked('jurisdictionMode')} value={draft.jurisdictionMode} onChange={(e) => set('jurisdictionMode', e.target.value as Policy['jurisdictionMode'])}>
-              <option value="all-party">All-party consent (safe default)</option>
-              <option value="one-party">One-party consent</option>
+              <option value="all-party">{t('options_jurisdiction_all_party')}</option>
+              <option value="one-party">{t('options_jurisdiction_one_party')}</option>
             </select>
           </label>
           <label>
-            Preselected call type <Lock managed={locked('defaultCategory')} />
+            {t('options_default_category')} <Lock managed={locked('defaultCategory')} />
             <select disabled={locked('defaultCategory')} value={draft.defaultCategory ?? ''} onChange={(e) => set('defaultCategory', (e.target.value || null) as Policy['defaultCategory'])}>
-              <option value="">None (rep picks)</option>
-              {callCategories.map((c) => <option key={c} value={c}>{categoryLabels[c]}</option>)}
+              <option value="">{t('options_default_category_none')}</option>
+              {callCategories.map((c) => <option key={c} value={c}>{t(categoryKeys[c])}</option>)}
             </select>
           </label>
           <label>
-            Checklist reminder after (minutes) <Lock managed={locked('reminderDelayMinutes')} />
+            {t('options_reminder_delay')} <Lock managed={locked('reminderDelayMinutes')} />
             <input type="number" min={1} disabled={locked('reminderDelayMinutes')} value={draft.reminderDelayMinutes} onChange={(e) => set('reminderDelayMinutes', Number(e.target.value))} />
           </label>
           <label>
-            Policy version <Lock managed={locked('policyVersion')} />
+            {t('options_policy_version')} <Lock managed={locked('policyVersion')} />
             <input disabled={locked('policyVersion')} value={draft.policyVersion} onChange={(e) => set('policyVersion', e.target.value)} />
           </label>
         </div>
         <fieldset>
-          <legend>Recording standards <Lock managed={locked('recordingStandards')} /></legend>
+          <legend>{t('options_recording_standards')} <Lock managed={locked('recordingStandards')} /></legend>
           <div className="grid">
             {callCategories.map((c) => (
               <label key={c}>
-                {categoryLabels[c]}
+                {t(categoryKeys[c])}
                 <select disabled={locked('recordingStandards')} value={draft.recordingStandards[c]}
                   onChange={(e) => set('recordingStandards', { ...draft.recordingStandards, [c]: e.target.value as Policy['recordingStandards'][typeof c] })}>
-                  {recordingRules.map((r) => <option key={r} value={r}>{ruleLabels[r]}</option>)}
+                  {recordingRules.map((r) => <option key={r} value={r}>{t(ruleKeys[r])}</option>)}
                 </select>
               </label>
             ))}
           </div>
         </fieldset>
         <fieldset>
-          <legend>Retention in days <Lock managed={locked('retentionDays')} /></legend>
+          <legend>{t('options_retention_legend')} <Lock managed={locked('retentionDays')} /></legend>
           <div className="grid">
             {retentionKinds.map((k) => (
               <label key={k}>
-                {k}
+                {dataLabel(k)}
                 <input type="number" min={1} max={3650} disabled={locked('retentionDays')} value={draft.retentionDays[k]}
                   onChange={(e) => set('retentionDays', { ...draft.retentionDays, [k]: Number(e.target.value) })} />
               </label>
@@ -147,40 +145,40 @@ export function PolicySection() {
         </fieldset>
         <div className="grid">
           <label>
-            Notetaker bot names, one per line <Lock managed={locked('notetakerNames')} />
+            {t('options_notetaker_names')} <Lock managed={locked('notetakerNames')} />
             <textarea rows={5} disabled={locked('notetakerNames')} value={draft.notetakerNames.join('\n')} onChange={(e) => set('notetakerNames', lines(e.target.value))} />
           </label>
           <label>
-            Live tags, one per line <Lock managed={locked('tags')} />
+            {t('options_live_tags')} <Lock managed={locked('tags')} />
             <textarea rows={5} disabled={locked('tags')} value={draft.tags.join('\n')} onChange={(e) => set('tags', lines(e.target.value))} />
           </label>
         </div>
         <fieldset>
-          <legend>Required checklist fields <Lock managed={locked('checklistRequired')} /></legend>
+          <legend>{t('options_required_fields')} <Lock managed={locked('checklistRequired')} /></legend>
           <div className="checks">
             {checklistFieldNames.map((f) => (
               <label key={f} className="check">
                 <input type="checkbox" disabled={locked('checklistRequired')} checked={draft.checklistRequired.includes(f)}
                   onChange={(e) => set('checklistRequired', e.target.checked ? [...draft.checklistRequired, f] : draft.checklistRequired.filter((x) => x !== f))} />
-                {checklistLabels[f]}
+                {checklistFieldLabel[f]}
               </label>
             ))}
           </div>
         </fieldset>
         <div className="grid">
           <label>
-            Roles and their access (JSON) <Lock managed={locked('roles')} />
+            {t('options_roles')} <Lock managed={locked('roles')} />
             <textarea rows={8} className="code" disabled={locked('roles')} value={json.roles} onChange={(e) => setJson({ ...json, roles: e.target.value })} />
           </label>
           <label>
-            Detection selector overrides (JSON) <Lock managed={locked('selectorOverrides')} />
+            {t('options_selector_overrides')} <Lock managed={locked('selectorOverrides')} />
             <textarea rows={8} className="code" disabled={locked('selectorOverrides')} value={json.selectorOverrides} onChange={(e) => setJson({ ...json, selectorOverrides: e.target.value })} />
           </label>
         </div>
         <div className="row">
-          <button type="submit" className="primary">Save policy</button>
+          <button type="submit" className="primary">{t('options_policy_save')}</button>
           <button type="button" onClick={() => { setDraft(defaultPolicy); setJson({ roles: JSON.stringify(defaultPolicy.roles, null, 2), selectorOverrides: '{}' }); }}>
-            Reset form to defaults
+            {t('options_policy_reset')}
           </button>
         </div>
         {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>{message.text}</p>}

@@ -1,5 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { t } from '../../lib/i18n';
 import { readDb } from '../../lib/ui/db';
+import { dataLabel } from '../../lib/ui/labels';
 import { formatWhen } from '../../lib/ui/format';
 import { usePolicy } from '../../lib/ui/policy';
 
@@ -9,24 +11,24 @@ export function PurgeReceipts() {
   const receipts = useLiveQuery(() => readDb.purgeReceipts.orderBy('at').reverse().limit(200).toArray(), []);
   return (
     <section id="retention" aria-labelledby="retention-title">
-      <h2 id="retention-title">Retention</h2>
+      <h2 id="retention-title">{t('options_retention_title')}</h2>
       {policy && (
         <p className="muted">
-          Kept for: {Object.entries(policy.policy.retentionDays).map(([k, d]) => `${k} ${d} days`).join(' · ')}. Expired rows are purged daily and at browser start.
+          {t('options_retention_kept', Object.entries(policy.policy.retentionDays).map(([k, d]) => t('options_retention_days', dataLabel(k), d)).join(' · '))}
         </p>
       )}
       {!receipts?.length ? (
-        <p className="muted">No purge has removed anything yet.</p>
+        <p className="muted">{t('options_retention_none')}</p>
       ) : (
         <table>
           <thead>
-            <tr><th>Purged</th><th>Kind</th><th>Rows</th><th>Oldest</th><th>Newest</th></tr>
+            <tr><th>{t('options_col_purged')}</th><th>{t('options_col_kind')}</th><th>{t('options_col_rows')}</th><th>{t('options_col_oldest')}</th><th>{t('options_col_newest')}</th></tr>
           </thead>
           <tbody>
             {receipts.map((r) => (
               <tr key={r.id}>
                 <td>{formatWhen(r.at)}</td>
-                <td>{r.kind}</td>
+                <td>{dataLabel(r.kind)}</td>
                 <td>{r.count}</td>
                 <td>{r.oldest ? formatWhen(r.oldest) : '—'}</td>
                 <td>{r.newest ? formatWhen(r.newest) : '—'}</td>

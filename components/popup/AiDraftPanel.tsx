@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import type { AiDraftRecord } from '../../lib/db';
+import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { ConcernForm } from './ConcernForm';
 
+/** Product names, then two generic sources (stored as these English values; shown translated). */
 const sources = ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Platform AI notes', 'Other'];
+const sourceLabel = (s: string) => (s === 'Platform AI notes' ? t('popup_ai_source_platform') : s === 'Other' ? t('popup_ai_source_other') : s);
 
 /** The notetaker's summary as an "AI draft": beside the rep's fields, never over them; each statement is checked. */
 export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraftRecord | null }) {
@@ -24,16 +27,16 @@ export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraft
 
   return (
     <section aria-labelledby="ai-title" className="ai-draft">
-      <h3 id="ai-title">AI draft {draft && <span className="muted">· from {draft.source} · unverified</span>}</h3>
-      <p className="muted small">A starting point, not the truth: mark each statement. It never replaces your own notes.</p>
+      <h3 id="ai-title">{t('popup_ai_title')} {draft && <span className="muted">{t('popup_ai_from', sourceLabel(draft.source))}</span>}</h3>
+      <p className="muted small">{t('popup_ai_intro')}</p>
       {draft && (
         <ol className="statements">
           {draft.statements.map((st) => (
             <li key={st.id} className={st.mark ? `mark-${st.mark}` : undefined}>
               <span className="statement">{st.text}</span>
-              <span className="marks" role="group" aria-label="Is this statement right?">
+              <span className="marks" role="group" aria-label={t('popup_ai_marks_label')}>
                 <button type="button" aria-pressed={st.mark === 'correct'} onClick={() => void mark(st.id, st.mark === 'correct' ? null : 'correct')}>
-                  ✓ Correct
+                  {t('popup_ai_correct')}
                 </button>
                 <button
                   type="button"
@@ -43,38 +46,40 @@ export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraft
                     if (st.mark !== 'wrong' && !st.concernId) setConcernFor({ id: st.id, text: st.text });
                   }}
                 >
-                  ✗ Wrong
+                  {t('popup_ai_wrong')}
                 </button>
               </span>
-              {st.concernId && <span className="muted small"> · concern raised</span>}
+              {st.concernId && <span className="muted small"> {t('popup_ai_concern_raised')}</span>}
             </li>
           ))}
         </ol>
       )}
       {concernFor && (
         <div className="offer">
-          <p className="small">Marked wrong. Tell your governance team so the AI's reliability can be reviewed?</p>
+          <p className="small">{t('popup_ai_offer')}</p>
           <ConcernForm
             callId={callId}
             statementId={concernFor.id}
             category="ai-summary-error"
-            initialText={`The AI summary said: "${concernFor.text}". This is wrong because: `}
+            initialText={t('popup_ai_concern_text', concernFor.text)}
             onDone={() => setConcernFor(null)}
           />
         </div>
       )}
       <details>
-        <summary>{draft ? 'Replace the AI draft' : 'Paste the notetaker’s summary'}</summary>
-        <label htmlFor="ai-source">Source</label>
+        <summary>{draft ? t('popup_ai_replace') : t('popup_ai_paste')}</summary>
+        <label htmlFor="ai-source">{t('popup_ai_source')}</label>
         <select id="ai-source" value={source} onChange={(e) => setSource(e.target.value)}>
           {sources.map((s) => (
-            <option key={s}>{s}</option>
+            <option key={s} value={s}>
+              {sourceLabel(s)}
+            </option>
           ))}
         </select>
-        <label htmlFor="ai-text">Summary</label>
+        <label htmlFor="ai-text">{t('popup_ai_summary')}</label>
         <textarea id="ai-text" rows={4} value={text} onChange={(e) => setText(e.target.value)} />
         <button type="button" onClick={() => void paste()}>
-          Add as AI draft
+          {t('popup_ai_add')}
         </button>
       </details>
       {error && (

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen, outcomeLabel, platformLabel } from '../../lib/ui/format';
 import { usePolicy } from '../../lib/ui/policy';
@@ -10,6 +10,7 @@ import { CrmCopy } from './CrmCopy';
 import { NoteEditor } from './NoteEditor';
 import { TagList } from './TagList';
 import { usePopupStore } from './usePopupStore';
+import { t } from '../../lib/i18n';
 
 export function CallDetail({ callId }: { callId: string }) {
   const select = usePopupStore((s) => s.select);
@@ -20,19 +21,25 @@ export function CallDetail({ callId }: { callId: string }) {
   const checklist = useLiveQuery(async () => (await readDb.checklists.get(callId)) ?? null, [callId]);
   const draft = useLiveQuery(async () => (await readDb.aiDrafts.get(callId)) ?? null, [callId]);
   const notesOnly = call?.outcome === 'declined' || call?.outcome === 'not-recorded' || call?.outcome === 'withdrawn';
+  // Opening a call moves keyboard (and screen reader) focus to its heading, not back to the page start.
+  const title = useRef<HTMLHeadingElement>(null);
+  const hasCall = !!call;
+  useEffect(() => {
+    if (hasCall && (document.activeElement === document.body || document.activeElement === null)) title.current?.focus();
+  }, [hasCall]);
   return (
     <section aria-labelledby="call-title">
       <button type="button" className="link" onClick={() => select(null)}>
-        ← All calls
+        {t('popup_all_calls')}
       </button>
       {call && (
         <>
-          <h2 id="call-title">
+          <h2 id="call-title" ref={title} tabIndex={-1}>
             {platformLabel(call.platform)} · {formatWhen(call.admittedAt ?? call.detectedAt)}
           </h2>
           <p>
             <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
-            {notesOnly && <span className="muted small"> Notes-only mode: still a full call.</span>}
+            {notesOnly && <span className="muted small"> {t('popup_notes_only')}</span>}
           </p>
           <CrmCopy call={call} />
         </>
@@ -47,7 +54,7 @@ export function CallDetail({ callId }: { callId: string }) {
         <ConcernForm callId={callId} onDone={() => setConcern(false)} />
       ) : (
         <button type="button" className="link" onClick={() => setConcern(true)}>
-          Raise a concern about this call
+          {t('popup_raise_concern_call')}
         </button>
       )}
     </section>

@@ -1,9 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CallRecord } from '../../lib/db';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen, outcomeLabel, platformLabel } from '../../lib/ui/format';
 import { usePopupStore } from './usePopupStore';
+import { t } from '../../lib/i18n';
 
 const PAGE = 50;
 
@@ -19,15 +20,25 @@ async function searchCalls(query: string, limit: number): Promise<CallRecord[]> 
     .toArray();
 }
 
-function CallRow({ call, extra }: { call: CallRecord; extra?: string }) {
+function CallRow({ call, list, extra }: { call: CallRecord; list: 'pending' | 'recent'; extra?: string }) {
   const select = usePopupStore((s) => s.select);
+  const ref = useRef<HTMLButtonElement>(null);
+  const rowKey = `${list}:${call.id}`;
+  // Back from a call's detail: keyboard focus returns to the row it was opened from.
+  useEffect(() => {
+    const { returnFocusTo, selectedCallId } = usePopupStore.getState();
+    if (returnFocusTo === rowKey && selectedCallId === null && document.activeElement === document.body) {
+      ref.current?.focus();
+      usePopupStore.setState({ returnFocusTo: null });
+    }
+  }, [rowKey]);
   return (
     <li>
-      <button type="button" className="call-row" onClick={() => select(call.id)}>
+      <button ref={ref} type="button" className="call-row" onClick={() => select(call.id, rowKey)}>
         <span className="call-platform">{platformLabel(call.platform)}</span>
         <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
         <span className="call-when">{formatWhen(call.admittedAt ?? call.detectedAt)}</span>
-        {call.status !== 'ended' ? <span className="badge badge-live">In call</span> : extra && <span className="badge badge-todo">{extra}</span>}
+        {call.status !== 'ended' ? <span className="badge badge-live">{t('popup_in_call')}</span> : extra && <span className="badge badge-todo">{extra}</span>}
       </button>
     </li>
   );
@@ -48,21 +59,21 @@ export function CallList() {
     <>
       {pending && pending.length > 0 && (
         <section aria-labelledby="pending-title">
-          <h2 id="pending-title">Checklists to complete ({pending.length})</h2>
+          <h2 id="pending-title">{t('popup_checklists_to_complete', pending.length)}</h2>
           <ul className="calls">
             {pending.map((call) => (
-              <CallRow key={call.id} call={call} extra="Checklist pending" />
+              <CallRow key={call.id} call={call} list="pending" extra={t('popup_checklist_pending')} />
             ))}
           </ul>
         </section>
       )}
       <section aria-labelledby="recent-title">
-        <h2 id="recent-title">Recent calls</h2>
+        <h2 id="recent-title">{t('popup_recent_calls')}</h2>
         <input
           type="search"
           className="search"
-          placeholder="Search notes, platform, outcome"
-          aria-label="Search calls"
+          placeholder={t('popup_search_placeholder')}
+          aria-label={t('popup_search_label')}
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -70,21 +81,21 @@ export function CallList() {
           }}
         />
         {!recent ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common_loading')}</p>
         ) : recent.length === 0 ? (
           <p className="muted">
-            {query ? 'No call matches this search.' : 'No calls yet. Join a Google Meet, Zoom or Teams call and Candor will ask for consent once you are admitted.'}
+            {query ? t('popup_no_match') : t('popup_no_calls')}
           </p>
         ) : (
           <ul className="calls">
             {recent.map((call) => (
-              <CallRow key={call.id} call={call} />
+              <CallRow key={call.id} call={call} list="recent" />
             ))}
           </ul>
         )}
         {recent && recent.length === limit && (
           <button type="button" className="link more" onClick={() => setLimit(limit + PAGE)}>
-            Show more calls
+            {t('popup_show_more')}
           </button>
         )}
       </section>

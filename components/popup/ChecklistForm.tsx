@@ -1,16 +1,18 @@
 import { useState } from 'react';
-import { checklistLabels, emptyChecklist, missingRequired } from '../../lib/checklist/fields';
+import { emptyChecklist, missingRequired } from '../../lib/checklist/fields';
 import type { ChecklistFields, ChecklistRecord, NextStep } from '../../lib/db';
+import { t, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import type { ChecklistFieldName } from '../../lib/policy/schema';
+import { checklistFieldLabel as checklistLabels } from '../../lib/ui/labels';
 
 type TextField = Exclude<ChecklistFieldName, 'nextSteps'>;
 const mainFields: TextField[] = ['qualification', 'timeline', 'risks', 'competition', 'humanNuance'];
 const interpretation: TextField[] = ['powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections'];
-const hints: Partial<Record<TextField, string>> = {
-  qualification: 'Budget, authority, need, fit',
-  humanNuance: 'What the call felt like; what the transcript will not show',
-  powerDynamics: 'Who decides, who defers',
+const hints: Partial<Record<TextField, MessageKey>> = {
+  qualification: 'popup_checklist_hint_qualification',
+  humanNuance: 'popup_checklist_hint_human_nuance',
+  powerDynamics: 'popup_checklist_hint_power_dynamics',
 };
 
 /** The post-call CRM-hygiene checklist. Required fields come from the organisation's policy. */
@@ -26,12 +28,12 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
     if (complete) {
       const missing = missingRequired(fields, required);
       if (missing.length) {
-        setMessage({ kind: 'error', text: `Fill in the required fields first: ${missing.map((m) => checklistLabels[m]).join(', ')}.` });
+        setMessage({ kind: 'error', text: t('popup_checklist_missing', missing.map((m) => checklistLabels[m]).join(', ')) });
         return;
       }
     }
     const reply = await sendRequest({ type: 'checklist/save', callId, fields, complete });
-    setMessage(reply.ok ? { kind: 'ok', text: complete ? 'Checklist complete. Thank you.' : 'Draft saved.' } : { kind: 'error', text: reply.error });
+    setMessage(reply.ok ? { kind: 'ok', text: complete ? t('popup_checklist_completed') : t('popup_checklist_draft_saved') } : { kind: 'error', text: reply.error });
   }
 
   const textField = (name: TextField) => (
@@ -44,7 +46,7 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
         id={`cl-${name}`}
         rows={2}
         required={required.includes(name)}
-        placeholder={hints[name]}
+        placeholder={hints[name] && t(hints[name])}
         value={fields[name]}
         onChange={(e) => set(name, e.target.value)}
       />
@@ -53,8 +55,8 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
 
   return (
     <section aria-labelledby="checklist-title" className="checklist">
-      <h3 id="checklist-title">Post-call checklist {done ? '· complete' : '· pending'}</h3>
-      <p className="muted small">AI does not know the full story. You own the narrative. Fields marked * are required by your organisation.</p>
+      <h3 id="checklist-title">{done ? t('popup_checklist_title_complete') : t('popup_checklist_title_pending')}</h3>
+      <p className="muted small">{t('popup_checklist_intro')}</p>
       {mainFields.slice(0, 1).map(textField)}
       <fieldset className="field">
         <legend>
@@ -63,29 +65,29 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
         </legend>
         {fields.nextSteps.map((step, i) => (
           <div className="step" key={i}>
-            <input aria-label={`Next step ${i + 1}`} placeholder="What" value={step.text} onChange={(e) => setStep(i, { text: e.target.value })} />
-            <input aria-label={`Owner of next step ${i + 1}`} placeholder="Owner" value={step.owner} onChange={(e) => setStep(i, { owner: e.target.value })} />
-            <input aria-label={`Due date of next step ${i + 1}`} type="date" value={step.due} onChange={(e) => setStep(i, { due: e.target.value })} />
-            <button type="button" className="link" aria-label={`Remove next step ${i + 1}`} onClick={() => set('nextSteps', fields.nextSteps.filter((_, j) => j !== i))}>
-              Remove
+            <input aria-label={t('popup_step_text_label', i + 1)} placeholder={t('popup_step_text_placeholder')} value={step.text} onChange={(e) => setStep(i, { text: e.target.value })} />
+            <input aria-label={t('popup_step_owner_label', i + 1)} placeholder={t('popup_step_owner_placeholder')} value={step.owner} onChange={(e) => setStep(i, { owner: e.target.value })} />
+            <input aria-label={t('popup_step_due_label', i + 1)} type="date" value={step.due} onChange={(e) => setStep(i, { due: e.target.value })} />
+            <button type="button" className="link" aria-label={t('popup_step_remove_label', i + 1)} onClick={() => set('nextSteps', fields.nextSteps.filter((_, j) => j !== i))}>
+              {t('popup_step_remove')}
             </button>
           </div>
         ))}
         <button type="button" className="link" onClick={() => set('nextSteps', [...fields.nextSteps, { text: '', owner: '', due: '' }])}>
-          + Add next step
+          {t('popup_step_add')}
         </button>
       </fieldset>
       {mainFields.slice(1).map(textField)}
       <details>
-        <summary>Human interpretation: what the AI misses</summary>
+        <summary>{t('popup_checklist_interpretation')}</summary>
         {interpretation.map(textField)}
       </details>
       <div className="row">
         <button type="button" onClick={() => void save(false)}>
-          Save draft
+          {t('popup_checklist_save_draft')}
         </button>
         <button type="button" className="primary" onClick={() => void save(true)}>
-          {done ? 'Update checklist' : 'Complete checklist'}
+          {done ? t('popup_checklist_update') : t('popup_checklist_complete')}
         </button>
       </div>
       {message && (

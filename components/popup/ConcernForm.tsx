@@ -1,15 +1,10 @@
 import { useState } from 'react';
 import { concernCategories, type ConcernCategory } from '../../lib/db';
+import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
+import { concernLabels } from '../../lib/ui/labels';
 
-export const concernLabels: Record<ConcernCategory, string> = {
-  'privacy-concern': 'Privacy concern',
-  'ai-summary-error': 'AI summary error',
-  'coaching-misuse': 'Coaching misuse',
-  'consent-confusion': 'Consent confusion',
-  'access-issue': 'Access issue',
-  'cultural-friction': 'Cultural friction',
-};
+export { concernLabels };
 
 /** "Raise a concern": the governance feedback loop. Anonymous concerns keep no link to a call. */
 export function ConcernForm(props: { callId?: string; statementId?: string; category?: ConcernCategory; initialText?: string; onDone(): void }) {
@@ -30,8 +25,8 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
 
   return (
     <form className="concern" onSubmit={(e) => void submit(e)} aria-labelledby="concern-title">
-      <h3 id="concern-title">Raise a concern</h3>
-      <label htmlFor="concern-category">Category</label>
+      <h3 id="concern-title">{t('popup_concern_title')}</h3>
+      <label htmlFor="concern-category">{t('popup_concern_category')}</label>
       <select id="concern-category" value={category} onChange={(e) => setCategory(e.target.value as ConcernCategory)}>
         {concernCategories.map((c) => (
           <option key={c} value={c}>
@@ -39,17 +34,17 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
           </option>
         ))}
       </select>
-      <label htmlFor="concern-text">What happened?</label>
+      <label htmlFor="concern-text">{t('popup_concern_text')}</label>
       <textarea id="concern-text" rows={3} value={text} maxLength={5000} onChange={(e) => setText(e.target.value)} />
       <label className="check">
-        <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> Raise anonymously (no link to a call)
+        <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> {t('popup_concern_anonymous')}
       </label>
       <div className="row">
         <button type="button" onClick={props.onDone}>
-          Cancel
+          {t('common_cancel')}
         </button>
         <button type="submit" className="primary">
-          Send concern
+          {t('popup_concern_send')}
         </button>
       </div>
       {error && (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CallRecord } from '../../lib/db';
 import { crmNote } from '../../lib/export/crm-note';
 import { loadBundle } from '../../lib/ui/bundles';
+import { t } from '../../lib/i18n';
 
 /** One click: a clean CRM note (checklist, tagged moments, notes; AI content marked as such). */
 export function CrmCopy({ call }: { call: CallRecord }) {
@@ -10,19 +11,19 @@ export function CrmCopy({ call }: { call: CallRecord }) {
     const note = crmNote(await loadBundle(call), { format });
     try {
       await navigator.clipboard.writeText(note);
-      setStatus(`CRM note copied (${format === 'text' ? 'plain text' : 'Markdown'}).`);
+      setStatus(format === 'text' ? t('popup_crm_copied_text') : t('popup_crm_copied_markdown'));
     } catch {
-      setStatus('The clipboard is not available here; select the note below and copy it.');
+      setStatus(t('popup_crm_no_clipboard'));
     }
   }
   return (
     <div className="crm">
       <div className="row">
         <button type="button" className="primary" onClick={() => void copy('text')}>
-          Copy CRM note
+          {t('popup_crm_copy')}
         </button>
         <button type="button" onClick={() => void copy('markdown')}>
-          Copy as Markdown
+          {t('popup_crm_copy_markdown')}
         </button>
       </div>
       {status && (

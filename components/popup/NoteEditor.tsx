@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { NoteRecord } from '../../lib/db';
 import { sendRequest } from '../../lib/messages/client';
 import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
+import { t, uiLanguage } from '../../lib/i18n';
 
 const AUTOSAVE_MS = 400;
 
@@ -34,9 +35,9 @@ export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecor
   const over = text.length > NOTE_MAX_CHARS;
   return (
     <div className="notes">
-      <label htmlFor="note-text">Your notes</label>
+      <label htmlFor="note-text">{t('popup_notes_label')}</label>
       <p className="muted small" id="note-help">
-        Your own account of the call. Only you write here; AI drafts never overwrite it.
+        {t('popup_notes_help')}
       </p>
       <textarea
         id="note-text"
@@ -58,16 +59,16 @@ export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecor
       />
       <div className="note-foot">
         <span className={over ? 'count over' : 'count'}>
-          {text.length.toLocaleString()} / {NOTE_MAX_CHARS.toLocaleString()}
+          {text.length.toLocaleString(uiLanguage())} / {NOTE_MAX_CHARS.toLocaleString(uiLanguage())}
         </span>
         <button type="button" onClick={() => void save(text)} disabled={status.kind === 'saving'}>
-          Save
+          {t('popup_notes_save')}
         </button>
       </div>
       <p id="note-status" role="status" className={status.kind === 'error' ? 'error' : 'muted small'}>
-        {status.kind === 'saving' && 'Saving…'}
-        {status.kind === 'saved' && 'Saved'}
-        {status.kind === 'dirty' && 'Unsaved changes'}
+        {status.kind === 'saving' && t('common_saving')}
+        {status.kind === 'saved' && t('popup_notes_saved')}
+        {status.kind === 'dirty' && t('popup_notes_unsaved')}
         {status.kind === 'error' && status.message}
       </p>
     </div>

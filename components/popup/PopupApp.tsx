@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { browser } from 'wxt/browser';
+import { t } from '../../lib/i18n';
 import { CallDetail } from './CallDetail';
 import { CallList } from './CallList';
 import { ConcernForm } from './ConcernForm';
@@ -14,7 +15,7 @@ export function PopupApp() {
     <main className="popup">
       <header className="popup-head">
         <h1>Candor</h1>
-        <p className="tagline">Consent first. AI recordings are for coaching, not scoring.</p>
+        <p className="tagline">{t('popup_tagline')}</p>
       </header>
       <PolicyIssues />
       {selected ? (
@@ -27,11 +28,11 @@ export function PopupApp() {
           <footer className="popup-foot">
             {!concern && (
               <button type="button" className="link" onClick={() => setConcern(true)}>
-                Raise a concern
+                {t('popup_raise_concern')}
               </button>
             )}
             <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
-              Settings, data and audit
+              {t('popup_open_options')}
             </button>
           </footer>
         </>

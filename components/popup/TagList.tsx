@@ -4,6 +4,7 @@ import type { TagRecord } from '../../lib/db';
 import { sendRequest } from '../../lib/messages/client';
 import { formatOffset } from '../../lib/util/time';
 import { readDb } from '../../lib/ui/db';
+import { t } from '../../lib/i18n';
 
 function TagItem({ tag }: { tag: TagRecord }) {
   const [text, setText] = useState(tag.text ?? '');
@@ -17,8 +18,8 @@ function TagItem({ tag }: { tag: TagRecord }) {
     <li className="tag-item">
       <span className="tag-time">{formatOffset(tag.offsetMs)}</span> <strong>{tag.tag}</strong>
       <input
-        aria-label={`Details for ${tag.tag} at ${formatOffset(tag.offsetMs)}`}
-        placeholder="Add a short detail"
+        aria-label={t('popup_tag_details_label', tag.tag, formatOffset(tag.offsetMs))}
+        placeholder={t('popup_tag_details_placeholder')}
         value={text}
         maxLength={280}
         onChange={(e) => setText(e.target.value)}
@@ -35,7 +36,7 @@ export function TagList({ callId }: { callId: string }) {
   if (!tags?.length) return null;
   return (
     <section aria-labelledby="tags-title">
-      <h3 id="tags-title">Tagged moments</h3>
+      <h3 id="tags-title">{t('popup_tagged_moments')}</h3>
       <ul className="tags">
         {tags.map((t) => (
           <TagItem key={t.id} tag={t} />

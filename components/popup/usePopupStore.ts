@@ -2,10 +2,13 @@ import { create } from 'zustand';
 
 interface PopupState {
   selectedCallId: string | null;
-  select(callId: string | null): void;
+  /** The row a call's detail was opened from ("list:callId"): it takes the focus back on return. */
+  returnFocusTo: string | null;
+  select(callId: string | null, fromRow?: string): void;
 }
 
 export const usePopupStore = create<PopupState>((set) => ({
   selectedCallId: null,
-  select: (selectedCallId) => set({ selectedCallId }),
+  returnFocusTo: null,
+  select: (selectedCallId, fromRow) => set(fromRow ? { selectedCallId, returnFocusTo: fromRow } : { selectedCallId }),
 }));

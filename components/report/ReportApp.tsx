@@ -1,19 +1,26 @@
 import { useEffect, useState } from 'react';
 import { auditReportCsv, buildAuditReport, type AuditReport } from '../../lib/audit';
-import { categoryLabels } from '../../lib/call/labels';
-import { POLICY_LINE } from '../../lib/export/call-bundle';
+import { categoryKeys } from '../../lib/call/labels';
+import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { loadAuditInput } from '../../lib/ui/audit-data';
 import { downloadText } from '../../lib/ui/download';
 import { formatWhen } from '../../lib/ui/format';
 import { loadPolicy } from '../../lib/ui/policy';
-import { concernLabels } from '../popup/ConcernForm';
+import { concernLabels, dataLabel } from '../../lib/ui/labels';
+import { exportLabel } from '../options/ExportSection';
 import { BarChart } from './BarChart';
 
 const DAY = 24 * 3_600_000;
 type Preset = '6m' | '12m' | 'custom';
-const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)} %`);
-const dur = (ms: number | null) => (ms === null ? '—' : ms < 60_000 ? `${Math.round(ms / 1000)} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
+const pct = (r: number | null) => (r === null ? '—' : new Intl.NumberFormat(uiLanguage(), { style: 'percent', maximumFractionDigits: 0 }).format(r));
+/** A duration in the UI language ("42 s", "3 min", "1.5 h"). */
+function dur(ms: number | null): string {
+  if (ms === null) return '—';
+  const [value, unit, digits] = ms < 60_000 ? [Math.round(ms / 1000), 'second', 0] : ms < 3_600_000 ? [Math.round(ms / 60_000), 'minute', 0] : [ms / 3_600_000, 'hour', 1];
+  return new Intl.NumberFormat(uiLanguage(), { style: 'unit', unit, unitDisplay: 'short', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+const presets: Record<Preset, MessageKey> = { '6m': 'report_last_6_months', '12m': 'report_last_12_months', custom: 'report_custom' };
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 function Metric({ label, value, note }: { label: string; value: string | number; note?: string }) {
@@ -44,7 +51,7 @@ export function ReportApp() {
         ? { from: Date.parse(`${custom.from}T00:00:00Z`), to: Date.parse(`${custom.to}T23:59:59.999Z`) }
         : { from: now - (preset === '6m' ? 182 : 365) * DAY, to: now };
     if (!(period.from <= period.to)) {
-      setError('The period must start before it ends.');
+      setError(t('report_bad_period'));
       return;
     }
     void (async () => {
@@ -61,127 +68,127 @@ export function ReportApp() {
   return (
     <div className="report">
       <header>
-        <h1>Candor audit report</h1>
-        <p className="muted">{POLICY_LINE}</p>
-        <div className="controls no-print" role="group" aria-label="Period">
+        <h1>{t('report_title')}</h1>
+        <p className="muted">{t('common_policy_line')}</p>
+        <div className="controls no-print" role="group" aria-label={t('report_period')}>
           {(['6m', '12m', 'custom'] as const).map((p) => (
             <label key={p} className="check">
               <input type="radio" name="period" checked={preset === p} onChange={() => setPreset(p)} />
-              {p === '6m' ? 'Last 6 months' : p === '12m' ? 'Last 12 months' : 'Custom'}
+              {t(presets[p])}
             </label>
           ))}
           {preset === 'custom' && (
             <>
-              <label>From <input type="date" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} /></label>
-              <label>To <input type="date" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} /></label>
+              <label>{t('report_from')} <input type="date" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} /></label>
+              <label>{t('report_to')} <input type="date" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} /></label>
             </>
           )}
           {r && (
             <>
-              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.json`, 'application/json', JSON.stringify(r, null, 2))}>Export JSON</button>
-              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.csv`, 'text/csv', auditReportCsv(r))}>Export CSV</button>
-              <button type="button" onClick={() => window.print()}>Print / PDF</button>
+              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.json`, 'application/json', JSON.stringify(r, null, 2))}>{t('report_export_json')}</button>
+              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.csv`, 'text/csv', auditReportCsv(r))}>{t('report_export_csv')}</button>
+              <button type="button" onClick={() => window.print()}>{t('report_print')}</button>
             </>
           )}
         </div>
-        {r && <p className="muted">Period {formatWhen(r.period.from)} – {formatWhen(r.period.to)} · generated {formatWhen(r.generatedAt)}{renderMs !== null && <span className="no-print"> · built in {renderMs} ms</span>}</p>}
+        {r && <p className="muted">{t('report_period_line', formatWhen(r.period.from), formatWhen(r.period.to), formatWhen(r.generatedAt))}{renderMs !== null && <span className="no-print"> {t('report_built_in', renderMs)}</span>}</p>}
       </header>
       {error && <p role="alert" className="error">{error}</p>}
-      {!r ? !error && <p>Building the report…</p> : (
+      {!r ? !error && <p>{t('report_building')}</p> : (
         <main>
           <section aria-labelledby="s-consent">
-            <h2 id="s-consent">Accuracy of the consent process</h2>
+            <h2 id="s-consent">{t('report_consent_title')}</h2>
             <dl className="metrics">
-              <Metric label="Calls detected" value={r.consent.callsDetected} />
-              <Metric label="Calls admitted" value={r.consent.callsAdmitted} />
-              <Metric label="Prompts shown" value={r.consent.promptsShown} />
-              <Metric label="Decisions made" value={r.consent.decisionsMade} />
-              <Metric label="Decided before any recording" value={r.consent.decisionsBeforeRecording} />
-              <Metric label="Median admission → decision" value={dur(r.consent.medianAdmissionToDecisionMs)} />
-              <Metric label="Started by hand" value={r.consent.manualStarts} />
+              <Metric label={t('report_calls_detected')} value={r.consent.callsDetected} />
+              <Metric label={t('report_calls_admitted')} value={r.consent.callsAdmitted} />
+              <Metric label={t('report_prompts_shown')} value={r.consent.promptsShown} />
+              <Metric label={t('report_decisions_made')} value={r.consent.decisionsMade} />
+              <Metric label={t('report_decided_before_recording')} value={r.consent.decisionsBeforeRecording} />
+              <Metric label={t('report_median_to_decision')} value={dur(r.consent.medianAdmissionToDecisionMs)} />
+              <Metric label={t('report_started_by_hand')} value={r.consent.manualStarts} />
             </dl>
-            <BarChart title="Consent outcomes" data={[
-              { label: 'Agreed', value: r.consent.outcomes.agreed, tone: 'ok' },
-              { label: 'Declined', value: r.consent.outcomes.declined },
-              { label: 'Not recorded', value: r.consent.outcomes.notRecorded },
-              { label: 'Withdrawn', value: r.consent.outcomes.withdrawn },
-              { label: 'No decision', value: r.consent.outcomes.pending, tone: 'warn' },
+            <BarChart title={t('report_chart_outcomes')} data={[
+              { label: t('report_outcome_agreed'), value: r.consent.outcomes.agreed, tone: 'ok' },
+              { label: t('report_outcome_declined'), value: r.consent.outcomes.declined },
+              { label: t('report_outcome_not_recorded'), value: r.consent.outcomes.notRecorded },
+              { label: t('report_outcome_withdrawn'), value: r.consent.outcomes.withdrawn },
+              { label: t('report_outcome_pending'), value: r.consent.outcomes.pending, tone: 'warn' },
             ]} />
           </section>
           <section aria-labelledby="s-rules">
-            <h2 id="s-rules">Adherence to recording rules</h2>
+            <h2 id="s-rules">{t('report_rules_title')}</h2>
             <dl className="metrics">
-              <Metric label="Recording before consent" value={r.recordingRules.recordingBeforeConsent} />
-              <Metric label="Recording after a decline" value={r.recordingRules.recordingAfterDecline} />
-              <Metric label="Median time to stop after a decline" value={dur(r.recordingRules.afterDeclineStops.medianMsToStop)} note={`(max ${dur(r.recordingRules.afterDeclineStops.maxMsToStop)})`} />
-              <Metric label="Never-record calls respected" value={`${r.recordingRules.neverRecordCategories.respected} of ${r.recordingRules.neverRecordCategories.calls}`} />
-              <Metric label="Late joiners asked" value={r.recordingRules.lateJoiners.nudges} note={`(${r.recordingRules.lateJoiners.agreed} agreed, ${r.recordingRules.lateJoiners.declined} declined)`} />
+              <Metric label={t('report_recording_before_consent')} value={r.recordingRules.recordingBeforeConsent} />
+              <Metric label={t('report_recording_after_decline')} value={r.recordingRules.recordingAfterDecline} />
+              <Metric label={t('report_median_stop')} value={dur(r.recordingRules.afterDeclineStops.medianMsToStop)} note={t('report_max', dur(r.recordingRules.afterDeclineStops.maxMsToStop))} />
+              <Metric label={t('report_never_record_respected')} value={t('report_n_of_m', r.recordingRules.neverRecordCategories.respected, r.recordingRules.neverRecordCategories.calls)} />
+              <Metric label={t('report_late_joiners')} value={r.recordingRules.lateJoiners.nudges} note={t('report_late_joiners_note', r.recordingRules.lateJoiners.agreed, r.recordingRules.lateJoiners.declined)} />
             </dl>
-            <BarChart title="Calls by category" data={Object.entries(r.recordingRules.callsByCategory).map(([c, n]) => ({ label: c in categoryLabels ? categoryLabels[c as keyof typeof categoryLabels] : 'Not categorised', value: n }))} />
+            <BarChart title={t('report_chart_categories')} data={Object.entries(r.recordingRules.callsByCategory).map(([c, n]) => ({ label: Object.hasOwn(categoryKeys, c) ? t(categoryKeys[c as keyof typeof categoryKeys]) : t('report_not_categorised'), value: n }))} />
           </section>
           <section aria-labelledby="s-access">
-            <h2 id="s-access">Clarity of access permissions</h2>
+            <h2 id="s-access">{t('report_access_title')}</h2>
             <dl className="metrics">
-              <Metric label="Coaching exports" value={r.access.exportsByPurpose.coaching} />
-              <Metric label="Performance exports" value={r.access.exportsByPurpose.performance} />
-              <Metric label="Performance exports without approval" value={r.access.performanceWithoutApproval} />
+              <Metric label={t('report_coaching_exports')} value={r.access.exportsByPurpose.coaching} />
+              <Metric label={t('report_performance_exports')} value={r.access.exportsByPurpose.performance} />
+              <Metric label={t('report_performance_without_approval')} value={r.access.performanceWithoutApproval} />
             </dl>
             {r.access.performanceExports.length > 0 && (
               <table>
-                <thead><tr><th>When</th><th>What</th><th>Calls</th><th>Approved by</th><th>Reference</th></tr></thead>
+                <thead><tr><th>{t('report_col_when')}</th><th>{t('report_col_what')}</th><th>{t('report_col_calls')}</th><th>{t('report_col_approved_by')}</th><th>{t('report_col_reference')}</th></tr></thead>
                 <tbody>
                   {r.access.performanceExports.map((p, i) => (
-                    <tr key={i}><td>{formatWhen(p.at)}</td><td>{p.action}</td><td>{p.callCount}</td><td>{p.approver ?? '—'}</td><td>{p.reference ?? '—'}</td></tr>
+                    <tr key={i}><td>{formatWhen(p.at)}</td><td>{exportLabel(p.action)}</td><td>{p.callCount}</td><td>{p.approver ?? '—'}</td><td>{p.reference ?? '—'}</td></tr>
                   ))}
                 </tbody>
               </table>
             )}
           </section>
           <section aria-labelledby="s-sentiment">
-            <h2 id="s-sentiment">Cultural sentiment</h2>
+            <h2 id="s-sentiment">{t('report_sentiment_title')}</h2>
             <dl className="metrics">
-              <Metric label="Concerns raised" value={r.sentiment.total} note={`(${r.sentiment.anonymous} anonymous)`} />
-              <Metric label="Open / acknowledged / resolved" value={`${r.sentiment.statusCounts.open} / ${r.sentiment.statusCounts.acknowledged} / ${r.sentiment.statusCounts.resolved}`} />
+              <Metric label={t('report_concerns_raised')} value={r.sentiment.total} note={t('report_anonymous_note', r.sentiment.anonymous)} />
+              <Metric label={t('report_concern_statuses')} value={`${r.sentiment.statusCounts.open} / ${r.sentiment.statusCounts.acknowledged} / ${r.sentiment.statusCounts.resolved}`} />
             </dl>
-            <BarChart title="Concerns by category" data={Object.entries(r.sentiment.concernsByCategory).map(([c, n]) => ({ label: concernLabels[c as keyof typeof concernLabels], value: n }))} />
+            <BarChart title={t('report_chart_concern_categories')} data={Object.entries(r.sentiment.concernsByCategory).map(([c, n]) => ({ label: concernLabels[c as keyof typeof concernLabels] ?? c, value: n }))} />
             {r.sentiment.concernsByMonth.length > 0 && (
-              <BarChart title="Concerns by month" data={r.sentiment.concernsByMonth.map((m) => ({ label: m.month, value: Object.values(m.counts).reduce((a, b) => a + b, 0) }))} />
+              <BarChart title={t('report_chart_concern_months')} data={r.sentiment.concernsByMonth.map((m) => ({ label: m.month, value: Object.values(m.counts).reduce((a, b) => a + b, 0) }))} />
             )}
           </section>
           <section aria-labelledby="s-coaching">
-            <h2 id="s-coaching">Coaching quality</h2>
+            <h2 id="s-coaching">{t('report_coaching_title')}</h2>
             <dl className="metrics">
-              <Metric label="Checklists due" value={r.coaching.checklistsDue} />
-              <Metric label="Completed" value={r.coaching.checklistsCompleted} note={`(${pct(r.coaching.completionRate)})`} />
-              <Metric label="Median time to complete" value={dur(r.coaching.medianTimeToCompleteMs)} />
-              <Metric label="Human nuance filled in" value={pct(r.coaching.humanNuanceFilledRate)} />
+              <Metric label={t('report_checklists_due')} value={r.coaching.checklistsDue} />
+              <Metric label={t('report_checklists_completed')} value={r.coaching.checklistsCompleted} note={t('report_in_parentheses', pct(r.coaching.completionRate))} />
+              <Metric label={t('report_median_to_complete')} value={dur(r.coaching.medianTimeToCompleteMs)} />
+              <Metric label={t('report_human_nuance')} value={pct(r.coaching.humanNuanceFilledRate)} />
             </dl>
           </section>
           <section aria-labelledby="s-ai">
-            <h2 id="s-ai">AI summary reliability</h2>
+            <h2 id="s-ai">{t('report_ai_title')}</h2>
             <dl className="metrics">
-              <Metric label="AI drafts" value={r.aiReliability.drafts} />
-              <Metric label="Statements checked by reps" value={`${r.aiReliability.statementsMarked} of ${r.aiReliability.statements}`} />
-              <Metric label="Marked wrong" value={r.aiReliability.statementsWrong} note={`(${pct(r.aiReliability.wrongRate)} of checked)`} />
-              <Metric label="“AI summary error” concerns" value={r.aiReliability.aiErrorConcerns} />
+              <Metric label={t('report_ai_drafts')} value={r.aiReliability.drafts} />
+              <Metric label={t('report_statements_checked')} value={t('report_n_of_m', r.aiReliability.statementsMarked, r.aiReliability.statements)} />
+              <Metric label={t('report_marked_wrong')} value={r.aiReliability.statementsWrong} note={t('report_of_checked', pct(r.aiReliability.wrongRate))} />
+              <Metric label={t('report_ai_error_concerns')} value={r.aiReliability.aiErrorConcerns} />
             </dl>
           </section>
           <section aria-labelledby="s-retention">
-            <h2 id="s-retention">Data retention timelines</h2>
+            <h2 id="s-retention">{t('report_retention_title')}</h2>
             <table>
-              <thead><tr><th>Kind</th><th>Limit (days)</th><th>Oldest row (days)</th><th>Within limit</th></tr></thead>
+              <thead><tr><th>{t('report_col_kind')}</th><th>{t('report_col_limit')}</th><th>{t('report_col_oldest')}</th><th>{t('report_col_within')}</th></tr></thead>
               <tbody>
                 {Object.entries(r.retention.kinds).map(([k, v]) => (
-                  <tr key={k}><td>{k}</td><td>{v.limitDays}</td><td>{v.oldestAgeDays ?? '—'}</td><td className={v.withinLimit ? 'ok' : 'error'}>{v.withinLimit ? 'yes' : 'NO'}</td></tr>
+                  <tr key={k}><td>{dataLabel(k)}</td><td>{v.limitDays}</td><td>{v.oldestAgeDays ?? '—'}</td><td className={v.withinLimit ? 'ok' : 'error'}>{v.withinLimit ? t('common_yes') : t('report_no_over_limit')}</td></tr>
                 ))}
               </tbody>
             </table>
-            <p className="muted">Purges in the period: {r.retention.purgeReceipts.length ? r.retention.purgeReceipts.map((p) => `${p.count} ${p.kind} (${formatWhen(p.at)})`).join(', ') : 'none'}.</p>
+            <p className="muted">{t('report_purges', r.retention.purgeReceipts.length ? r.retention.purgeReceipts.map((p) => `${p.count} ${dataLabel(p.kind)} (${formatWhen(p.at)})`).join(', ') : t('report_purges_none'))}</p>
           </section>
           <section aria-labelledby="s-ledger">
-            <h2 id="s-ledger">Consent ledger integrity</h2>
+            <h2 id="s-ledger">{t('report_ledger_title')}</h2>
             <p role="status" className={r.ledger.intact ? 'ok' : 'error'}>
-              {r.ledger.intact ? `Intact: ${r.ledger.count} entries verified.` : `Broken at entry #${r.ledger.brokenAt.index} (seq ${String(r.ledger.brokenAt.seq)}): ${r.ledger.brokenAt.reason}`}
+              {r.ledger.intact ? t('report_ledger_intact', r.ledger.count) : t('common_ledger_broken', r.ledger.brokenAt.index, String(r.ledger.brokenAt.seq), r.ledger.brokenAt.reason)}
             </p>
           </section>
         </main>

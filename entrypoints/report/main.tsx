@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
+import { localizePage } from '../../lib/i18n';
 import { ReportApp } from '../../components/report/ReportApp';
 import '../../components/report/report.css';
 
 z.config({ jitless: true });
+localizePage('report_page_title');
 createRoot(document.getElementById('root')!).render(<ReportApp />);

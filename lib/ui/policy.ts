@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { ResolvedPolicy } from '../policy/resolve';
-import { readPolicy } from '../policy/sources';
+import { LOCAL_POLICY_KEY, readPolicy } from '../policy/sources';
 
 /** Resolves the policy exactly as the background does (read-only: pages never write it directly). */
 export async function loadPolicy(): Promise<ResolvedPolicy> {
@@ -18,7 +18,9 @@ export function usePolicy(): ResolvedPolicy | null {
         if (fresh) void fresh.then(reload);
       });
     reload();
-    const onChanged = (_: unknown, area: string) => (area === 'managed' || area === 'local') && reload();
+    // Only a change of the policy itself: readPolicy() writes the managed-policy cache to local
+    // storage, and reloading on that write would loop (some browsers report unchanged writes too).
+    const onChanged = (changes: Record<string, unknown>, area: string) => (area === 'managed' || (area === 'local' && LOCAL_POLICY_KEY in changes)) && reload();
     browser.storage.onChanged.addListener(onChanged);
     return () => {
       live = false;
