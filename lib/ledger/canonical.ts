@@ -40,7 +40,7 @@ function fail(path: readonly (string | number)[], problem: string): never {
   throw new CanonicalizeError(`cannot canonicalize $${formatPath(path)}: ${problem}`);
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'function') return 'a function';
@@ -60,7 +60,7 @@ function serialize(value: unknown, path: (string | number)[]): string {
       if (!isWellFormed(value)) fail(path, 'string contains a lone surrogate (not well-formed Unicode)');
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isSafeInteger(value)) fail(path, `only safe integers are allowed, got ${describe(value)}`);
+      if (!Number.isSafeInteger(value)) fail(path, `only safe integers are allowed, got ${describeValue(value)}`);
       // String(-0) is already "0"; stated here because it is a rule of the format.
       return Object.is(value, -0) ? '0' : String(value);
     case 'boolean':
@@ -68,7 +68,7 @@ function serialize(value: unknown, path: (string | number)[]): string {
     case 'object':
       break;
     default:
-      return fail(path, `${describe(value)} is not a JSON value`);
+      return fail(path, `${describeValue(value)} is not a JSON value`);
   }
   if (value === null) return 'null';
   if (path.length >= MAX_DEPTH) fail(path, `nested deeper than ${MAX_DEPTH} levels (or a cycle)`);
@@ -85,7 +85,7 @@ function serialize(value: unknown, path: (string | number)[]): string {
   }
 
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) fail(path, `only plain objects are allowed, got ${describe(value)}`);
+  if (proto !== Object.prototype && proto !== null) fail(path, `only plain objects are allowed, got ${describeValue(value)}`);
 
   const record = value as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is exactly the JCS key order.

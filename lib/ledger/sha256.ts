@@ -4,12 +4,13 @@
  * - `sha256HexWebCrypto`: the platform's WebCrypto. This is the reference: new records are hashed
  *   with it (`entryHash`).
  * - `sha256HexSync`: a small synchronous pure-JS implementation, used only to *verify* long chains.
- *   WebCrypto's `digest` is asynchronous and costs ~20–30 µs per call in Node 20 whatever the
- *   input size (measured: 500,000 calls take 10–15 s even when issued concurrently), so a
- *   500,000-entry ledger could never be verified within the 2 s budget with it. The same bytes give
- *   the same digest with either: tests/unit/ledger-sha256.test.ts cross-checks this implementation
- *   against WebCrypto and node:crypto on NIST vectors and thousands of random strings (ASCII,
- *   multi-byte and astral characters, every length around the 55/56/64-byte padding edges).
+ *   WebCrypto's `digest` is asynchronous and pays a fixed cost per call whatever the input size
+ *   (measured on ~625-byte inputs: 22–56 µs per call in Node 20, 12–27 µs in Chromium, however
+ *   the calls are batched), so a 500,000-entry ledger takes 6–28 s with it; this is 2.5–3x faster
+ *   (numbers in docs/ledger.md, Performance). The same bytes give the same digest with either:
+ *   tests/unit/ledger-sha256.test.ts cross-checks this implementation against WebCrypto and
+ *   node:crypto on NIST vectors and thousands of random strings (ASCII, multi-byte and astral
+ *   characters, every length around the 55/56/64-byte padding edges).
  */
 
 /** Round constants: first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
