@@ -11,11 +11,14 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
   manifest: ({ browser }) => ({
-    name: 'Candor',
-    description: 'Consent-first, coaching-first companion for recorded sales calls.',
+    // Name and description from public/_locales/<lang>/messages.json (English is the default).
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // storage: IndexedDB + settings; alarms: reminders and retention without timers in the worker;
-    // notifications: the post-call checklist reminder.
-    permissions: ['storage', 'alarms', 'notifications'],
+    // notifications: the post-call checklist reminder; scripting: after an update, re-inject the
+    // content script into call tabs that are already open (limited to the host permissions below).
+    permissions: ['storage', 'alarms', 'notifications', 'scripting'],
     // Host access only for the call platforms: the content script runs there, and the background
     // reads a call tab's URL (to tell a reload from leaving) without the `tabs` permission.
     host_permissions: callPageMatches,
@@ -30,7 +33,16 @@ export default defineConfig({
     // policies. Public key only; Firefox identifies the add-on by its gecko id instead.
     ...(browser === 'firefox' ? {} : { key: EXTENSION_PUBLIC_KEY }),
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'candor@candor.dev', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'candor@candor.dev',
+              // 142 is the first Firefox that reads the data-collection declaration: Candor sends nothing.
+              strict_min_version: '142.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
       : {}),
   }),
 });

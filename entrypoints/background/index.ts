@@ -5,6 +5,7 @@ import { closeCallsAfterRestart, endTab, tabNavigated } from '../../lib/backgrou
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
+import { reinjectCallScripts } from '../../lib/background/reinject';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
@@ -61,6 +62,7 @@ export default defineBackground(() => {
       .then(checklistsChanged);
   });
   browser.runtime.onInstalled.addListener(() => {
+    void reinjectCallScripts();
     void scheduleRetention();
     void checklistsChanged();
   });

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startCallWatcher } from '../../lib/content/call-watcher';
 import { START_CONSENT_CHECK } from '../../lib/messages/to-content';
@@ -6,12 +7,36 @@ import { meet } from '../../lib/platforms/meet';
 import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';
 
+/** Where the running copy leaves its teardown: the content script's own global, not the page's. */
+const RETIRE_KEY = '__candorRetireCallScript';
+type IsolatedGlobal = { [RETIRE_KEY]?: () => void };
+
+/**
+ * The script can run twice in one page: re-injected after an install or update while the page
+ * was still loading, or injected next to an orphaned copy. The newest copy owns the page; the
+ * older one stops its observer and removes its prompt before the new one starts.
+ */
+function retireOlderCopy(ctx: ContentScriptContext) {
+  const scope = globalThis as IsolatedGlobal;
+  scope[RETIRE_KEY]?.();
+  const retire = () => ctx.abort('A newer copy of the call script took over this page');
+  scope[RETIRE_KEY] = retire;
+  ctx.onInvalidated(() => {
+    if (scope[RETIRE_KEY] === retire) delete scope[RETIRE_KEY];
+  });
+}
+
 // No zod here on purpose: the content script only reads the page and sends typed requests;
 // the background validates them. Keeps the script small inside busy call pages.
 export default defineContentScript({
   matches: [...meet.matches, ...zoom.matches, ...teams.matches],
   runAt: 'document_idle',
   main(ctx) {
+    // WXT retires an older copy of this script when a page-visible "content script started" event
+    // arrives; a hostile page could forge it to remove the prompt. Swallow it before WXT sees it,
+    // and retire older copies through the isolated world instead, which the page cannot reach.
+    ctx.addEventListener(window, `${browser.runtime.id}:call:wxt:content-script-started` as keyof WindowEventMap, (e) => e.stopImmediatePropagation(), { capture: true });
+    retireOlderCopy(ctx);
     const watcher = startCallWatcher(ctx);
     // Only the extension itself can message a content script; the page cannot reach this listener.
     const onMessage = (msg: unknown, sender: { id?: string }) => {

@@ -172,6 +172,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   function check() {
     scheduled = null;
     lastCheck = performance.now();
+    if (!ctx.isValid) return;
     if (location.href !== href) {
       // Single-page navigation: a different meeting is a different call.
       const previous = href;
@@ -205,7 +206,12 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     scheduled = ctx.setTimeout(check, wait);
   }
 
-  const observer = new MutationObserver(() => schedule());
+  // A copy left behind by an extension reload or update: the new copy takes over the page.
+  for (const stale of document.querySelectorAll('candor-consent')) stale.remove();
+  const observer = new MutationObserver(() => {
+    // ctx.isValid notices an orphaned script (extension reloaded) and runs the teardown.
+    if (ctx.isValid) schedule();
+  });
   observer.observe(document.documentElement, {
     childList: true,
     subtree: true,

@@ -50,9 +50,19 @@ describe('hostile page', () => {
           messaging = `refused: ${(e as Error).message}`;
         }
       }
-      return { shadowRoot: host.shadowRoot === null, pwned: (window as unknown as { pwned?: number }).pwned ?? 0, messaging };
+      // Pretend to be a newer Candor content script, to make this one tear itself down.
+      const started = `${extensionId}:call:wxt:content-script-started`;
+      document.dispatchEvent(new CustomEvent(started, { detail: { contentScriptName: 'call', messageId: 'forged' } }));
+      window.postMessage({ type: started, contentScriptName: 'call', messageId: 'forged' }, '*');
+      await new Promise((r) => setTimeout(r, 300));
+      return {
+        shadowRoot: host.shadowRoot === null,
+        pwned: (window as unknown as { pwned?: number }).pwned ?? 0,
+        messaging,
+        promptStillMounted: document.querySelectorAll('candor-consent').length === 1 && host.isConnected,
+      };
     }, b.extensionId);
-    expect(attack).toMatchObject({ shadowRoot: true, pwned: 0 });
+    expect(attack).toMatchObject({ shadowRoot: true, pwned: 0, promptStillMounted: true });
     expect(attack.messaging).not.toBe('delivered');
     await page.waitForTimeout(500);
     expect((await readStore(b, 'events')).filter((e) => e.type === 'decision')).toHaveLength(0);
@@ -65,7 +75,7 @@ describe('hostile page', () => {
 describe('privacy', () => {
   it('the built manifest asks only for what Candor needs', () => {
     const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
-    expect(manifest.permissions).toEqual(['storage', 'alarms', 'notifications']);
+    expect(manifest.permissions).toEqual(['storage', 'alarms', 'notifications', 'scripting']);
     expect(manifest.host_permissions).toEqual([
       'https://meet.google.com/*', 'https://*.zoom.us/*', 'https://*.zoom.com/*',
       'https://teams.microsoft.com/*', 'https://teams.live.com/*', 'https://teams.cloud.microsoft/*',

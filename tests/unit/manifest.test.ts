@@ -13,10 +13,11 @@ describe('least privilege and policy plumbing', () => {
     // Read the config the build uses (the built manifest is checked again in e2e/privacy.spec.ts).
     const config = (await import('../../wxt.config')).default as { manifest: (env: { browser: string }) => Record<string, unknown> };
     const manifest = config.manifest({ browser: 'chrome' });
-    // storage: IndexedDB + settings; alarms: reminders + retention; notifications: checklist reminder.
+    // storage: IndexedDB + settings; alarms: reminders + retention; notifications: checklist reminder;
+    // scripting: re-inject into open call tabs after an update (host permissions limit it to call pages).
     // No `tabs` (tab URLs are visible only on the call platforms through host permissions), no
-    // `<all_urls>`, no `scripting`, no `externally_connectable` (pages cannot message Candor).
-    expect(manifest.permissions).toEqual(['storage', 'alarms', 'notifications']);
+    // `<all_urls>`, no `externally_connectable` (pages cannot message Candor).
+    expect(manifest.permissions).toEqual(['storage', 'alarms', 'notifications', 'scripting']);
     expect(manifest.host_permissions).toEqual(platforms.flatMap((p) => p.matches));
     expect(JSON.stringify(manifest)).not.toMatch(/all_urls|externally_connectable|"tabs"|content_security_policy/);
     for (const pattern of manifest.host_permissions as string[]) expect(pattern).toMatch(/^https:\/\/[^*/]*(\*\.)?[a-z.]+\/\*$/);
