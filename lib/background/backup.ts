@@ -2,6 +2,7 @@ import type { Table } from 'dexie';
 import { tableSchemas, type TableName } from '../db/schemas';
 import type { Request } from '../messages/schema';
 import { RequestError, type Services } from './services';
+import { echo } from '../util/zod-error';
 
 type BackupImport = Extract<Request, { type: 'data/import' }>;
 
@@ -22,7 +23,7 @@ export async function importBackup(s: Services, msg: BackupImport): Promise<{ co
   }
   const valid: Partial<Record<TableName, unknown[]>> = {};
   for (const [name, rows] of Object.entries(backup.tables as Record<string, unknown>)) {
-    if (!(name in tableSchemas)) throw new RequestError(`Unknown table "${name}" in the backup; nothing was imported.`);
+    if (!Object.hasOwn(tableSchemas, name)) throw new RequestError(`Unknown table ${echo(name)} in the backup; nothing was imported.`);
     if (!Array.isArray(rows)) throw new RequestError(`"${name}" must be a list of records; nothing was imported.`);
     const schema = tableSchemas[name as TableName];
     rows.forEach((row, i) => {

@@ -8,13 +8,16 @@ export async function installSalt(db: CandorDB): Promise<string> {
   const existing = await db.meta.get(SALT_KEY);
   if (typeof existing?.value === 'string') return existing.value;
   const salt = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
-  // add() fails if a concurrent caller won the race; then read theirs so both agree.
+  // add() fails with ConstraintError if a concurrent caller won the race; then use theirs so both
+  // agree. Any other failure (quota, closed database) must not hash with a salt nobody stored.
   try {
     await db.meta.add({ key: SALT_KEY, value: salt });
     return salt;
-  } catch {
+  } catch (err) {
+    if ((err as { name?: string })?.name !== 'ConstraintError') throw err;
     const winner = await db.meta.get(SALT_KEY);
-    return String(winner?.value);
+    if (typeof winner?.value !== 'string') throw err;
+    return winner.value;
   }
 }
 

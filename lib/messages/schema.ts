@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { echo } from '../util/zod-error';
 import { concernCategories } from '../db';
 import { callCategories, type CallCategory } from '../policy/schema';
 
@@ -211,7 +212,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? `Unknown message type ${JSON.stringify((issue.input as { type?: unknown })?.type)}` : undefined,
+    issue.code === 'invalid_union' ? `Unknown message type ${echo((issue.input as { type?: unknown } | null)?.type)}` : undefined,
 });
 
 export type Request = z.infer<typeof requestSchema>;

@@ -1,0 +1,232 @@
+// @vitest-environment node
+// (The background runs in a service worker, without a DOM; node is also faster for these fuzz runs.)
+/**
+ * Fuzzing the CSV writer (toCsv, and callsCsv built on it) against a small, strict, independent
+ * RFC 4180 reader written here.
+ *
+ * For any unicode text (graphemes, any code point incl. lone surrogates, the CSV specials), numbers
+ * (incl. -0, NaN, ±Infinity), booleans, null and undefined:
+ * - the file starts with a BOM unless `{ bom: false }`;
+ * - every record (the last one too) ends with CRLF, and no CR or LF appears outside quotes;
+ * - reading the file back gives the cells, except the documented formula guard: text starting with
+ *   = + - @ TAB or CR (after leading spaces) gets one leading apostrophe; numbers are never prefixed;
+ *   null/undefined/non-finite numbers are empty;
+ * - fields with a comma, quote, CR, LF or leading/trailing whitespace are quoted.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CallRecord, ChecklistFields, TagRecord } from '../../lib/db';
+import type { CallBundle } from '../../lib/export/call-bundle';
+import { CALLS_CSV_COLUMNS, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
+
+interface Field {
+  text: string;
+  quoted: boolean;
+}
+
+/**
+ * Strict RFC 4180: a field is either quoted (quotes doubled inside; anything else literal) or has no
+ * quote, comma, CR or LF. Every record ends with CRLF, the last one included. An empty line is not a
+ * record (readers skip it), so it is an error here.
+ */
+function readCsv(body: string): Field[][] {
+  const records: Field[][] = [];
+  let i = 0;
+  const n = body.length;
+  while (i < n) {
+    const record: Field[] = [];
+    if (body.startsWith('\r\n', i)) throw new Error(`empty line at ${i}`);
+    for (;;) {
+      let text = '';
+      let quoted = false;
+      if (body[i] === '"') {
+        quoted = true;
+        i++;
+        for (;;) {
+          const q = body.indexOf('"', i);
+          if (q < 0) throw new Error('unterminated quoted field');
+          text += body.slice(i, q);
+          if (body[q + 1] === '"') {
+            text += '"';
+            i = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+      } else {
+        const start = i;
+        while (i < n && body[i] !== ',' && body[i] !== '\r' && body[i] !== '\n') {
+          if (body[i] === '"') throw new Error(`quote inside an unquoted field at ${i}`);
+          i++;
+        }
+        text = body.slice(start, i);
+      }
+      record.push({ text, quoted });
+      if (body[i] === ',') {
+        i++;
+        continue;
+      }
+      if (body[i] === '\r' && body[i + 1] === '\n') {
+        i += 2;
+        break;
+      }
+      throw new Error(i >= n ? 'last record does not end with CRLF' : `bare ${JSON.stringify(body[i])} outside quotes at ${i}`);
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+/** The documented guard, restated independently: spaces, then one of = + - @ TAB CR. */
+const looksLikeFormula = (text: string) => /^ *[=+\-@\t\r]/.test(text);
+
+function expectedCell(value: CsvCell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return looksLikeFormula(value) ? `'${value}` : value;
+}
+
+const specials = fc.string({
+  unit: fc.constantFrom(',', '"', '\r', '\n', '\r\n', ' ', '\t', '=', '+', '-', '@', "'", 'a', '\u00a0', '\u2028', '\ufeff', '\u0000', '😀', 'ש', '\u0301'),
+  maxLength: 12,
+});
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  specials,
+  fc.string({ unit: 'grapheme-composite', maxLength: 8 }),
+);
+const cell: fc.Arbitrary<CsvCell> = fc.oneof(
+  { weight: 6, arbitrary: text },
+  { weight: 1, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.constantFrom(-0, Number.NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, -1e-7) },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
+);
+const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
+  fc.record({
+    header: fc.array(text, { minLength: width, maxLength: width }),
+    rows: fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }),
+    bom: fc.option(fc.boolean(), { nil: undefined }),
+  }),
+);
+
+describe('the reader used as the oracle', () => {
+  it('is strict: it rejects what RFC 4180 does not allow', () => {
+    expect(() => readCsv('a"b\r\n')).toThrow(/quote/);
+    expect(() => readCsv('"a"x\r\n')).toThrow(/bare/);
+    expect(() => readCsv('"open\r\n')).toThrow(/unterminated/);
+    expect(() => readCsv('a\nb\r\n')).toThrow(/bare/);
+    expect(() => readCsv('a\rb\r\n')).toThrow(/bare/);
+    expect(() => readCsv('a,b')).toThrow(/CRLF/);
+    expect(() => readCsv('a\r\n\r\nb\r\n')).toThrow(/empty line/);
+    expect(readCsv('a,"b,""c""\r\n"\r\n"",x\r\n')).toEqual([
+      [{ text: 'a', quoted: false }, { text: 'b,"c"\r\n', quoted: true }],
+      [{ text: '', quoted: true }, { text: 'x', quoted: false }],
+    ]);
+  });
+});
+
+describe('toCsv (property)', () => {
+  it('reads back cell for cell (apostrophe only on formula-looking text), CRLF after every record, no bare CR/LF', () => {
+    fc.assert(
+      fc.property(table, ({ header, rows, bom }) => {
+        const csv = toCsv(header, rows, bom === undefined ? {} : { bom });
+        const withBom = bom ?? true;
+        expect(csv.startsWith('\uFEFF')).toBe(withBom);
+        const body = withBom ? csv.slice(1) : csv;
+        expect(body.endsWith('\r\n')).toBe(true);
+
+        const records = readCsv(body);
+        expect(records).toHaveLength(rows.length + 1);
+        const inputs: readonly (readonly CsvCell[])[] = [header, ...rows];
+        records.forEach((record, r) => {
+          expect(record.map((f) => f.text)).toEqual(inputs[r]!.map(expectedCell));
+          record.forEach((f, c) => {
+            // Quoting: needed for the specials, and for edge whitespace some readers trim.
+            if (/[",\r\n]/.test(f.text) || /^\s|\s$/u.test(f.text)) expect(f.quoted, JSON.stringify(f.text)).toBe(true);
+            // Whatever text was written, a spreadsheet never sees a formula (numbers stay numbers, -5 included).
+            if (typeof inputs[r]![c] !== 'number') expect(looksLikeFormula(f.text), JSON.stringify(f.text)).toBe(false);
+          });
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a text cell and the number it spells are written differently only by the guard ("-5" vs -5)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: -1 }), (n) => {
+        const [, row] = readCsv(toCsv(['n', 's'], [[n, String(n)]], { bom: false }));
+        expect(row!.map((f) => f.text)).toEqual([String(n), `'${n}`]);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses rows whose width differs from the header, whatever the cells', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), fc.array(cell, { maxLength: 6 }), (header, row) => {
+        fc.pre(row.length !== header.length);
+        expect(() => toCsv(header, [row])).toThrow(RangeError);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+// ---- callsCsv on arbitrary rep text ---------------------------------------------------------------
+
+const richText = fc.oneof(text, fc.array(text, { maxLength: 4 }).map((parts) => parts.join('\n')));
+const fields: fc.Arbitrary<ChecklistFields> = fc.record({
+  qualification: richText, nextSteps: fc.array(fc.record({ text: richText, owner: text, due: fc.constantFrom('2025-05-09', '', '=1+1') }), { maxLength: 2 }),
+  timeline: richText, risks: richText, competition: richText, humanNuance: richText, powerDynamics: richText, hesitation: richText,
+  emotion: richText, urgency: richText, subtleObjections: richText,
+});
+const bundle: fc.Arbitrary<CallBundle> = fc.record({
+  id: fc.oneof(fc.uuid(), text.filter((t) => t.length > 0)),
+  outcome: fc.constantFrom(undefined, 'agreed', 'declined', 'not-recorded', 'withdrawn'),
+  tags: fc.array(fc.record({ tag: fc.oneof(fc.constantFrom('objection', 'next-step', '=cmd'), text.filter((t) => t.length > 0)), text: fc.option(richText, { nil: undefined }), offsetMs: fc.nat(10_000_000) }), { maxLength: 3 }),
+  checklist: fc.option(fields, { nil: undefined }),
+  note: fc.option(richText, { nil: undefined }),
+  statements: fc.option(fc.array(fc.record({ text: richText, mark: fc.constantFrom(undefined, 'correct' as const, 'wrong' as const) }), { maxLength: 3 }), { nil: undefined }),
+}).map((b) => {
+  const T = Date.UTC(2025, 4, 6, 15);
+  const call: CallRecord = {
+    id: b.id, platform: 'meet', meetingHash: 'a'.repeat(64), status: 'ended', tabIds: [], detectedAt: T, admittedAt: T, endedAt: T + 3_600_000,
+    endReason: 'left', detectedBy: [], updatedAt: T, ...(b.outcome ? { outcome: b.outcome, ...(b.outcome === 'not-recorded' ? { reason: 'other' as const } : {}) } : {}),
+  };
+  const tags: TagRecord[] = b.tags.map((t, i) => ({ id: `t${i}`, callId: b.id, tag: t.tag, offsetMs: t.offsetMs, at: T + t.offsetMs, ...(t.text !== undefined ? { text: t.text } : {}) }));
+  return {
+    call, tags,
+    ...(b.checklist ? { checklist: { callId: b.id, status: 'done' as const, fields: b.checklist, pendingSince: T, updatedAt: T } } : {}),
+    ...(b.note !== undefined ? { note: { callId: b.id, text: b.note, author: 'rep' as const, createdAt: T, updatedAt: T } } : {}),
+    ...(b.statements ? { aiDraft: { callId: b.id, source: 'Otter', statements: b.statements.map((s, i) => ({ id: `s${i + 1}`, text: s.text, ...(s.mark ? { mark: s.mark } : {}) })), createdAt: T, updatedAt: T } } : {}),
+  };
+});
+
+describe('callsCsv (property)', () => {
+  it('is valid RFC 4180 with one 24-column row per call, ids intact, and no cell a spreadsheet would run', () => {
+    fc.assert(
+      fc.property(fc.array(bundle, { maxLength: 4 }), (bundles) => {
+        const records = readCsv(callsCsv(bundles, { bom: false }));
+        expect(records.map((r) => r.length)).toEqual([CALLS_CSV_COLUMNS.length, ...bundles.map(() => CALLS_CSV_COLUMNS.length)]);
+        expect(records[0]!.map((f) => f.text)).toEqual([...CALLS_CSV_COLUMNS]);
+        bundles.forEach((b, i) => {
+          const row = records[i + 1]!.map((f) => f.text);
+          expect(row[0]).toBe(expectedCell(b.call.id));
+          expect(row[CALLS_CSV_COLUMNS.indexOf('consent_outcome')]).toBe(b.call.outcome ?? 'pending');
+          for (const c of row) expect(looksLikeFormula(c), JSON.stringify(c)).toBe(false);
+          // Rep text is normalised to LF line breaks: no CR survives inside a cell.
+          const notes = row[CALLS_CSV_COLUMNS.indexOf('rep_notes')]!;
+          expect(notes).not.toMatch(/\r/);
+          if (b.note && /[^\s\u0000-\u001f\u007f]/u.test(b.note.text)) expect(notes.length).toBeGreaterThan(0);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
