@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { machineInfo, type MachineInfo } from './lib/machine';
+import { buildFingerprint, machineInfo, type MachineInfo } from './lib/machine';
 import { consoleTable, updateDocs } from './lib/report';
 import type { BenchCase, BenchSize, CaseResult } from './lib/types';
 
@@ -79,9 +79,13 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const started = new Date();
   const t0 = performance.now();
   const machine = machineInfo();
+  const build = buildFingerprint();
   const cases = await loadCases(opts.only);
   if (cases.length === 0) throw new Error(`No benchmark matches ${JSON.stringify(opts.only)}`);
   log(`Candor bench (${opts.size}): ${cases.map((c) => `#${c.row} ${c.name}`).join(', ')}`);
+  if (machine.loadavgStart > machine.cores) {
+    log(`warning: load average ${machine.loadavgStart} on ${machine.cores} cores — other work is running; timings will be inflated and noisy`);
+  }
 
   const results: CaseResult[] = [];
   for (const c of cases) {
@@ -100,6 +104,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     }
   }
   machine.loadavgEnd = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+  machine.buildChangedDuringRun = buildFingerprint() !== build;
+  if (machine.buildChangedDuringRun) log('warning: .output/ was rebuilt while the suite ran: some results may mix two builds (run again)');
   const wallMs = Math.round(performance.now() - t0);
   const threw = results.some((r) => r.error);
   const ok = !threw && (opts.size === 'smoke' || results.every((r) => r.pass));
@@ -112,7 +118,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     suite.resultsFile = file.slice(ROOT.length + 1);
     writeFileSync(file, `${JSON.stringify(suite, null, 2)}\n`);
     // The docs show complete full runs only: a partial or smoke run would mislead.
-    if (opts.size === 'full' && !opts.only?.length && !threw) {
+    if (opts.size === 'full' && !opts.only?.length && !threw && !machine.buildChangedDuringRun) {
       updateDocs(DOCS_FILE, results, machine, { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 });
       suite.docsUpdated = true;
     }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
 import { readStore } from '../../tests/e2e/support';
-import { pollPage, withBench } from '../lib/browser';
+import { assertOnePrompt, pollPage, withBench } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
 
@@ -66,6 +66,7 @@ export default defineCase({
           await sleep(p.lobbySettleMs); // the content script is injected at document_idle and reads the lobby
           if (await page.locator('candor-consent').count()) throw new Error(`${platform}: a prompt is shown in the lobby`);
           const d = await admitAndTime(page, platform);
+          await assertOnePrompt(page);
           return { inserted: d.inserted - d.t0, visible: d.visible - d.t0, t0Epoch: d.origin + d.t0, insertedEpoch: d.origin + d.inserted };
         } finally {
           await page.close();

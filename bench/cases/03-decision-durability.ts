@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { callUrl, type FixturePlatform } from '../../scripts/lib/browser';
 import { PromptDriver, readStore } from '../../tests/e2e/support';
-import { pollPage, withBench, workerControl } from '../lib/browser';
+import { assertOnePrompt, pollPage, withBench, workerControl } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
 
@@ -86,6 +86,7 @@ export default defineCase({
           await page.goto(callUrl(platform, ++next[platform]));
           const prompt = new PromptDriver(page);
           await prompt.waitForText(/Ask for recording consent/);
+          await assertOnePrompt(page);
           await armTimers(prompt);
           await sleep(150); // let "prompt shown" reach the background first
           if (stopWorker) {

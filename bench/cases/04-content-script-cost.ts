@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page } from 'playwright-core';
 import { callUrl, EXTENSION_DIR, fixtureHtml } from '../../scripts/lib/browser';
 import { PromptDriver } from '../../tests/e2e/support';
-import { CONTROL_ORIGIN, withBench } from '../lib/browser';
+import { assertOnePrompt, CONTROL_ORIGIN, withBench } from '../lib/browser';
 import { median, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
 
@@ -82,6 +82,7 @@ export default defineCase({
       let n = 0;
 
       // Evaluation time, from traces.
+      let doubleInjections = 0;
       const evaluate: number[] = [];
       const untilPrompt: number[] = [];
       for (let i = 0; i < p.traces + 1; i++) {
@@ -89,8 +90,9 @@ export default defineCase({
         const events = await traceLoad(page, callUrl('meet', ++n));
         await page.close();
         const ours = events.filter((e) => e.ph === 'X' && (e.args?.data?.url ?? e.args?.fileName ?? '').endsWith('/content-scripts/call.js'));
-        const evals = ours.filter((e) => e.name === 'EvaluateScript');
-        if (evals.length !== 1) throw new Error(`Expected one EvaluateScript for call.js in the trace, found ${evals.length}`);
+        const evals = ours.filter((e) => e.name === 'EvaluateScript').sort((a, b) => a.ts - b.ts);
+        if (evals.length === 0) throw new Error('No EvaluateScript for call.js in the trace');
+        if (evals.length > 1) doubleInjections++;
         if (i === 0) continue; // warm-up: the first load also warms Chromium's code cache
         evaluate.push(evals[0]!.dur! / 1000);
         // Top-level main-thread events of ours: the script's evaluation and every later callback.
@@ -111,7 +113,10 @@ export default defineCase({
         const page = await b.context.newPage();
         await page.goto(target);
         const prompt = new PromptDriver(page);
-        if (withExt) await prompt.waitForText(/Ask for recording consent/);
+        if (withExt) {
+          await prompt.waitForText(/Ask for recording consent/);
+          await assertOnePrompt(page);
+        }
         await sleep(500);
         if (!withExt && (await prompt.text()) !== null) throw new Error('The control page has a Candor prompt');
         (withExt ? heapWith : heapWithout).push(await heapAfterGc(page));
@@ -131,6 +136,7 @@ export default defineCase({
           metric('heapWithoutMB', 'isolate heap without', round(median(heapWithout) / 2 ** 20, 2), 'MB'),
         ],
         params: { traces: p.traces, heapPairs: p.heapPairs, gzipLevel: 9, fixture: 'meet/in-call' },
+        notes: doubleInjections ? [`call.js was evaluated more than once in ${doubleInjections} of ${p.traces + 1} page loads (first evaluation measured).`] : [],
         samples: {
           evaluateMs: evaluate.map((x) => round(x, 2)),
           untilPromptMs: untilPrompt.map((x) => round(x, 2)),

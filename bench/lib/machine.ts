@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { EXTENSION_DIR, findChromium } from '../../scripts/lib/browser';
@@ -15,6 +15,8 @@ export interface MachineInfo {
   /** 1-minute load average at the start and end of the run: other work on the machine skews timings. */
   loadavgStart: number;
   loadavgEnd?: number;
+  /** Set when .output/ changed while the suite ran (another engineer rebuilt): results are suspect. */
+  buildChangedDuringRun?: boolean;
   /** Which build was measured: the content script's hash (the build has no version bump per change). */
   contentScriptSha256: string | null;
   extensionVersion: string | null;
@@ -48,4 +50,24 @@ export function machineInfo(): MachineInfo {
 
 export function describeMachine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.chromium} (headless=new, --disable-gpu)`;
+}
+
+/**
+ * A fingerprint of the built extension (every file's path, size and mtime). Other engineers rebuild
+ * .output/ while the suite runs; a run that straddles a rebuild measured two builds (or a broken one).
+ */
+export function buildFingerprint(): string {
+  if (!existsSync(EXTENSION_DIR)) return 'missing';
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(path);
+      else hash.update(`${path}:${st.size}:${st.mtimeMs}\n`);
+    }
+  };
+  walk(EXTENSION_DIR);
+  return hash.digest('hex').slice(0, 16);
 }

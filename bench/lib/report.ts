@@ -8,7 +8,7 @@ export const TABLE_END = '<!-- bench:table:end -->';
 function fmtNumber(v: number, unit: Metric['unit']): string {
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  const digits = unit === '%' ? 2 : abs >= 100 || unit === 'changes/s' || unit === 'count' || unit === 'bytes' ? 0 : 1;
+  const digits = unit === '%' || unit === 'MB' ? 2 : unit === 'changes/s' || unit === 'count' || unit === 'bytes' || abs >= 1000 ? 0 : 1;
   const s = v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit === '%' ? `${s} %` : `${s} ${unit}`;
 }
