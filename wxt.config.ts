@@ -10,6 +10,8 @@ const callPageMatches = [...meet.matches, ...zoom.matches, ...teams.matches];
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
+  // CANDOR_OUT_DIR lets parallel work build and test without replacing each other's extension.
+  outDir: process.env.CANDOR_OUT_DIR ?? '.output',
   manifest: ({ browser }) => ({
     // Name and description from public/_locales/<lang>/messages.json (English is the default).
     name: '__MSG_extName__',

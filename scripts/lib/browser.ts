@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+/** The built Chrome extension; CANDOR_OUT_DIR (as in wxt.config.ts) points at another build. */
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../..', process.env.CANDOR_OUT_DIR ?? '.output', 'chrome-mv3');
 export const FIXTURES_DIR = resolve(import.meta.dirname, '../../tests/fixtures');
 
 /** Debian's chromium first (what .ci/run installs), then the usual other names. */
