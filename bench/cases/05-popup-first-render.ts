@@ -1,11 +1,12 @@
 import { withBench, pollPage } from '../lib/browser';
+import { openSeeder } from '../lib/seed';
 import { median, round } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
 
 /**
  * Row 5 — popup first render with 10,000 calls stored. The database is created by the popup
  * itself (Dexie makes the schema), then filled with raw IndexedDB from an extension page, one
- * transaction per 1,000 calls: each ended call with its checklist (a handful still pending), the
+ * transaction per 1,000 calls (bench/lib/seed-page.js): each ended call with its checklist (a handful still pending), the
  * two stores the popup's list reads. (Events are not seeded: the list never reads them, and
  * 40,000 more rows would cost ~10 s of the suite's 5 minutes.)
  * Each measured run opens popup.html in a new tab; an init script (before any popup code) puts
@@ -22,53 +23,6 @@ const PER_TRANSACTION = 1_000;
 const PENDING_CHECKLISTS = 3;
 
 interface Render { shellAt: number; rowAt: number; paintAt: number; htmlAt: number; dclAt: number; rows: number; more: boolean }
-
-/**
- * Runs in the popup page: writes `count` calls (with their checklists) starting at `from`.
- * No named inner functions: tsx (esbuild keepNames) would wrap them in a `__name` helper that does
- * not exist in the page.
- */
-function seedBatch({ from, count, total, pending }: { from: number; count: number; total: number; pending: number }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open('candor');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      try {
-        const tx = db.transaction(['calls', 'checklists'], 'readwrite');
-        tx.oncomplete = () => { db.close(); resolve(); };
-        tx.onerror = () => { db.close(); reject(tx.error); };
-        tx.onabort = () => { db.close(); reject(tx.error ?? new Error('seed transaction aborted')); };
-        const calls = tx.objectStore('calls');
-        const checklists = tx.objectStore('checklists');
-        const platforms = ['meet', 'zoom', 'teams'] as const;
-        const outcomes = ['agreed', 'agreed', 'declined', 'not-recorded'] as const;
-        const now = Date.now();
-        const bytes = new Uint8Array(32);
-        const fields = { qualification: '', nextSteps: [], timeline: '', risks: '', competition: '', humanNuance: '', powerDynamics: '', hesitation: '', emotion: '', urgency: '', subtleObjections: '' };
-        for (let i = from; i < from + count; i++) {
-          const id = crypto.randomUUID();
-          const platform = platforms[i % 3]!;
-          const outcome = outcomes[i % 4]!;
-          const admittedAt = now - (total - i) * 3 * 3_600_000; // one call every 3 hours, newest last
-          const endedAt = admittedAt + 35 * 60_000;
-          const isPending = i >= total - pending;
-          const meetingHash = Array.from(crypto.getRandomValues(bytes), (x) => x.toString(16).padStart(2, '0')).join('');
-          calls.put({
-            id, platform, meetingHash, status: 'ended', tabIds: [], detectedAt: admittedAt - 60_000, lobbyAt: admittedAt - 60_000,
-            admittedAt, endedAt, endReason: 'left', promptShownAt: admittedAt + 50, outcome,
-            ...(outcome === 'not-recorded' ? { reason: 'internal-call' } : {}),
-            decidedAt: admittedAt + 40_000, detectedBy: [`${platform}-participant-tile`], updatedAt: endedAt,
-          });
-          checklists.put({ callId: id, status: isPending ? 'pending' : 'done', fields, pendingSince: endedAt, ...(isPending ? {} : { completedAt: endedAt + 600_000 }), updatedAt: endedAt });
-        }
-      } catch (error) {
-        db.close();
-        reject(error);
-      }
-    };
-  });
-}
 
 const observeFirstRow = () => {
   const r = { shellAt: 0, rowAt: 0, paintAt: 0 };
@@ -92,23 +46,14 @@ export default defineCase({
     const p = sizes[size];
     return withBench(async (b) => {
       // Let the popup create the database, then seed it.
-      const seeder = await b.context.newPage();
-      await seeder.goto(b.popupUrl);
-      await pollPage(seeder, () => indexedDB.databases().then((dbs) => dbs.some((d) => d.name === 'candor' && (d.version ?? 0) > 0)), (ok) => ok, 10_000, 50);
+      const seeder = await openSeeder(await b.context.newPage(), b.popupUrl);
       const seedStart = performance.now();
+      const now = Date.now();
       for (let from = 0; from < p.calls; from += PER_TRANSACTION) {
-        await seeder.evaluate(seedBatch, { from, count: Math.min(PER_TRANSACTION, p.calls - from), total: p.calls, pending: PENDING_CHECKLISTS });
+        await seeder.run('popupCalls', { from, count: Math.min(PER_TRANSACTION, p.calls - from), total: p.calls, pending: PENDING_CHECKLISTS, now });
       }
-      const counted = await seeder.evaluate(() => new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('candor');
-        open.onsuccess = () => {
-          const req = open.result.transaction('calls').objectStore('calls').count();
-          req.onsuccess = () => { resolve(req.result); open.result.close(); };
-          req.onerror = () => reject(req.error);
-        };
-        open.onerror = () => reject(open.error);
-      }));
-      await seeder.close();
+      const counted = (await seeder.counts(['calls'])).calls;
+      await seeder.page.close();
       if (counted !== p.calls) throw new Error(`Seeded ${counted} calls, expected ${p.calls}`);
       log(`seeded ${counted} calls (+ their checklists) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 

@@ -1,26 +1,67 @@
-import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type DependencyList } from 'react';
 import type { CallRecord } from '../../lib/db';
-import { readDb } from '../../lib/ui/db';
+import { t } from '../../lib/i18n';
+import { prefetchedFirstPage, type FirstPage } from '../../lib/ui/first-page';
 import { formatWhen, outcomeLabel, platformLabel } from '../../lib/ui/format';
 import { usePopupStore } from './usePopupStore';
-import { t } from '../../lib/i18n';
 
-const PAGE = 50;
+/** Calls per page of the list. */
+export const PAGE = 50;
 
-/** Calls matching a search: platform, outcome or words in the rep's notes. Bounded to one page. */
-async function searchCalls(query: string, limit: number): Promise<CallRecord[]> {
-  const q = query.trim().toLowerCase();
-  const ordered = readDb.calls.orderBy('admittedAt').reverse();
-  if (!q) return ordered.limit(limit).toArray();
-  const noteHits = new Set((await readDb.notes.filter((n) => n.text.toLowerCase().includes(q)).primaryKeys()) as string[]);
-  return ordered
-    .filter((c) => noteHits.has(c.id) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel[c.outcome ?? 'pending'].toLowerCase().includes(q))
-    .limit(limit)
-    .toArray();
+type ListData = typeof import('./list-data');
+let listData: Promise<ListData> | null = null;
+const loadListData = () => (listData ??= import('./list-data'));
+
+/**
+ * A Dexie live query whose module loads on demand (like dexie-react-hooks' useLiveQuery, without
+ * Dexie in the popup's first chunk). Keeps the last value while a new query (new deps) runs.
+ */
+function useLive<T>(query: (data: ListData) => Promise<T>, deps: DependencyList): T | undefined {
+  const [value, setValue] = useState<T>();
+  useEffect(() => {
+    let live = true;
+    let subscription: { unsubscribe(): void } | undefined;
+    void loadListData().then((data) => {
+      if (live) subscription = data.liveQuery(() => query(data)).subscribe({ next: (v) => live && setValue(() => v), error: (e: unknown) => console.error('Candor: list query failed', e) });
+    });
+    return () => {
+      live = false;
+      subscription?.unsubscribe();
+    };
+  }, deps);
+  return value;
 }
 
-function CallRow({ call, list, extra }: { call: CallRecord; list: 'pending' | 'recent'; extra?: string }) {
+/** The first page read at popup start (lib/ui/first-page.ts), until the live queries have answered. */
+function useFirstPage(): FirstPage | null {
+  const [page, setPage] = useState(() => {
+    const p = prefetchedFirstPage();
+    return p && !(p instanceof Promise) ? p : null;
+  });
+  useEffect(() => {
+    const p = prefetchedFirstPage();
+    if (page || !(p instanceof Promise)) return;
+    let live = true;
+    p.then((v) => live && setPage(v), () => {});
+    return () => {
+      live = false;
+    };
+  }, [page]);
+  return page;
+}
+
+interface RowProps {
+  call: CallRecord;
+  list: 'pending' | 'recent';
+  extra?: string;
+}
+
+/** Only what a row shows: the live query's answers are new objects for unchanged calls. */
+const sameRow = (a: RowProps, b: RowProps) =>
+  a.list === b.list && a.extra === b.extra && a.call.id === b.call.id && a.call.platform === b.call.platform && a.call.outcome === b.call.outcome &&
+  a.call.status === b.call.status && a.call.admittedAt === b.call.admittedAt && a.call.detectedAt === b.call.detectedAt;
+
+const CallRow = memo(function CallRow({ call, list, extra }: RowProps) {
   const select = usePopupStore((s) => s.select);
   const ref = useRef<HTMLButtonElement>(null);
   const rowKey = `${list}:${call.id}`;
@@ -42,18 +83,26 @@ function CallRow({ call, list, extra }: { call: CallRecord; list: 'pending' | 'r
       </button>
     </li>
   );
-}
+}, sameRow);
 
-export function CallList() {
+export function CallList({ onShown }: { onShown?: () => void }) {
   const [query, setQuery] = useState('');
   const [limit, setLimit] = useState(PAGE);
+  const first = useFirstPage();
   // Pending checklists first: the index on status keeps this cheap however many calls exist.
-  const pending = useLiveQuery(async () => {
-    const lists = await readDb.checklists.where('status').equals('pending').sortBy('pendingSince');
-    const calls = await readDb.calls.bulkGet(lists.map((l) => l.callId));
-    return calls.filter((c): c is CallRecord => !!c).reverse();
-  }, []);
-  const recent = useLiveQuery(() => searchCalls(query, limit), [query, limit]);
+  const livePending = useLive((d) => d.pendingCalls(), []);
+  const liveRecent = useLive((d) => d.searchCalls(query, limit), [query, limit]);
+  // Until the live queries first answer, the snapshot read at start-up (same queries) stands in
+  // for them; after that it is never used again (a later search would otherwise flash stale rows).
+  const answered = useRef(false);
+  if (livePending !== undefined && liveRecent !== undefined) answered.current = true;
+  const snapshot = answered.current ? null : first;
+  const pending = livePending ?? snapshot?.pending;
+  const recent = liveRecent ?? (query === '' && limit === PAGE ? snapshot?.recent : undefined);
+  const shown = recent !== undefined;
+  useEffect(() => {
+    if (shown) onShown?.();
+  }, [shown, onShown]);
 
   return (
     <>

@@ -1,30 +1,50 @@
-import { useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n';
-import { CallDetail } from './CallDetail';
 import { CallList } from './CallList';
-import { ConcernForm } from './ConcernForm';
-import { PolicyIssues } from './PolicyIssues';
+import { CallDetail, ConcernForm, PolicyIssues, preloadViews } from './lazy';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
+
+const loading = <p className="muted">{t('common_loading')}</p>;
 
 export function PopupApp() {
   const selected = usePopupStore((s) => s.selectedCallId);
   const [concern, setConcern] = useState(false);
+  // The policy check (zod + policy resolution) and the on-demand views load once the list is on
+  // screen (after the next paint), not before it: the first rows are what the rep opened the popup for.
+  const [listShown, setListShown] = useState(false);
+  const onListShown = useCallback(() => {
+    if (listShown) return;
+    requestAnimationFrame(() => setTimeout(() => {
+      setListShown(true);
+      preloadViews();
+    }));
+  }, [listShown]);
   return (
     <main className="popup">
       <header className="popup-head">
         <h1>Candor</h1>
         <p className="tagline">{t('popup_tagline')}</p>
       </header>
-      <PolicyIssues />
+      {(listShown || selected) && (
+        <Suspense fallback={null}>
+          <PolicyIssues />
+        </Suspense>
+      )}
       {selected ? (
-        <CallDetail callId={selected} />
+        <Suspense fallback={loading}>
+          <CallDetail callId={selected} />
+        </Suspense>
       ) : (
         <>
           <StartConsentCheck />
-          <CallList />
-          {concern && <ConcernForm onDone={() => setConcern(false)} />}
+          <CallList onShown={onListShown} />
+          {concern && (
+            <Suspense fallback={loading}>
+              <ConcernForm onDone={() => setConcern(false)} />
+            </Suspense>
+          )}
           <footer className="popup-foot">
             {!concern && (
               <button type="button" className="link" onClick={() => setConcern(true)}>

@@ -1,0 +1,104 @@
+import { pollPage, withBench } from '../lib/browser';
+import { openSeeder } from '../lib/seed';
+import { max, median, percentile, round, sleep } from '../lib/stats';
+import { defineCase, metric } from '../lib/types';
+
+/**
+ * Row 7 — a retention purge of 100,000 expired rows must never hold message handling up for more
+ * than 50 ms at a time. Seeding (bench/lib/seed-page.js): rows past the default retention in the
+ * tables the purge walks (per 10: 2 calls, 4 events, 2 checklists, 1 note, 1 tag), plus one recent
+ * call (with its checklist). A probe in an extension page sends `note/save` for the recent call (a read-write
+ * transaction on calls and notes, two of the purged tables, so it waits behind the purge's
+ * transactions as well as behind its JavaScript), awaits the reply, waits PROBE_GAP_MS, and again.
+ * The purge is started the way the extension starts it: the `retention-purge` alarm, created from
+ * the service worker. The budgeted number is the longest any probe waited for its reply while the
+ * purge ran (from alarm to every expired row gone); the probe's latency before the purge, idle, is
+ * reported for comparison.
+ */
+const sizes = {
+  full: { expired: 100_000, idleMs: 1_000 },
+  smoke: { expired: 2_000, idleMs: 300 },
+};
+const PER_CALL = 20_000;
+const PROBE_GAP_MS = 5;
+const RETENTION_ALARM = 'retention-purge';
+
+type Probe = { at: number; ms: number; ok: boolean };
+type ProbeWindow = { __probe: { stop: boolean; samples: Probe[] } };
+
+export default defineCase({
+  row: 7,
+  name: 'retention-purge',
+  what: 'Retention purge of 100,000 expired rows: longest wait for a message reply (note/save every 5 ms) while it runs',
+  budget: '≤ 50 ms',
+  async run({ size, log }) {
+    const p = sizes[size];
+    return withBench(async (b) => {
+      const seeder = await openSeeder(await b.context.newPage(), b.popupUrl);
+      const now = Date.now();
+      let t = performance.now();
+      for (let from = 0; from < p.expired; from += PER_CALL) await seeder.run('expired', { from, count: Math.min(PER_CALL, p.expired - from), now });
+      await seeder.run('popupCalls', { from: 0, count: 1, total: 1, pending: 0, now });
+      const stores = ['calls', 'events', 'checklists', 'notes', 'tags'];
+      const before = await seeder.counts(stores);
+      const seededRows = Object.values(before).reduce((a, c) => a + c, 0) - 2; // the recent call and its checklist
+      if (seededRows !== p.expired) throw new Error(`Seeded ${JSON.stringify(before)}, expected ${p.expired} expired rows + 1 recent call and its checklist`);
+      log(`seeded ${p.expired} expired rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const recentCallId = await seeder.page.evaluate(() => (globalThis as unknown as { __candorSeed: { call(i: number, a: number, o: string): { id: string } } }).__candorSeed.call(0, 0, 'agreed').id);
+
+      const probe = await b.context.newPage();
+      await probe.goto(`chrome-extension://${b.extensionId}/options.html`);
+      await probe.evaluate(({ callId, gap }) => {
+        const state = { stop: false, samples: [] as { at: number; ms: number; ok: boolean }[] };
+        (window as unknown as ProbeWindow).__probe = state;
+        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean } | undefined> } } }).chrome.runtime;
+        void (async () => {
+          for (let n = 0; !state.stop; n++) {
+            const start = performance.now();
+            const reply = await runtime.sendMessage({ type: 'note/save', callId, text: `probe ${n}` }).catch(() => undefined);
+            state.samples.push({ at: start, ms: performance.now() - start, ok: reply?.ok === true });
+            await new Promise((r) => setTimeout(r, gap));
+          }
+        })();
+      }, { callId: recentCallId, gap: PROBE_GAP_MS });
+      await sleep(p.idleMs);
+      const purgeStart = await probe.evaluate(() => performance.now());
+
+      const worker = await b.worker();
+      t = performance.now();
+      await worker.evaluate((name) => (globalThis as unknown as { chrome: { alarms: { create(n: string, o: { when: number }): Promise<void> } } }).chrome.alarms.create(name, { when: Date.now() }), RETENTION_ALARM);
+      const after = await pollPage(seeder.page, () => (globalThis as unknown as { __candorSeed: { counts(s: string[]): Promise<Record<string, number>> } }).__candorSeed.counts(['calls', 'events', 'checklists', 'notes', 'tags', 'purgeReceipts']),
+        (c) => c.calls === 1 && c.events === 0 && c.checklists === 1 && (c.notes ?? 0) <= 1 && c.tags === 0 && (c.purgeReceipts ?? 0) > 0, 240_000, 100);
+      const purgeS = (performance.now() - t) / 1000;
+      const purgeEnd = await probe.evaluate(() => performance.now());
+      await probe.evaluate(() => { (window as unknown as ProbeWindow).__probe.stop = true; });
+      await sleep(100);
+      const samples = await probe.evaluate(() => (window as unknown as ProbeWindow).__probe.samples);
+      await probe.close();
+      await seeder.page.close();
+      log(`purge done in ${purgeS.toFixed(1)} s; ${JSON.stringify(after)}`);
+
+      const idle = samples.filter((s) => s.at < purgeStart).map((s) => s.ms);
+      const during = samples.filter((s) => s.at >= purgeStart && s.at <= purgeEnd).map((s) => s.ms);
+      const failed = samples.filter((s) => !s.ok).length;
+      if (during.length < 3 || idle.length < 1) throw new Error(`Too few probe replies (idle ${idle.length}, during purge ${during.length})`);
+      if (failed) throw new Error(`${failed} probe requests were not acknowledged`);
+      log(`probe replies during the purge: ${during.length}, p50 ${median(during).toFixed(1)} ms, max ${max(during).toFixed(1)} ms`);
+
+      return {
+        metrics: [
+          metric('maxWaitMs', 'longest wait for a reply during the purge', round(max(during)), 'ms', 50),
+          metric('p95WaitMs', 'p95 wait during the purge', round(percentile(during, 95)), 'ms'),
+          metric('p50WaitMs', 'p50 wait during the purge', round(median(during)), 'ms'),
+          metric('idleMaxMs', 'longest wait before the purge (idle worker)', round(max(idle)), 'ms'),
+          metric('idleP50Ms', 'p50 wait before the purge', round(median(idle)), 'ms'),
+          metric('purgeMs', 'alarm → every expired row gone', round(purgeS * 1000, 0), 'ms'),
+          metric('expiredRows', 'expired rows purged', p.expired, 'count'),
+          metric('probes', 'probe requests during the purge', during.length, 'count'),
+        ],
+        params: { expired: p.expired, probeGapMs: PROBE_GAP_MS, idleMs: p.idleMs, ...Object.fromEntries(Object.entries(before).map(([k, v]) => [`seeded_${k}`, v])) },
+        samples: { duringMs: during.map((x) => round(x)), idleMs: idle.map((x) => round(x)) },
+      };
+    });
+  },
+});
