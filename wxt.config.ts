@@ -5,6 +5,7 @@ import { teams } from './lib/platforms/teams';
 import { zoom } from './lib/platforms/zoom';
 
 const callPageMatches = [...meet.matches, ...zoom.matches, ...teams.matches];
+const syncHostPatterns = ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'];
 
 // The manifest is the extension's privacy contract: tests/unit/manifest.test.ts asserts it exactly.
 export default defineConfig({
@@ -24,6 +25,10 @@ export default defineConfig({
     // Host access only for the call platforms: the content script runs there, and the background
     // reads a call tab's URL (to tell a reload from leaving) without the `tabs` permission.
     host_permissions: callPageMatches,
+    // Org sync (off by default, docs/sync.md): the host of the organisation's endpoint is asked for at
+    // runtime, from the options page, only once a policy names it; nothing is granted at install.
+    // Plain http only to loopback (a collector on this machine), matching the policy schema.
+    ...(browser === 'firefox' ? { optional_permissions: syncHostPatterns } : { optional_host_permissions: syncHostPatterns }),
     action: { default_title: 'Candor' },
     // Organisation policy through chrome.storage.managed (see docs/admin.md).
     storage: { managed_schema: 'managed_schema.json' },

@@ -29,8 +29,12 @@ export interface PromptHandlers {
 }
 
 export interface ConsentPrompt {
-  /** Shows the prompt for this call: expanded while consent is pending, collapsed once decided. */
-  render(view: CallView): void;
+  /**
+   * Shows the prompt for this call: expanded while consent is pending, collapsed once decided.
+   * `pending`: drawn ahead of the background's confirmation (from what the lobby reply carried),
+   * so the rep sees it at once; the outcomes stay disabled until a confirmed view arrives.
+   */
+  render(view: CallView, options?: { pending?: boolean }): void;
   expand(): void;
   /** People joined after consent was given: ask the rep to confirm consent with them. */
   nudgeLateJoiner(joined: number): void;
@@ -98,6 +102,9 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   let view: CallView | null = null;
   let mode: Mode = 'collapsed';
   let saving = false;
+  /** The background confirmed this call is admitted: outcomes may be chosen. */
+  let confirmed = false;
+  const busy = () => saving || !confirmed;
   let error: string | null = null;
   let joined = 0;
   let tagStatus = '';
@@ -105,7 +112,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   let category: CallCategory = 'external-prospect';
 
   async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
-    if (saving) return;
+    if (busy()) return;
     saving = true;
     error = null;
     mode = then;
@@ -123,7 +130,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   }
 
   async function answerLateJoiner(answer: 'agreed' | 'declined' | 'dismissed') {
-    if (saving) return;
+    if (busy()) return;
     saving = true;
     const result = await opts.handlers.lateJoiner(answer, joined);
     saving = false;
@@ -161,7 +168,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
         option.selected = id === category;
         return option;
       }));
-    select.disabled = saving || v.outcome !== null;
+    select.disabled = busy() || v.outcome !== null;
     select.addEventListener('change', (e) => {
       if (!e.isTrusted) return;
       category = select.value as CallCategory;
@@ -193,7 +200,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           tagStatus && h('p', { class: 'tagstatus' }, tagStatus),
         );
       case 'ask': {
-        const disabled = saving ? { disabled: '' } : {};
+        const disabled = busy() ? { disabled: '' } : {};
         const rule = v.recordingStandards[category];
         if (rule === 'never-record') {
           return panel(
@@ -227,7 +234,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           h('p', { class: 'status', id: 'candor-reason-q' }, t('prompt_reason_question')),
           h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'candor-reason-q' },
             ...Object.entries(reasonChoiceKeys).map(([reason, key]) =>
-              button(t(key), () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), saving ? { disabled: '' } : {})),
+              button(t(key), () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), busy() ? { disabled: '' } : {})),
             button(t('prompt_back'), () => { mode = 'ask'; draw(); }),
           ),
           errorLine(),
@@ -303,19 +310,22 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   }
 
   return {
-    render(next) {
+    render(next, options) {
       const first = view === null || view.callId !== next.callId;
+      const confirming = !options?.pending && (first || !confirmed);
       // The same view again (the watcher re-sends on every lifecycle step): keep the DOM as it is,
       // so a click or keypress in progress is not lost to a rebuild.
-      if (!first && JSON.stringify(next) === JSON.stringify(view)) return;
+      if (!first && !confirming && JSON.stringify(next) === JSON.stringify(view)) return;
       view = next;
       if (first) {
+        confirmed = false;
         mode = next.outcome ? 'collapsed' : 'ask';
         category = next.category ?? next.defaultCategory ?? 'external-prospect';
-        if (!next.outcome) {
-          announce(t('prompt_announce_ask'));
-          if (!next.promptShown) opts.handlers.shown();
-        }
+        if (!next.outcome) announce(t('prompt_announce_ask'));
+      }
+      if (confirming) {
+        confirmed = true;
+        if (!next.outcome && !next.promptShown) opts.handlers.shown();
       }
       draw();
     },

@@ -7,6 +7,7 @@ import { ExportSection } from './ExportSection';
 import { LedgerSection } from './LedgerSection';
 import { PolicySection } from './PolicySection';
 import { PurgeReceipts } from './PurgeReceipts';
+import { SyncSection } from './SyncSection';
 
 const sections: [string, MessageKey][] = [
   ['policy', 'options_nav_policy'],
@@ -17,6 +18,7 @@ const sections: [string, MessageKey][] = [
   ['detection', 'options_nav_detection'],
   ['retention', 'options_nav_retention'],
   ['ledger', 'options_nav_ledger'],
+  ['sync', 'options_nav_sync'],
 ];
 
 export function OptionsApp() {
@@ -43,6 +45,7 @@ export function OptionsApp() {
         <DetectionHealth />
         <PurgeReceipts />
         <LedgerSection />
+        <SyncSection />
       </main>
     </div>
   );

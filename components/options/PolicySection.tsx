@@ -33,7 +33,8 @@ export function PolicySection() {
   const set = <K extends PolicyField>(f: K, v: Policy[K]) => setDraft({ ...draft, [f]: v });
 
   async function save() {
-    const policy: Record<string, unknown> = { ...draft };
+    // orgSync is edited in the sync section: keep its saved value, not the one this form loaded with.
+    const policy: Record<string, unknown> = { ...draft, orgSync: resolved!.policy.orgSync };
     for (const f of ['roles', 'selectorOverrides'] as const) {
       try {
         policy[f] = JSON.parse(json[f]);
@@ -108,9 +109,13 @@ export function PolicySection() {
               {callCategories.map((c) => <option key={c} value={c}>{t(categoryKeys[c])}</option>)}
             </select>
           </label>
+          <label className="check">
+            <input type="checkbox" disabled={locked('checklistReminder')} checked={draft.checklistReminder.enabled} onChange={(e) => set('checklistReminder', { ...draft.checklistReminder, enabled: e.target.checked })} />
+            {t('options_reminder_enabled')} <Lock managed={locked('checklistReminder')} />
+          </label>
           <label>
-            {t('options_reminder_delay')} <Lock managed={locked('reminderDelayMinutes')} />
-            <input type="number" min={1} disabled={locked('reminderDelayMinutes')} value={draft.reminderDelayMinutes} onChange={(e) => set('reminderDelayMinutes', Number(e.target.value))} />
+            {t('options_reminder_delay')} <Lock managed={locked('checklistReminder')} />
+            <input type="number" min={1} disabled={locked('checklistReminder') || !draft.checklistReminder.enabled} value={draft.checklistReminder.afterMinutes} onChange={(e) => set('checklistReminder', { ...draft.checklistReminder, afterMinutes: Number(e.target.value) })} />
           </label>
           <label>
             {t('options_policy_version')} <Lock managed={locked('policyVersion')} />

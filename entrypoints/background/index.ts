@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { closeCallsAfterRestart, endTab, tabNavigated } from '../../lib/background/calls';
+import { closeCallsAfterRestart, closeOrphanedCalls, endTab, tabNavigated } from '../../lib/background/calls';
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
 import { reinjectCallScripts } from '../../lib/background/reinject';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
+import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
+import type { RequestType } from '../../lib/messages/schema';
 import { startConsentCheck } from '../../lib/messages/to-content';
+
+/** Requests that write nothing the ledger, the outbox or the badge depend on. */
+const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'sync/status']);
+/** Requests that can open, complete or remove a post-call checklist (badge and reminder). */
+const CHECKLIST_REQUESTS = new Set<RequestType>(['call/observed', 'checklist/save', 'data/import', 'data/delete-all', 'policy/save']);
 
 // Wiring only: every listener is registered synchronously so a cold-started worker gets the event.
 export default defineBackground(() => {
@@ -22,8 +29,20 @@ export default defineBackground(() => {
     policy: () => policy.get(),
     uiLanguage: () => browser.i18n.getUILanguage(),
   };
+  // A worker is usually started by a message that needs both: begin loading them at once.
+  void policy.get();
+  void services.db.open().catch(() => undefined); // a failure surfaces, readably, on the first request
   const ownOrigin = new URL(browser.runtime.getURL('/')).origin;
   const ledger = createLedgerWriter(services);
+  // Org sync (off unless the policy names an endpoint): one-shot alarms, never a timer in the worker.
+  const sync = createSyncer(services, {
+    fetch: (input, init) => fetch(input, init),
+    hasPermission: browserHasPermission,
+    // 30 s is the shortest alarm a packed extension gets.
+    schedule: (at) => (at === null ? browser.alarms.clear(SYNC_ALARM) : browser.alarms.create(SYNC_ALARM, { when: Math.max(at, Date.now() + 30_000) })),
+  });
+  // Consent records reach the outbox when the ledger appends them: kick the sender after each flush.
+  const flushAndSync = () => ledger.flush().then(() => sync.kick());
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
@@ -31,10 +50,12 @@ export default defineBackground(() => {
     const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
     void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then((reply) => {
       sendResponse(reply);
-      if (reply.ok) {
-        void ledger.flush();
-        void checklistsChanged();
-      }
+      const type = (raw as { type?: unknown }).type as RequestType;
+      if (!reply.ok) return;
+      // Follow-up work only where the request can have changed what it looks at (keeps the worker
+      // free for the next message, e.g. during a retention purge).
+      if (!QUIET_REQUESTS.has(type)) void flushAndSync();
+      if (CHECKLIST_REQUESTS.has(type)) void checklistsChanged();
     });
     return true;
   });
@@ -43,29 +64,36 @@ export default defineBackground(() => {
   const checklistsChanged = () => refreshBadge(services).then(() => scheduleReminder(services));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === REMINDER_ALARM) void remindDue(services).then(() => refreshBadge(services));
-    if (alarm.name === RETENTION_ALARM) void runRetention(services).then(checklistsChanged);
+    if (alarm.name === RETENTION_ALARM) void runRetention(services).then(checklistsChanged).then(() => sync.kick());
+    if (alarm.name === SYNC_ALARM) void sync.kick();
   });
   // Retention runs daily and at every browser start; alarms persist across worker restarts.
   const scheduleRetention = () => browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 24 * 60 });
 
   // Call ends from the browser (tab closed, navigated away) also write consent events.
-  const afterTabChange = () => Promise.all([ledger.flush(), checklistsChanged()]);
+  const afterTabChange = () => Promise.all([flushAndSync(), checklistsChanged()]);
   browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(afterTabChange));
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
     if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(afterTabChange);
   });
+  // Calls whose tabs are gone (the browser crashed or restarted without onStartup) end now.
+  const tabExists = (tabId: number) => browser.tabs.get(tabId).then(() => true, () => false);
+  void closeOrphanedCalls(services, tabExists).then((closed) => (closed > 0 ? afterTabChange() : undefined));
   browser.runtime.onStartup.addListener(() => {
     void closeCallsAfterRestart(services)
       .then(() => ledger.flush())
       .then(() => runRetention(services))
-      .then(checklistsChanged);
+      .then(checklistsChanged)
+      .then(() => sync.kick());
   });
   browser.runtime.onInstalled.addListener(() => {
     void reinjectCallScripts();
     void scheduleRetention();
     void checklistsChanged();
   });
+  // The options page got the endpoint's host permission (a user gesture there): send what waits.
+  browser.permissions.onAdded.addListener(() => void sync.kick());
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'start-consent-check' && tab?.id !== undefined) void startConsentCheck(tab.id);
   });

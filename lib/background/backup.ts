@@ -1,6 +1,7 @@
 import type { Table } from 'dexie';
 import { tableSchemas, type TableName } from '../db/schemas';
 import type { Request } from '../messages/schema';
+import { forgetSalt } from './meeting-ref';
 import { RequestError, type Services } from './services';
 import { echo } from '../util/zod-error';
 
@@ -44,6 +45,7 @@ export async function importBackup(s: Services, msg: BackupImport): Promise<{ co
       counts[name] = rows.length;
     }
   });
+  forgetSalt(db);
   return { counts };
 }
 
@@ -57,5 +59,6 @@ export async function deleteAllData(s: Services): Promise<{ deleted: number }> {
       await table.clear();
     }
   });
+  forgetSalt(db);
   return { deleted };
 }

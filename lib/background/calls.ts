@@ -161,7 +161,8 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
     await db.events.add(event(msg.eventId, id, 'admitted', at, { signals: detectedBy, manual: msg.manual }));
     return db.calls.get(id);
   });
-  if (!call || call.status === 'lobby' || msg.phase !== 'inCall') return null;
+  // In the lobby the view carries the prompt's texts ahead of admission (the prompt draws at once).
+  if (!call || msg.phase === 'left' || (msg.phase === 'inCall' && call.status === 'lobby')) return null;
   return callView(s, call);
 }
 
@@ -292,6 +293,34 @@ export async function closeCallsAfterRestart(s: Services): Promise<number> {
     const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
     for (const call of open) await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID());
     return open.length;
+  });
+}
+
+/**
+ * Open calls none of whose tabs exists any more end as "ended (unknown)". Runs at every worker
+ * start: `runtime.onStartup` does not fire for every restart (a crash, an unpacked extension
+ * loaded from the command line), and a call must not stay open forever. Tabs are checked outside
+ * the transaction (IndexedDB transactions cannot wait for other APIs), then re-read inside it.
+ */
+export async function closeOrphanedCalls(s: Services, tabExists: (tabId: number) => Promise<boolean>): Promise<number> {
+  const { db } = s;
+  const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
+  const orphaned: CallRecord[] = [];
+  for (const call of open) {
+    const alive = await Promise.all(call.tabIds.map(tabExists));
+    if (!alive.some(Boolean)) orphaned.push(call);
+  }
+  if (orphaned.length === 0) return 0;
+  return db.transaction('rw', callTables(db), async () => {
+    let closed = 0;
+    for (const seen of orphaned) {
+      const call = await db.calls.get(seen.id);
+      // A tab may have joined the call meanwhile: only end it if nothing changed since the check.
+      if (!call || call.status === 'ended' || call.updatedAt !== seen.updatedAt) continue;
+      await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID());
+      closed++;
+    }
+    return closed;
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Request } from '../messages/schema';
+import { outboxRow } from '../sync/payload';
 import { RequestError, type Services } from './services';
 
 type ConcernRaise = Extract<Request, { type: 'concern/raise' }>;
@@ -10,12 +11,17 @@ type ConcernStatus = Extract<Request, { type: 'concern/status' }>;
  */
 export async function raiseConcern(s: Services, msg: ConcernRaise): Promise<{ id: string }> {
   const { db } = s;
-  return db.transaction('rw', db.concerns, db.aiDrafts, db.calls, async () => {
+  // Read before the transaction: awaiting anything but the database inside it would end it.
+  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  return db.transaction('rw', db.concerns, db.aiDrafts, db.calls, db.outbox, async () => {
     if (await db.concerns.get(msg.eventId)) return { id: msg.eventId };
     if (msg.callId && !(await db.calls.get(msg.callId))) throw new RequestError('This call is not known to Candor.');
     const now = s.now();
     const link = msg.anonymous ? {} : { ...(msg.callId ? { callId: msg.callId } : {}), ...(msg.statementId ? { statementId: msg.statementId } : {}) };
-    await db.concerns.add({ id: msg.eventId, category: msg.category, text: msg.text, anonymous: msg.anonymous, status: 'open', createdAt: now, updatedAt: now, ...link });
+    const concern = { id: msg.eventId, category: msg.category, text: msg.text, anonymous: msg.anonymous, status: 'open' as const, createdAt: now, updatedAt: now, ...link };
+    await db.concerns.add(concern);
+    // Org sync: queued with the write; an anonymous concern is sent without rep id (docs/sync.md).
+    if (syncOn) await db.outbox.add(outboxRow('concern', concern, now));
     if (msg.callId && msg.statementId) {
       const draft = await db.aiDrafts.get(msg.callId);
       if (draft) {
@@ -29,7 +35,15 @@ export async function raiseConcern(s: Services, msg: ConcernRaise): Promise<{ id
 }
 
 export async function setConcernStatus(s: Services, msg: ConcernStatus): Promise<{ id: string }> {
-  const updated = await s.db.concerns.update(msg.id, { status: msg.status, updatedAt: s.now() });
-  if (!updated && !(await s.db.concerns.get(msg.id))) throw new RequestError('This concern no longer exists.');
-  return { id: msg.id };
+  const { db } = s;
+  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  return db.transaction('rw', db.concerns, db.outbox, async () => {
+    const concern = await db.concerns.get(msg.id);
+    if (!concern) throw new RequestError('This concern no longer exists.');
+    const now = s.now();
+    await db.concerns.update(msg.id, { status: msg.status, updatedAt: now });
+    // The organisation gets the new status as another copy of the concern (same id, later updatedAt).
+    if (syncOn && concern.status !== msg.status) await db.outbox.add(outboxRow('concern', { ...concern, status: msg.status, updatedAt: now }, now));
+    return { id: msg.id };
+  });
 }

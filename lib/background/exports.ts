@@ -4,6 +4,7 @@ import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
 import type { Request } from '../messages/schema';
+import { outboxRow } from '../sync/payload';
 import { ledgerExportJson } from './ledger';
 import { RequestError, type Services } from './services';
 
@@ -35,7 +36,8 @@ async function bundles(s: Services): Promise<CallBundle[]> {
 /** A full backup: every table as stored, importable with data/import. */
 export async function backupJson(s: Services, purpose: string): Promise<string> {
   const tables: Record<string, unknown[]> = {};
-  for (const table of s.db.tables) tables[table.name] = await table.toArray();
+  // The org-sync outbox is transport state, not data: a restored copy would re-send stale items.
+  for (const table of s.db.tables) if (table.name !== 'outbox') tables[table.name] = await table.toArray();
   return JSON.stringify({ format: 'candor-backup/1', exportedAt: new Date(s.now()).toISOString(), purpose, policyLine: POLICY_LINE, tables }, null, 2);
 }
 
@@ -82,9 +84,16 @@ export async function handleExport(s: Services, msg: ExportRequest): Promise<{ f
       break;
     }
   }
-  await s.db.accessLog.add({
+  const entry = {
     id: crypto.randomUUID(), at: s.now(), purpose: msg.purpose, action: msg.what, callCount: result.callCount,
     ...(msg.approval ? { approval: msg.approval } : {}),
+  };
+  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  const { db } = s;
+  await db.transaction('rw', db.accessLog, db.outbox, async () => {
+    await db.accessLog.add(entry);
+    // Org sync: the entry is queued with its write (docs/sync.md).
+    if (syncOn) await db.outbox.add(outboxRow('access-log', entry, entry.at));
   });
   const { callCount: _, ...file } = result;
   return file;

@@ -4,6 +4,7 @@ import { appendRecord, verifyChain, type Checkpoint, type VerifyResult } from '.
 import type { LedgerEntry, LedgerEventType } from '../ledger/entry';
 import { buildExport } from '../ledger/export';
 import { promptTexts } from '../policy/resolve';
+import { outboxRow } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
 import { LEDGER_CHECKPOINT_KEY } from './retention';
 import type { Services } from './services';
@@ -23,7 +24,7 @@ export async function currentNotice(s: Services): Promise<{ textHash: string; la
 }
 
 /** A pseudonymous, install-scoped rep id: the ledger proves who asked without naming them. */
-async function repId(s: Services): Promise<string> {
+export async function repId(s: Services): Promise<string> {
   const existing = await s.db.meta.get(REP_KEY);
   if (typeof existing?.value === 'string') return existing.value;
   const id = `rep-${crypto.randomUUID()}`;
@@ -105,6 +106,7 @@ async function flushOnce(s: Services): Promise<number> {
   if (pending.length === 0) return 0;
   const calls = new Map((await db.calls.bulkGet([...new Set(pending.map((e) => e.callId))])).filter((c): c is CallRecord => !!c).map((c) => [c.id, c]));
   const [rep, notice, start] = [await repId(s), await currentNotice(s), await head(s)];
+  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
   const version = browser.runtime.getManifest().version;
   let prev = start;
   const records: LedgerRecord[] = [];
@@ -116,10 +118,12 @@ async function flushOnce(s: Services): Promise<number> {
     records.push({ ...record, at: e.at });
     prev = { seq: record.seq, hash: record.hash };
   }
-  await db.transaction('rw', db.ledger, db.events, db.meta, async () => {
+  await db.transaction('rw', db.ledger, db.events, db.meta, db.outbox, async () => {
     const now = await head(s);
     if (now?.seq !== start?.seq || now?.hash !== start?.hash) throw new Error('ledger head moved; retrying');
     if (records.length) await db.ledger.bulkAdd(records);
+    // Org sync: each consent record is queued in the transaction that writes it (docs/sync.md).
+    if (records.length && syncOn) await db.outbox.bulkAdd(records.map((r) => outboxRow('consent', r, s.now())));
     for (const e of pending) await db.events.update(e.id, { chain: undefined });
   });
   return pending.length;

@@ -3,8 +3,26 @@ import { sha256Hex } from '../util/hash';
 
 const SALT_KEY = 'meetingSalt';
 
+/** The salt per open database, kept while the worker lives: every call message hashes with it. */
+const saltCache = new WeakMap<CandorDB, Promise<string>>();
+
 /** The per-install random salt; created once, never leaves this browser profile. */
-export async function installSalt(db: CandorDB): Promise<string> {
+export function installSalt(db: CandorDB): Promise<string> {
+  let salt = saltCache.get(db);
+  if (!salt) {
+    salt = readOrCreateSalt(db);
+    saltCache.set(db, salt);
+    salt.catch(() => saltCache.delete(db)); // a storage fault is retried by the next message
+  }
+  return salt;
+}
+
+/** After "delete all" or a backup import the stored salt may differ from the one in memory. */
+export function forgetSalt(db: CandorDB): void {
+  saltCache.delete(db);
+}
+
+async function readOrCreateSalt(db: CandorDB): Promise<string> {
   const existing = await db.meta.get(SALT_KEY);
   if (typeof existing?.value === 'string') return existing.value;
   const salt = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Request } from '../messages/schema';
+import { migratePolicy, POLICY_SCHEMA_VERSION, SCHEMA_VERSION_KEY } from '../policy/migrate';
 import { policyFields, type PolicyField } from '../policy/schema';
 import { describeZodError } from '../util/zod-error';
 import { RequestError, type Services } from './services';
@@ -13,9 +14,12 @@ type PolicySave = Extract<Request, { type: 'policy/save' }>;
 export async function savePolicy(s: Services, msg: PolicySave): Promise<{ saved: string[] }> {
   const { sources } = await s.policy();
   const problems: string[] = [];
+  // The options page sends current fields; a policy file pasted from elsewhere may name an older schema.
+  const input = Object.hasOwn(msg.policy, SCHEMA_VERSION_KEY) ? migratePolicy(msg.policy) : { fields: msg.policy };
+  if ('problem' in input && input.problem) throw new RequestError(`Nothing was saved. ${SCHEMA_VERSION_KEY}: ${input.problem}.`);
   const accepted: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(msg.policy)) {
-    if (!(field in policyFields)) {
+  for (const [field, value] of Object.entries(input.fields)) {
+    if (!Object.hasOwn(policyFields, field)) {
       problems.push(`${field}: is not a Candor policy field`);
       continue;
     }
@@ -25,6 +29,6 @@ export async function savePolicy(s: Services, msg: PolicySave): Promise<{ saved:
     else problems.push(`${field}: ${describeZodError(parsed.error)}`);
   }
   if (problems.length) throw new RequestError(`Nothing was saved. ${problems.join('. ')}.`);
-  await browser.storage.local.set({ policy: accepted });
+  await browser.storage.local.set({ policy: { [SCHEMA_VERSION_KEY]: POLICY_SCHEMA_VERSION, ...accepted } });
   return { saved: Object.keys(accepted) };
 }

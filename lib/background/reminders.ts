@@ -18,9 +18,9 @@ export async function refreshBadge(s: Services): Promise<number> {
  */
 export async function scheduleReminder(s: Services): Promise<void> {
   const { policy } = await s.policy();
-  const delay = policy.reminderDelayMinutes * 60_000;
+  const delay = policy.checklistReminder.afterMinutes * 60_000;
   const pending = await s.db.checklists.where('status').equals('pending').filter((c) => c.remindedAt === undefined).toArray();
-  if (pending.length === 0) {
+  if (pending.length === 0 || !policy.checklistReminder.enabled) {
     await browser.alarms.clear(REMINDER_ALARM);
     return;
   }
@@ -31,7 +31,8 @@ export async function scheduleReminder(s: Services): Promise<void> {
 /** Shows one notification for every checklist whose reminder is due, then plans the next one. */
 export async function remindDue(s: Services): Promise<number> {
   const { policy } = await s.policy();
-  const cutoff = s.now() - policy.reminderDelayMinutes * 60_000;
+  if (!policy.checklistReminder.enabled) return 0;
+  const cutoff = s.now() - policy.checklistReminder.afterMinutes * 60_000;
   const { db } = s;
   const due = await db.transaction('rw', db.checklists, async () => {
     const list = await db.checklists.where('status').equals('pending').filter((c) => c.remindedAt === undefined && c.pendingSince <= cutoff).toArray();

@@ -1,11 +1,16 @@
 import type { Table } from 'dexie';
-import type { CandorDB, PurgeReceiptRecord, RetentionKind } from '../db';
+import type { CandorDB, OutboxKind, PurgeReceiptRecord, RetentionKind } from '../db';
+import type { Policy } from '../policy/schema';
+import { outboxRow } from '../sync/payload';
 import type { Services } from './services';
 
 export const RETENTION_ALARM = 'retention-purge';
 const DAY_MS = 24 * 3_600_000;
-/** Rows deleted per transaction: small enough that message handling is never held up for long. */
-export const PURGE_CHUNK = 500;
+/**
+ * Rows deleted per transaction: small enough that a message waiting for the same table is never
+ * held up for long (bench row 7). Between chunks the purge yields to pending events.
+ */
+export const PURGE_CHUNK = 100;
 export const LEDGER_CHECKPOINT_KEY = 'ledgerCheckpoint';
 
 interface Target {
@@ -32,15 +37,20 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 /** Deletes rows older than the cutoff in small transactions; returns count and purged date range. */
 async function purgeTable(db: CandorDB, target: Target, cutoff: number) {
   const table = target.table(db);
-  const keyPath = table.schema.primKey.keyPath as string;
   let count = 0;
   let oldest: number | null = null;
   let newest: number | null = null;
   for (;;) {
     const batch = await db.transaction('rw', table, async () => {
-      const rows = await table.where(target.index).below(cutoff).limit(PURGE_CHUNK).toArray();
-      await table.bulkDelete(rows.map((r) => r[keyPath]));
-      return rows.map((r) => r[target.index] as number);
+      // Keys only (index value + primary key): reading whole rows would cost more than deleting them.
+      const times: number[] = [];
+      const keys: unknown[] = [];
+      await table.where(target.index).below(cutoff).limit(PURGE_CHUNK).eachKey((time, cursor) => {
+        times.push(time as number);
+        keys.push(cursor.primaryKey);
+      });
+      await table.bulkDelete(keys);
+      return times;
     });
     if (batch.length === 0) break;
     count += batch.length;
@@ -82,6 +92,18 @@ async function purgeLedger(db: CandorDB, cutoff: number) {
   return { count, oldest, newest };
 }
 
+/**
+ * Org-sync copies waiting in the outbox follow the retention of what they copy (purge receipts, which
+ * are never purged locally, keep the consent limit): an unreachable endpoint must not keep data alive.
+ */
+const outboxRetention: Record<OutboxKind, RetentionKind> = { consent: 'consent', 'purge-receipt': 'consent', 'access-log': 'accessLog', concern: 'concerns' };
+
+async function purgeOutbox(db: CandorDB, policy: Policy, now: number): Promise<number> {
+  const shortest = Math.min(...Object.values(outboxRetention).map((k) => policy.retentionDays[k]));
+  const expired = (row: { kind: OutboxKind; createdAt: number }) => row.createdAt < now - policy.retentionDays[outboxRetention[row.kind]] * DAY_MS;
+  return db.outbox.where('createdAt').below(now - shortest * DAY_MS).filter(expired).delete();
+}
+
 /** Purges everything past its retention and writes one receipt per kind purged (no content). */
 export async function runRetention(s: Services): Promise<PurgeReceiptRecord[]> {
   const { policy } = await s.policy();
@@ -98,6 +120,14 @@ export async function runRetention(s: Services): Promise<PurgeReceiptRecord[]> {
     }
     if (result.count > 0) receipts.push({ id: crypto.randomUUID(), at: now, kind: target.kind, ...result });
   }
-  if (receipts.length) await s.db.purgeReceipts.bulkAdd(receipts);
+  await purgeOutbox(s.db, policy, now);
+  if (receipts.length) {
+    const { db } = s;
+    await db.transaction('rw', db.purgeReceipts, db.outbox, async () => {
+      await db.purgeReceipts.bulkAdd(receipts);
+      // Org sync: receipts are queued with their write (docs/sync.md).
+      if (policy.orgSync.endpoint !== null) await db.outbox.bulkAdd(receipts.map((r) => outboxRow('purge-receipt', r, now)));
+    });
+  }
   return receipts;
 }

@@ -15,16 +15,25 @@ const promptPosition: Record<PlatformId, PromptPosition> = {
   teams: 'bottom-right', // Teams puts its call controls in the top bar.
 };
 
-/** Batching: at most one read of the page per interval, however many mutations arrive. */
-const MIN_CHECK_INTERVAL_MS = 100;
-const FIRST_CHECK_DELAY_MS = 16;
+/**
+ * Batching: at most one read of the page per interval, however many mutations arrive. Before the
+ * call (idle, lobby) the rep is waiting for the prompt: the first change is read at once. In a
+ * call with the prompt drawn, recording, late joiners and leaving are fine to notice within a
+ * second, and call pages churn constantly (video tiles, captions): read at most once a second.
+ */
+const QUICK_INTERVAL_MS = 100;
+const STEADY_INTERVAL_MS = 1_000;
+/** While the prompt asks, keep the service worker awake so the rep's click never waits for it to start. */
+export const KEEPALIVE_MS = 20_000;
 /** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
 export const RECORDING_GONE_MS = 1_500;
 
 /**
- * Watches one call page: one MutationObserver whose callback only schedules a read, reads the
- * platform's signals at most every MIN_CHECK_INTERVAL_MS, and reports lifecycle changes to the
- * background. No timers run while nothing changes. Everything is torn down through `ctx`.
+ * Watches one call page: one MutationObserver whose callback only schedules a read; the observer
+ * is disconnected until that read runs (the read sees every change made meanwhile), so a busy page
+ * costs one callback per read, not one per mutation batch. Lifecycle changes go to the background.
+ * No timers run while nothing changes (except the keep-alive while the prompt asks). Everything is
+ * torn down through `ctx`.
  */
 export interface CallWatcher {
   /** The manual fallback ("Start consent check") for when detection does not see the call. */
@@ -41,6 +50,8 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   let call: CallView | null = null;
   let prompt: ConsentPrompt | null = null;
   let scheduled: number | null = null;
+  /** When the scheduled read runs (performance.now() time). */
+  let scheduledFor = 0;
   let lastCheck = 0;
   /** Sources last reported to the background ('' = none), and since when they are gone. */
   let reportedRecording = '';
@@ -48,6 +59,9 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   let isNotetaker: ((name: string) => string | null) | null = null;
   /** Participants already seen in this call (in memory only: names are never sent or stored). */
   let knownParticipants: Set<string> | null = null;
+  let keepAlive: number | null = null;
+  /** What the background said about this meeting while in the lobby: lets the prompt draw at once on admission. */
+  let lobbyView: CallView | null = null;
   const aborter = new AbortController();
   ctx.onInvalidated(() => aborter.abort());
 
@@ -99,7 +113,20 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     return prompt;
   }
 
+  /** A cheap message every KEEPALIVE_MS while consent is undecided (MV3 stops an idle worker at 30 s). */
+  function keepWorkerAwake(asking: boolean) {
+    if (asking && keepAlive === null) {
+      keepAlive = ctx.setInterval(() => {
+        if (call) void send({ type: 'call/keep-alive', callId: call.callId });
+      }, KEEPALIVE_MS);
+    } else if (!asking && keepAlive !== null) {
+      clearInterval(keepAlive);
+      keepAlive = null;
+    }
+  }
+
   function closePrompt() {
+    keepWorkerAwake(false);
     prompt?.remove();
     prompt = null;
     call = null;
@@ -114,6 +141,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       reportedRecording = view.recording.active ? [...view.recording.sources].sort().join('|') : '';
     }
     call = view;
+    keepWorkerAwake(view.outcome === null);
     ensurePrompt().render(view);
   }
 
@@ -158,21 +186,33 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
+    const reported = meeting;
+    if (phase === 'inCall' && lobbyView && !call) {
+      // Admitted: draw the prompt now from the lobby's texts (outcomes wait for the reply below).
+      ensurePrompt().render(lobbyView, { pending: true });
+    }
+    lobbyView = null;
     const reply = await send({ type: 'call/observed', eventId: crypto.randomUUID(), at: Date.now(), phase, url, signals, manual });
     if (phase !== 'inCall') {
       closePrompt();
+      if (phase === 'lobby' && reply.ok && meeting === reported && lifecycle.phase === 'lobby') lobbyView = reply.data;
       return;
     }
-    if (!reply.ok || !reply.data || aborter.signal.aborted || lifecycle.phase !== 'inCall') return;
+    if (aborter.signal.aborted || lifecycle.phase !== 'inCall') return;
+    if (!reply.ok || !reply.data) {
+      if (!call) closePrompt(); // a drawn-ahead prompt must not stay without a call behind it
+      return;
+    }
     showCall(reply.data);
     // The call is known now: evaluate recording and participants at once, not at the next mutation.
-    schedule();
+    schedule(0);
   }
 
   function check() {
     scheduled = null;
     lastCheck = performance.now();
     if (!ctx.isValid) return;
+    watch();
     if (location.href !== href) {
       // Single-page navigation: a different meeting is a different call.
       const previous = href;
@@ -182,6 +222,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
         if (lifecycle.phase === 'inCall' || lifecycle.phase === 'lobby') void report('left', ['meeting-switched'], false, previous);
         meeting = next;
         lifecycle = initialLifecycle;
+        lobbyView = null;
         closePrompt();
       }
     }
@@ -201,9 +242,28 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   function schedule(delay?: number) {
-    if (scheduled !== null || aborter.signal.aborted) return;
-    const wait = delay ?? Math.max(FIRST_CHECK_DELAY_MS, MIN_CHECK_INTERVAL_MS - (performance.now() - lastCheck));
+    if (aborter.signal.aborted) return;
+    const now = performance.now();
+    const interval = lifecycle.phase === 'inCall' && call ? STEADY_INTERVAL_MS : QUICK_INTERVAL_MS;
+    const wait = delay ?? Math.max(0, interval - (now - lastCheck));
+    if (scheduled !== null) {
+      // An explicit earlier read (e.g. the call just became known) replaces a later one.
+      if (delay === undefined || now + wait >= scheduledFor) return;
+      clearTimeout(scheduled);
+    }
+    observer.disconnect();
+    scheduledFor = now + wait;
     scheduled = ctx.setTimeout(check, wait);
+  }
+
+  function watch() {
+    observer.observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      // Only attributes that signals depend on; style/class churn from video tiles is ignored.
+      attributeFilter: ['hidden', 'aria-hidden', 'aria-label', 'data-participant-id', 'data-self-name', 'data-tid', 'data-call-ended', 'disabled'],
+    });
   }
 
   // A copy left behind by an extension reload or update: the new copy takes over the page.
@@ -211,13 +271,6 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   const observer = new MutationObserver(() => {
     // ctx.isValid notices an orphaned script (extension reloaded) and runs the teardown.
     if (ctx.isValid) schedule();
-  });
-  observer.observe(document.documentElement, {
-    childList: true,
-    subtree: true,
-    attributes: true,
-    // Only attributes that signals depend on; style/class churn from video tiles is ignored.
-    attributeFilter: ['hidden', 'aria-hidden', 'aria-label', 'data-participant-id', 'data-self-name', 'data-tid', 'data-call-ended', 'disabled'],
   });
   ctx.onInvalidated(() => {
     observer.disconnect();

@@ -181,6 +181,28 @@ export interface LedgerRecord {
   entry: Record<string, unknown>;
 }
 
+export type OutboxKind = 'consent' | 'purge-receipt' | 'access-log' | 'concern';
+
+/**
+ * One record waiting to be sent to the organisation's endpoint (docs/sync.md). Written in the same
+ * transaction as the record it copies, so a worker killed at any point loses nothing.
+ */
+export interface OutboxRecord {
+  /** The idempotency key: sent as `Idempotency-Key` and in the body; the receiver keeps each id once. */
+  id: string;
+  kind: OutboxKind;
+  /** The request body as built when the record was written (without `rep`, added when sent). */
+  payload: Record<string, unknown>;
+  createdAt: number;
+  /** Failed sends so far (the backoff grows with it). */
+  attempts: number;
+  /** When to send next; OUTBOX_PARKED when the endpoint refused it (4xx) and it waits for "retry". */
+  nextAttemptAt: number;
+  lastError?: string;
+}
+/** nextAttemptAt of a parked item: sorts after every real time, so the due-items query skips it. */
+export const OUTBOX_PARKED = Number.MAX_SAFE_INTEGER;
+
 export interface MetaRecord {
   key: string;
   value: unknown;
@@ -200,6 +222,7 @@ export class CandorDB extends Dexie {
   accessLog!: EntityTable<AccessLogRecord, 'id'>;
   purgeReceipts!: EntityTable<PurgeReceiptRecord, 'id'>;
   ledger!: EntityTable<LedgerRecord, 'seq'>;
+  outbox!: EntityTable<OutboxRecord, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -222,6 +245,10 @@ export class CandorDB extends Dexie {
       accessLog: 'id, at, purpose',
       purgeReceipts: 'id, at, kind',
       ledger: 'seq, at',
+    });
+    // v3: the org-sync outbox (new table only). nextAttemptAt finds due items, createdAt serves retention.
+    this.version(3).stores({
+      outbox: 'id, nextAttemptAt, createdAt',
     });
   }
 }

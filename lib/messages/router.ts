@@ -7,6 +7,7 @@ import { handleExport } from '../background/exports';
 import { verifyLedger } from '../background/ledger';
 import { saveNote } from '../background/notes';
 import { savePolicy } from '../background/policy-admin';
+import { retrySync, syncStatus } from '../background/sync';
 import { addTag, updateTag } from '../background/tags';
 import { RequestError, type SenderInfo, type Services } from '../background/services';
 import { describeZodError } from '../util/zod-error';
@@ -19,6 +20,7 @@ type Handler<T extends RequestType> = (s: Services, msg: Extract<Request, { type
 const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'call/observed': { from: 'call-tab', handle: handleObserved },
   'call/decide': { from: 'call-tab', handle: (s, m) => handleDecide(s, m) },
+  'call/keep-alive': { from: 'call-tab', handle: async () => null },
   'call/prompt-shown': { from: 'call-tab', handle: (s, m) => handlePromptShown(s, m) },
   'call/recording': { from: 'call-tab', handle: (s, m) => handleRecording(s, m) },
   'call/late-joiner': { from: 'call-tab', handle: (s, m) => handleLateJoiner(s, m) },
@@ -36,6 +38,8 @@ const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'data/delete-all': { from: 'extension-page', handle: (s) => deleteAllData(s) },
   'policy/save': { from: 'extension-page', handle: (s, m) => savePolicy(s, m) },
   'ledger/verify': { from: 'extension-page', handle: (s) => verifyLedger(s) },
+  'sync/status': { from: 'extension-page', handle: (s) => syncStatus(s) },
+  'sync/retry': { from: 'extension-page', handle: (s) => retrySync(s) },
 };
 
 /**

@@ -61,6 +61,12 @@ export const callDecide = z.strictObject({
   path: ['reason'],
 });
 
+/** Sent while the prompt asks, so the worker is awake when the rep clicks; writes nothing. */
+export const callKeepAlive = z.strictObject({
+  type: z.literal('call/keep-alive'),
+  callId,
+});
+
 export const callPromptShown = z.strictObject({
   type: z.literal('call/prompt-shown'),
   eventId,
@@ -200,6 +206,10 @@ export const dataDelete = z.strictObject({
 
 export const ledgerVerify = z.strictObject({ type: z.literal('ledger/verify') });
 
+/** Org sync (docs/sync.md): where it stands, and "retry now" for waiting and refused items. */
+export const syncStatusRequest = z.strictObject({ type: z.literal('sync/status') });
+export const syncRetry = z.strictObject({ type: z.literal('sync/retry') });
+
 export const policySave = z.strictObject({
   type: z.literal('policy/save'),
   /** The options-page policy (fields the organisation manages are ignored there). */
@@ -207,8 +217,8 @@ export const policySave = z.strictObject({
 });
 
 export const requestSchema = z.discriminatedUnion('type', [
-  exportRequest, backupImport, dataDelete, policySave, ledgerVerify,
-  callObserved, callDecide, callPromptShown, callRecording, callLateJoiner, noteSave,
+  exportRequest, backupImport, dataDelete, policySave, ledgerVerify, syncStatusRequest, syncRetry,
+  callObserved, callDecide, callKeepAlive, callPromptShown, callRecording, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
@@ -244,6 +254,7 @@ export interface CallView {
 export interface Replies {
   'call/observed': CallView | null;
   'call/decide': CallView;
+  'call/keep-alive': null;
   'call/prompt-shown': CallView;
   'call/recording': CallView;
   'call/late-joiner': CallView;
@@ -260,6 +271,8 @@ export interface Replies {
   'data/delete-all': { deleted: number };
   'policy/save': { saved: string[] };
   'ledger/verify': import('../ledger/chain').VerifyResult;
+  'sync/status': import('../background/sync').SyncStatus;
+  'sync/retry': { requeued: number };
 }
 
 /** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */

@@ -45,6 +45,8 @@ export const defaultPolicy: Policy = {
     { role: 'manager', canView: ['consent', 'tags', 'checklists'], purposes: ['coaching'], approvesPerformanceUse: false },
     { role: 'compliance', canView: ['consent', 'audit'], purposes: ['coaching', 'performance'], approvesPerformanceUse: true },
   ],
-  reminderDelayMinutes: 30,
+  checklistReminder: { enabled: true, afterMinutes: 30 },
   selectorOverrides: {},
+  // Off: nothing leaves the browser unless the organisation names an endpoint (docs/sync.md).
+  orgSync: { endpoint: null },
 };

@@ -1,5 +1,6 @@
 import { defaultPolicy } from './defaults';
 import { describeZodError } from '../util/zod-error';
+import { migratePolicy, SCHEMA_VERSION_KEY } from './migrate';
 import { policyFields, type Policy, type PolicyField } from './schema';
 
 export type PolicySource = 'managed' | 'local' | 'default';
@@ -26,8 +27,10 @@ function readSource(raw: unknown, source: PolicyIssue['source'], issues: PolicyI
     issues.push({ source, field: '(policy)', message: 'the policy must be an object of fields' });
     return {};
   }
+  const { fields, problem } = migratePolicy(raw as Record<string, unknown>);
+  if (problem) issues.push({ source, field: SCHEMA_VERSION_KEY, message: problem });
   const accepted: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(raw)) {
+  for (const [field, value] of Object.entries(fields)) {
     if (!known.has(field)) {
       issues.push({ source, field, message: 'is not a Candor policy field (ignored)' });
       continue;

@@ -39,6 +39,26 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const perLanguage = (max: number) =>
   z.partialRecord(z.enum(languages), text(max)).refine((v) => typeof v.en === 'string', 'needs an English ("en") text');
 
+/**
+ * Where org sync sends records (docs/sync.md). https:// only, except plain http:// to this machine's
+ * loopback host (127.0.0.1, localhost: the hosts wxt.config.ts lists as optional): traffic that never
+ * leaves the machine, for a local collector agent and for the tests. No credentials in the URL.
+ */
+export function isSyncEndpoint(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.hash) return false;
+  // A plain host name (IDNs arrive as punycode): "*" would turn the permission request into "all sites".
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(url.hostname)) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname));
+}
+const syncEndpoint = z.string().max(2_000, 'must be at most 2000 characters')
+  .refine(isSyncEndpoint, 'must be an https:// URL without user name, password or #fragment (plain http:// only to 127.0.0.1 or localhost)');
+
 export const policyFields = {
   policyVersion: text(64),
   purposeStatement: text(500),
@@ -61,9 +81,12 @@ export const policyFields = {
     purposes: z.array(z.enum(['coaching', 'performance'])).max(2),
     approvesPerformanceUse: z.boolean(),
   })).min(1).max(20),
-  reminderDelayMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  /** The post-call checklist reminder (a notification once the delay has passed). */
+  checklistReminder: z.strictObject({ enabled: z.boolean(), afterMinutes: z.number().int().min(1).max(7 * 24 * 60) }),
   /** Extra detection signals per platform, for UI changes that ship before a Candor release. */
   selectorOverrides: z.strictObject({ meet: platformOverrides.optional(), zoom: platformOverrides.optional(), teams: platformOverrides.optional() }),
+  /** Optional: send consent records, purge receipts, access log and concerns to the organisation. Off when endpoint is null. */
+  orgSync: z.strictObject({ endpoint: syncEndpoint.nullable() }),
 } as const;
 
 export type PolicyField = keyof typeof policyFields;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -23,15 +23,19 @@ export interface ExtensionBrowser {
   extensionId: string;
   worker(): Promise<Worker>;
   close(): Promise<void>;
+  /** Kills the browser like a crash or power loss: no tab closes, no extension event. Keeps the profile. */
+  crash(): Promise<void>;
+  /** The profile directory (relaunch on it with `profile` to test a browser restart). */
+  profile: string;
 }
 
 /** Chromium with the built extension loaded, on a throwaway profile, with no network at all. */
-export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string; extraArgs?: string[] } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string; extraArgs?: string[]; profile?: string } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`The extension is not built (${EXTENSION_DIR} is missing). Run "npm run build" first.`);
   }
   const headless = opts.headless ?? true;
-  const profile = mkdtempSync(join(tmpdir(), 'candor-profile-'));
+  const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'candor-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: opts.executablePath ?? findChromium(),
     headless: false, // the new headless mode is passed below: the old one cannot load extensions
@@ -58,9 +62,23 @@ export async function launchWithExtension(opts: { headless?: boolean; executable
     context,
     extensionId,
     worker,
+    profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+    async crash() {
+      // The browser's own process is the one started with this profile and no --type= (renderers etc. have one).
+      for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        let cmdline = '';
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue; // exited meanwhile
+        }
+        if (cmdline.includes(`--user-data-dir=${profile}`) && !cmdline.includes('--type=')) process.kill(Number(pid), 'SIGKILL');
+      }
+      await context.close().catch(() => undefined); // Playwright notices the disconnect
     },
   };
 }

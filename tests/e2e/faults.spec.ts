@@ -38,4 +38,29 @@ describe('faults', () => {
     expect(events.filter((e) => e.type === 'decision')).toHaveLength(1);
     await page.close();
   });
+
+  it('service worker stopped in the middle of a decision write: stored exactly once, the rep sees it saved', async () => {
+    b.fixtures.serve('meet', 'in-call');
+    // The stop lands at different points of the click → message → transaction → reply path.
+    for (const [i, delayMs] of [0, 2, 5, 10, 20].entries()) {
+      const page = await b.context.newPage();
+      await page.goto(callUrl('meet', 610 + i));
+      const prompt = new PromptDriver(page);
+      await prompt.waitForText(/Ask for recording consent/);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await prompt.click('Customer agreed');
+      if (delayMs) await page.waitForTimeout(delayMs);
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await prompt.waitForText(/Consent recorded/, 10_000);
+      await page.waitForTimeout(300); // a late retry would land by now
+      const calls = await readStore<CallRow>(b, 'calls');
+      const mine = calls.filter((c) => c.outcome === 'agreed' && c.status !== 'ended');
+      expect(mine, `stop after ${delayMs} ms`).toHaveLength(1);
+      const decisions = (await readStore<EventRow>(b, 'events')).filter((e) => e.callId === mine[0]!.id && e.type === 'decision');
+      expect(decisions, `stop after ${delayMs} ms`).toHaveLength(1);
+      await page.close();
+      await waitFor(() => readStore<CallRow>(b, 'calls'), (rows) => rows.every((c) => c.status === 'ended'));
+    }
+  });
 });

@@ -80,6 +80,8 @@ describe('privacy', () => {
       'https://meet.google.com/*', 'https://*.zoom.us/*', 'https://*.zoom.com/*',
       'https://teams.microsoft.com/*', 'https://teams.live.com/*', 'https://teams.cloud.microsoft/*',
     ]);
+    // Org sync (docs/sync.md): the endpoint's host is only ever requested at runtime, never granted at install.
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*']);
     expect(manifest.externally_connectable).toBeUndefined();
     expect(manifest.content_security_policy).toBeUndefined(); // the default MV3 CSP: no eval, no remote code
     expect(manifest.web_accessible_resources).toBeUndefined();
@@ -113,5 +115,7 @@ describe('privacy', () => {
     );
     expect(requests.some((r) => r.type === 'document' && r.url.startsWith('https://teams.microsoft.com/'))).toBe(true);
     expect(unexpected).toEqual([]);
+    // Org sync is off by default: nothing was even queued for sending.
+    expect(await readStore(b, 'outbox')).toEqual([]);
   });
 });

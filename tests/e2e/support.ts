@@ -3,7 +3,7 @@ import { launchWithExtension, routeFixtures, type ExtensionBrowser } from '../..
 
 export { callUrl, switchFixture } from '../../scripts/lib/browser';
 
-export async function startBrowser(opts: { executablePath?: string; extraArgs?: string[] } = {}) {
+export async function startBrowser(opts: { executablePath?: string; extraArgs?: string[]; profile?: string } = {}) {
   const browser = await launchWithExtension(opts);
   const fixtures = await routeFixtures(browser.context);
   return { ...browser, fixtures };

@@ -137,6 +137,20 @@ describe('pending consent', () => {
     expect(handlers.shown).toHaveBeenCalledTimes(1);
   });
 
+  it('drawn ahead of confirmation: the ask is visible, outcomes disabled and not counted as shown until confirmed', async () => {
+    prompt.render(callView(), { pending: true });
+    const agreed = ui().getByRole('button', { name: 'Customer agreed' }) as HTMLButtonElement;
+    expect(ui().getByRole('region', { name: 'Ask for recording consent' }).textContent).toContain(defaultPolicy.consentScript.en);
+    expect(agreed.disabled).toBe(true);
+    await userEvent.click(agreed);
+    expect(handlers.decide).not.toHaveBeenCalled();
+    expect(handlers.shown).not.toHaveBeenCalled();
+
+    prompt.render(callView()); // the background's reply: same call, same texts
+    expect((ui().getByRole('button', { name: 'Customer agreed' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(handlers.shown).toHaveBeenCalledTimes(1);
+  });
+
   it('does not call shown() when the background says the prompt was already shown', () => {
     prompt.render(callView({ promptShown: true }));
     expect(handlers.shown).not.toHaveBeenCalled();

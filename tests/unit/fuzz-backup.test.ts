@@ -138,7 +138,7 @@ const RECORDS: Record<Table, fc.Arbitrary<Record<string, unknown>>> = {
     id, at: time, kind: fc.constantFrom('consent', 'calls', 'notes', 'tags'), count: fc.nat(1_000), oldest: fc.option(time, { nil: null }), newest: fc.option(time, { nil: null }),
   }),
   ledger: fc.record({ seq: fc.integer({ min: 1, max: 1_000_000 }), at: time, prevHash: hex64, hash: hex64, entry: json }),
-  meta: fc.record({ key: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,30}$/), value: fc.jsonValue({ maxDepth: 2 }) }),
+  meta: fc.record({ key: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,30}$/), value: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown) }) // JSON cannot carry -0,
 };
 
 /** A valid backup: a few tables, each with unique primary keys. */
@@ -297,7 +297,9 @@ describe('valid backups', () => {
 
         const exported = JSON.parse(await backupJson(target, 'coaching')) as { format: string; tables: Record<string, unknown[]> };
         expect(exported.format).toBe('candor-backup/1');
-        expect(exported.tables).toEqual(stored);
+        // The org-sync outbox is transport state, not data: backups leave it out (docs/sync.md).
+        const { outbox: _transport, ...backedUp } = stored;
+        expect(exported.tables).toEqual(backedUp);
 
         const again = services(freshDb());
         const second = await importText(JSON.stringify(exported), again);

@@ -430,6 +430,7 @@ describe('well-formed messages that cannot apply are refused readably and write 
     'note/save': 'extension-page', 'tag/add': 'any', 'tag/update': 'extension-page', 'checklist/save': 'extension-page', 'ai-draft/save': 'extension-page',
     'ai-draft/mark': 'extension-page', 'concern/raise': 'extension-page', 'concern/status': 'extension-page', 'export/request': 'extension-page',
     'data/import': 'extension-page', 'data/delete-all': 'extension-page', 'policy/save': 'extension-page', 'ledger/verify': 'extension-page',
+    'sync/status': 'extension-page', 'sync/retry': 'extension-page',
   };
   const unknownIds = (): Ids => ({ callId: uuid, tagId: uuid, concernId: uuid, statementId: fc.constantFrom('s1', 's2', 's99') });
   /** Types whose valid form names a record; with an unknown id they must be refused. */

@@ -141,8 +141,24 @@ const GEN = {
   },
   retentionDays: { valid: retention, invalid: badRetention },
   roles: { valid: fc.array(role, { minLength: 1, maxLength: 4 }), invalid: badRoles },
-  reminderDelayMinutes: { valid: fc.integer({ min: 1, max: 7 * 24 * 60 }), invalid: badInt(1, 7 * 24 * 60) },
+  checklistReminder: {
+    valid: fc.record({ enabled: fc.boolean(), afterMinutes: fc.integer({ min: 1, max: 7 * 24 * 60 }) }),
+    invalid: fc.oneof(badInt(1, 7 * 24 * 60), badInt(1, 7 * 24 * 60).map((afterMinutes) => ({ enabled: true, afterMinutes })), fc.constantFrom<unknown>({ enabled: 'yes', afterMinutes: 5 }, { afterMinutes: 5 }, { enabled: true, afterMinutes: 5, extra: 1 })),
+  },
   selectorOverrides: { valid: selectorOverrides, invalid: badSelectorOverrides },
+  orgSync: {
+    valid: fc.oneof(
+      fc.constant({ endpoint: null }),
+      fc.constantFrom('https://ingest.example.com/candor', 'https://crm.example.org:8443/hooks/candor/Zx81?team=emea', 'http://127.0.0.1:9000/sync', 'http://localhost/candor')
+        .map((endpoint) => ({ endpoint })),
+    ),
+    // http to anything but loopback, credentials or a fragment in the URL, not a URL, unknown keys.
+    invalid: fc.constantFrom<unknown>(
+      null, 'https://ingest.example.com', {}, { endpoint: '' }, { endpoint: 'ingest.example.com' }, { endpoint: 'http://ingest.example.com/candor' },
+      { endpoint: 'ftp://ingest.example.com' }, { endpoint: 'https://user:pw@ingest.example.com/' }, { endpoint: 'https://ingest.example.com/#x' },
+      { endpoint: 'javascript:alert(1)' }, { endpoint: 'http://[::1]/sync' }, { endpoint: 'https://*/' }, { endpoint: 'https://*.example.com/in' }, { endpoint: 5 }, { endpoint: 'https://ingest.example.com/', token: 'secret' }, { endpoint: `https://e.example/${'p'.repeat(2_000)}` },
+    ),
+  },
 } satisfies Record<PolicyField, FieldGen>;
 
 const FIELDS = Object.keys(GEN) as PolicyField[];

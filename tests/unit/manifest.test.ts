@@ -19,6 +19,9 @@ describe('least privilege and policy plumbing', () => {
     // `<all_urls>`, no `externally_connectable` (pages cannot message Candor).
     expect(manifest.permissions).toEqual(['storage', 'alarms', 'notifications', 'scripting']);
     expect(manifest.host_permissions).toEqual(platforms.flatMap((p) => p.matches));
+    // Org sync: the endpoint's host is requested at runtime (options page), never granted at install.
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*']);
+    expect(manifest.optional_permissions).toBeUndefined();
     expect(JSON.stringify(manifest)).not.toMatch(/all_urls|externally_connectable|"tabs"|content_security_policy/);
     for (const pattern of manifest.host_permissions as string[]) expect(pattern).toMatch(/^https:\/\/[^*/]*(\*\.)?[a-z.]+\/\*$/);
   });
@@ -28,8 +31,10 @@ describe('least privilege and policy plumbing', () => {
     expect([...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('')).toBe(EXTENSION_ID);
   });
 
-  it('public/managed_schema.json declares exactly the policy fields', () => {
+  it('public/managed_schema.json declares exactly the policy fields, the schema version and the fields older schemas used', () => {
     const schema = JSON.parse(readFileSync(resolve(root, 'public/managed_schema.json'), 'utf8')) as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(policyFields).sort());
+    // Chrome drops managed values its schema does not declare: a schema-1 policy must still arrive to be migrated.
+    const olderFields = ['reminderDelayMinutes'];
+    expect(Object.keys(schema.properties).sort()).toEqual([...Object.keys(policyFields), 'schemaVersion', ...olderFields].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { closeCallsAfterRestart, endTab, REJOIN_WINDOW_MS, tabNavigated } from '../../lib/background/calls';
+import { closeCallsAfterRestart, closeOrphanedCalls, endTab, REJOIN_WINDOW_MS, tabNavigated } from '../../lib/background/calls';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
@@ -186,10 +186,12 @@ describe('who may send what', () => {
 
 describe('call/observed', () => {
   it('lobby then inCall from a Meet tab creates one call with lobbyAt and admittedAt', async () => {
-    const lobbyReply = ok(await send(observed('lobby', MEET_A, { signals: ['meet-join-button'] }), tab(1)));
-    expect(lobbyReply).toBeNull(); // no prompt in the lobby
+    // The lobby reply carries the prompt's texts ahead of admission; the prompt is not shown yet.
+    const lobbyView = view(await send(observed('lobby', MEET_A, { signals: ['meet-join-button'] }), tab(1)));
     now += 5_000;
     const v = view(await send(observed('inCall', MEET_A, { signals: ['meet-participant-tile', 'meet-self-name'] }), tab(1)));
+    expect(v.callId).toBe(lobbyView.callId);
+    expect(v.texts).toEqual(lobbyView.texts);
 
     expect(v).toMatchObject({ outcome: null, reason: null, decidedAt: null, promptShown: false });
     expect(v.texts.language).toBe('en');
@@ -461,6 +463,22 @@ describe('tabs leaving', () => {
     expect(await call(ended.callId)).toEqual(endedBefore);
     expect(await closeCallsAfterRestart(s)).toBe(0);
   });
+
+  it('closeOrphanedCalls ends only open calls none of whose tabs still exists, once', async () => {
+    const gone = await joinCall(1, MEET_A);
+    const kept = await joinCall(2, MEET_B);
+    ok(await send(observed('inCall', MEET_B), tab(3, MEET_B))); // a second tab on MEET_B
+    const alive = new Set([3]); // tabs 1 and 2 are gone; tab 3 is still on MEET_B
+    const tabExists = async (id: number) => alive.has(id);
+
+    now += 60_000;
+    expect(await closeOrphanedCalls(s, tabExists)).toBe(1);
+    expect(await call(gone.callId)).toMatchObject({ status: 'ended', endReason: 'ended-unknown', endedAt: now });
+    expect(await call(kept.callId)).toMatchObject({ status: 'active' });
+    expect((await eventsOf(gone.callId)).filter((e) => e.type === 'left')).toHaveLength(1);
+    expect(await db.checklists.where('callId').equals(gone.callId).first()).toMatchObject({ status: 'pending' });
+    expect(await closeOrphanedCalls(s, tabExists)).toBe(0);
+  });
 });
 
 describe('rejoining', () => {
@@ -692,5 +710,16 @@ describe('recording standards (call categories)', () => {
     const { callId } = await joinCall();
     ok(await send(decide(callId, 'agreed', { category: 'customer' }), tab(1)));
     expect(await call(callId)).toMatchObject({ category: 'customer', rule: 'ask-consent' });
+  });
+});
+
+describe('keep-alive while the prompt asks', () => {
+  it('is answered from a call tab and writes nothing; refused from anywhere else', async () => {
+    const v = await joinCall();
+    const before = await dump();
+    expect(ok(await send({ type: 'call/keep-alive', callId: v.callId }, tab(1)))).toBeNull();
+    expect(await dump()).toEqual(before);
+    expect(refused(await send({ type: 'call/keep-alive', callId: v.callId }, popup)).error).toMatch(/not accepted from this sender/);
+    expect(refused(await send({ type: 'call/keep-alive', callId: 'nope' }, tab(1))).error).toMatch(/callId/);
   });
 });

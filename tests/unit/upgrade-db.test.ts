@@ -97,7 +97,8 @@ describe('opening a v1 database with the current CandorDB', () => {
 
   it('adds the new tables, empty and writable', async () => {
     const names = db.tables.map((t) => t.name);
-    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger']) {
+    expect(db.verno).toBe(3);
+    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox']) {
       expect(names, t).toContain(t);
       expect(await db.table(t).count(), t).toBe(0);
     }
@@ -108,6 +109,9 @@ describe('opening a v1 database with the current CandorDB', () => {
     expect(await db.tags.where('callId').equals(String(meetCall!.id)).count()).toBe(1);
     expect(await db.ledger.where('at').equals(now).count()).toBe(1);
     expect(await db.purgeReceipts.where('kind').equals('calls').count()).toBe(1);
+    // v3: the org-sync outbox, found by its due time.
+    await db.outbox.add({ id: crypto.randomUUID(), kind: 'concern', payload: {}, createdAt: now, attempts: 0, nextAttemptAt: now });
+    expect(await db.outbox.where('nextAttemptAt').belowOrEqual(now).count()).toBe(1);
   });
 
   it('builds the new indexes over the old rows: calls.detectedAt, events.chain', async () => {

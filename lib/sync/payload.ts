@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { AccessLogRecord, ConcernRecord, LedgerRecord, OutboxKind, OutboxRecord, PurgeReceiptRecord } from '../db';
+import { concernCategories } from '../db';
+import { ledgerEntrySchema } from '../ledger/entry';
+import { retentionKinds } from '../policy/schema';
+
+/**
+ * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;
+ * docs/sync.md and public/sync-payload.schema.json are generated from it (a unit test fails on drift).
+ *
+ * Only these four kinds exist. Notes, tags, checklists and AI drafts have no payload shape here, so
+ * they cannot be sent: adding one would need a new kind, a schema change and a docs change.
+ */
+export const SYNC_FORMAT = 'candor-sync/1';
+
+const iso = z.iso.datetime({ precision: 3 }).meta({ description: 'ISO 8601 UTC time with milliseconds' });
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+const envelope = {
+  format: z.literal(SYNC_FORMAT).meta({ description: 'Payload format; a new shape gets a new format string' }),
+  id: z.uuid().meta({ description: 'Idempotency key, also sent as the Idempotency-Key header: store each id once' }),
+  createdAt: iso.meta({ description: 'When Candor queued the record for sending' }),
+  rep: z.string().min(1).max(120).nullable().meta({
+    description: 'Pseudonymous, install-scoped rep id (the same as in ledger entries); null for anonymous concerns',
+  }),
+};
+
+export const consentRecordSchema = z.strictObject({
+  seq: z.int().positive().meta({ description: 'Position in this rep\'s hash chain (1, 2, …; gaps mean records not received yet)' }),
+  prevHash: hex64.meta({ description: 'hash of the previous record (64 zeros for the first); see docs/ledger.md' }),
+  hash: hex64.meta({ description: 'SHA-256 over prevHash and the canonical entry; verify with the ledger tools' }),
+  entry: ledgerEntrySchema,
+});
+export const purgeReceiptSyncSchema = z.strictObject({
+  id: z.uuid(),
+  at: iso.meta({ description: 'When the purge ran' }),
+  kind: z.enum(retentionKinds),
+  count: z.int().nonnegative(),
+  oldest: iso.nullable(),
+  newest: iso.nullable(),
+});
+export const accessLogSyncSchema = z.strictObject({
+  id: z.uuid(),
+  at: iso,
+  purpose: z.enum(['coaching', 'performance']),
+  action: z.string().min(1).max(60).meta({ description: 'What was exported: calls-csv, calls-json, backup, concerns-csv, ledger' }),
+  callCount: z.int().nonnegative(),
+  approval: z.strictObject({ approver: z.string().max(120), reference: z.string().max(200) }).optional(),
+});
+export const concernSyncSchema = z.strictObject({
+  id: z.uuid().meta({ description: 'The concern; a status change is sent again with the same id (keep the latest updatedAt)' }),
+  category: z.enum(concernCategories),
+  text: z.string().max(5_000),
+  anonymous: z.boolean(),
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+  callId: z.uuid().optional().meta({ description: 'Never present for an anonymous concern' }),
+  statementId: z.string().max(40).optional(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+export const syncBodySchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ ...envelope, kind: z.literal('consent'), record: consentRecordSchema }),
+    z.strictObject({ ...envelope, kind: z.literal('purge-receipt'), record: purgeReceiptSyncSchema }),
+    z.strictObject({ ...envelope, kind: z.literal('access-log'), record: accessLogSyncSchema }),
+    z.strictObject({ ...envelope, kind: z.literal('concern'), record: concernSyncSchema }),
+  ])
+  .refine((b) => b.kind !== 'concern' || !b.record.anonymous || (b.rep === null && b.record.callId === undefined && b.record.statementId === undefined), {
+    message: 'an anonymous concern carries no rep id and no call link',
+  })
+  .meta({ title: 'Candor org sync payload', description: 'One record per POST body; see docs/sync.md' });
+export type SyncBody = z.infer<typeof syncBodySchema>;
+
+/** The JSON Schema a company loads into its CRM or warehouse (docs/sync.md). */
+export function syncJsonSchema(): Record<string, unknown> {
+  // `unrepresentable: 'any'`: ledger details guard against a "__proto__" key with a custom check
+  // that JSON Schema cannot express; the pattern-keyed record after it still describes the shape.
+  return z.toJSONSchema(syncBodySchema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+/** Record copies: only governance facts; the rep's narrative is never among them. */
+export const toSyncRecord = {
+  consent: (r: LedgerRecord) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, entry: r.entry }),
+  'purge-receipt': (r: PurgeReceiptRecord) => ({
+    id: r.id, at: isoOf(r.at), kind: r.kind, count: r.count,
+    oldest: r.oldest === null ? null : isoOf(r.oldest), newest: r.newest === null ? null : isoOf(r.newest),
+  }),
+  'access-log': (r: AccessLogRecord) => ({
+    id: r.id, at: isoOf(r.at), purpose: r.purpose, action: r.action, callCount: r.callCount, ...(r.approval ? { approval: r.approval } : {}),
+  }),
+  concern: (r: ConcernRecord) => ({
+    id: r.id, category: r.category, text: r.text, anonymous: r.anonymous, status: r.status,
+    // Belt and braces: an anonymous concern never links to a call, even if a row somehow did.
+    ...(!r.anonymous && r.callId ? { callId: r.callId } : {}), ...(!r.anonymous && r.statementId ? { statementId: r.statementId } : {}),
+    createdAt: isoOf(r.createdAt), updatedAt: isoOf(r.updatedAt),
+  }),
+} satisfies Record<OutboxKind, (r: never) => Record<string, unknown>>;
+
+type SourceOf<K extends OutboxKind> = Parameters<(typeof toSyncRecord)[K]>[0];
+
+/** A new outbox row for a record just written; its id is the idempotency key for every attempt. */
+export function outboxRow<K extends OutboxKind>(kind: K, source: SourceOf<K>, now: number): OutboxRecord {
+  const id = crypto.randomUUID();
+  const record = (toSyncRecord[kind] as (r: SourceOf<K>) => Record<string, unknown>)(source);
+  return { id, kind, payload: { format: SYNC_FORMAT, id, kind, createdAt: isoOf(now), record }, createdAt: now, attempts: 0, nextAttemptAt: now };
+}
+
+/** The body as sent: the stored payload plus the rep id, withheld from anonymous concerns. */
+export function bodyFor(row: OutboxRecord, rep: string): Record<string, unknown> {
+  const anonymous = row.kind === 'concern' && (row.payload.record as { anonymous?: unknown }).anonymous !== false;
+  return { ...row.payload, rep: anonymous ? null : rep };
+}
