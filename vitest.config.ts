@@ -11,6 +11,19 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           setupFiles: ['tests/unit/setup.ts'],
+          // WXT's build globals do not reach vitest projects; name the target the same way.
+          env: { BROWSER: 'chrome' },
+        },
+      },
+      {
+        // The same unit tests against the Firefox build's environment (import.meta.env.BROWSER etc.).
+        plugins: [WxtVitest({ browser: 'firefox' })],
+        test: {
+          name: 'unit-firefox',
+          include: ['tests/unit/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['tests/unit/setup.ts'],
+          env: { BROWSER: 'firefox' },
         },
       },
       {

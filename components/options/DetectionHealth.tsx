@@ -1,25 +1,35 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
 import { platforms } from '../../lib/platforms';
 import { readDb } from '../../lib/ui/db';
 
-/** Which signals detected the calls: a platform UI change shows up here as manual starts. */
+type Stats = Map<string, { calls: number; manual: number; signals: Map<string, number> }>;
+
+async function readStats(): Promise<Stats> {
+  const byPlatform: Stats = new Map();
+  await readDb.calls.where('admittedAt').above(0).each((c) => {
+    const entry = byPlatform.get(c.platform) ?? { calls: 0, manual: 0, signals: new Map() };
+    entry.calls++;
+    if (c.detectedBy.includes('manual')) entry.manual++;
+    for (const id of c.detectedBy) entry.signals.set(id, (entry.signals.get(id) ?? 0) + 1);
+    byPlatform.set(c.platform, entry);
+  });
+  return byPlatform;
+}
+
+/**
+ * Which signals detected the calls: a platform UI change shows up here as manual starts.
+ * Read on open and on request, not live: it scans every call, and a live query would rescan on
+ * every change to the calls table (a retention purge makes hundreds).
+ */
 export function DetectionHealth() {
-  const stats = useLiveQuery(async () => {
-    const byPlatform = new Map<string, { calls: number; manual: number; signals: Map<string, number> }>();
-    await readDb.calls.where('admittedAt').above(0).each((c) => {
-      const entry = byPlatform.get(c.platform) ?? { calls: 0, manual: 0, signals: new Map() };
-      entry.calls++;
-      if (c.detectedBy.includes('manual')) entry.manual++;
-      for (const id of c.detectedBy) entry.signals.set(id, (entry.signals.get(id) ?? 0) + 1);
-      byPlatform.set(c.platform, entry);
-    });
-    return byPlatform;
-  }, []);
+  const [stats, setStats] = useState<Stats | undefined>();
+  const refresh = useCallback(() => void readStats().then(setStats), []);
+  useEffect(refresh, [refresh]);
   return (
     <section id="detection" aria-labelledby="detection-title">
       <h2 id="detection-title">{t('options_detection_title')}</h2>
-      <p className="muted">{t('options_detection_intro')}</p>
+      <p className="muted">{t('options_detection_intro')} <button type="button" onClick={refresh}>{t('options_detection_refresh')}</button></p>
       <table>
         <thead>
           <tr><th>{t('options_col_platform')}</th><th>{t('options_col_calls')}</th><th>{t('options_col_manual')}</th><th>{t('options_col_signals')}</th></tr>

@@ -10,7 +10,7 @@ const DAY_MS = 24 * 3_600_000;
  * Rows deleted per transaction: small enough that a message waiting for the same table is never
  * held up for long (bench row 7). Between chunks the purge yields to pending events.
  */
-export const PURGE_CHUNK = 100;
+export const PURGE_CHUNK = 25;
 export const LEDGER_CHECKPOINT_KEY = 'ledgerCheckpoint';
 
 interface Target {

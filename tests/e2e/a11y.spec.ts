@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureHtml } from '../../scripts/lib/browser';
-import { callUrl, PromptDriver, readStore, startBrowser, switchFixture, waitFor, type TestBrowser } from './support';
+import { callUrl, findHost, PromptDriver, readStore, startBrowser, switchFixture, waitFor, type DomNode, type TestBrowser } from './support';
 
 /*
  * Accessibility with axe-core, in the real browser with the built extension: the consent prompt in
@@ -51,15 +51,6 @@ async function axePage(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-interface DomNode { nodeId: number; nodeName: string; children?: DomNode[]; shadowRoots?: DomNode[] }
-function findHost(node: DomNode): DomNode | null {
-  if (node.nodeName === 'CANDOR-CONSENT') return node;
-  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
-    const found = findHost(child);
-    if (found) return found;
-  }
-  return null;
-}
 
 /**
  * axe on the consent prompt as it really is: in its closed shadow root, on the call page, with the

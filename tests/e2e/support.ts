@@ -10,14 +10,15 @@ export async function startBrowser(opts: { executablePath?: string; extraArgs?: 
 }
 export type TestBrowser = Awaited<ReturnType<typeof startBrowser>>;
 
-interface DomNode {
+export interface DomNode {
   nodeId: number;
   nodeName: string;
   children?: DomNode[];
   shadowRoots?: DomNode[];
 }
 
-function findHost(node: DomNode): DomNode | null {
+/** The prompt's host in a CDP DOM tree (pierced: shadow roots included). */
+export function findHost(node: DomNode): DomNode | null {
   if (node.nodeName === 'CANDOR-CONSENT') return node;
   for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
     const found = findHost(child);

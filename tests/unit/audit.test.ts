@@ -24,6 +24,7 @@ import {
 import type { VerifyResult } from '../../lib/ledger/chain';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { callCategories, retentionKinds } from '../../lib/policy/schema';
+import { parseCsv } from './support/csv-reader';
 
 // ---------------------------------------------------------------------------------------------
 // Builders
@@ -108,52 +109,6 @@ function assertPlainJson(value: unknown, path = 'report'): void {
   else for (const [k, v] of Object.entries(value as object)) assertPlainJson(v, `${path}.${k}`);
 }
 
-/** A strict RFC 4180 reader (independent of the writer): CRLF records, quoted fields with "" inside. */
-function parseCsv(input: string): string[][] {
-  const s = input.startsWith('\uFEFF') ? input.slice(1) : input;
-  const rows: string[][] = [];
-  let i = 0;
-  while (i < s.length) {
-    const row: string[] = [];
-    for (;;) {
-      let field = '';
-      if (s[i] === '"') {
-        i++;
-        for (;;) {
-          const q = s.indexOf('"', i);
-          if (q === -1) throw new Error('unterminated quoted field');
-          field += s.slice(i, q);
-          if (s[q + 1] === '"') {
-            field += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-      } else {
-        const start = i;
-        while (i < s.length && s[i] !== ',' && s[i] !== '\r' && s[i] !== '\n') {
-          if (s[i] === '"') throw new Error(`bare quote at ${i}`);
-          i++;
-        }
-        field = s.slice(start, i);
-      }
-      row.push(field);
-      if (s[i] === ',') {
-        i++;
-        continue;
-      }
-      if (s[i] === '\r' && s[i + 1] === '\n') {
-        i += 2;
-        break;
-      }
-      throw new Error(`unexpected ${JSON.stringify(s[i])} at ${i}`);
-    }
-    rows.push(row);
-  }
-  return rows;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The hand-computed dataset. Period: 2025-01-01T00:00:00.000Z .. 2025-03-31T23:59:59.999Z.

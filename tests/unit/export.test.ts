@@ -4,59 +4,8 @@ import type { AiDraftRecord, CallRecord, ChecklistFields } from '../../lib/db';
 import { formatOffset, POLICY_LINE, type CallBundle } from '../../lib/export/call-bundle';
 import { CALLS_CSV_COLUMNS, CSV_BOM, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
 import { CALLS_JSON_FORMAT, callsJson, type CallsJson } from '../../lib/export/json';
+import { parseCsv } from './support/csv-reader';
 
-/**
- * An independent, strict RFC 4180 parser (no relation to the writer's code): fields are either
- * fully quoted (quotes doubled inside) or contain no quote, comma, CR or LF; records end with
- * CRLF (the last one optionally). A leading BOM is skipped. Anything else throws.
- */
-function parseCsv(input: string): string[][] {
-  const s = input.startsWith('\uFEFF') ? input.slice(1) : input;
-  const rows: string[][] = [];
-  let i = 0;
-  while (i < s.length) {
-    const row: string[] = [];
-    for (;;) {
-      let field = '';
-      if (s[i] === '"') {
-        i++;
-        for (;;) {
-          if (i >= s.length) throw new Error('unterminated quoted field');
-          const q = s.indexOf('"', i);
-          if (q === -1) throw new Error('unterminated quoted field');
-          field += s.slice(i, q);
-          if (s[q + 1] === '"') {
-            field += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-      } else {
-        const start = i;
-        while (i < s.length && s[i] !== ',' && s[i] !== '\r' && s[i] !== '\n') {
-          if (s[i] === '"') throw new Error(`bare quote in unquoted field at ${i}`);
-          i++;
-        }
-        field = s.slice(start, i);
-      }
-      row.push(field);
-      if (s[i] === ',') {
-        i++;
-        continue;
-      }
-      if (s[i] === '\r' && s[i + 1] === '\n') {
-        i += 2;
-        break;
-      }
-      if (i >= s.length) break;
-      throw new Error(`unexpected ${JSON.stringify(s[i])} at ${i}`);
-    }
-    rows.push(row);
-  }
-  return rows;
-}
 
 const BOM = '\uFEFF';
 

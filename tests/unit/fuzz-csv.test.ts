@@ -18,65 +18,11 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord, ChecklistFields, TagRecord } from '../../lib/db';
 import type { CallBundle } from '../../lib/export/call-bundle';
 import { CALLS_CSV_COLUMNS, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
+import { readCsv as readAny } from './support/csv-reader';
 
-interface Field {
-  text: string;
-  quoted: boolean;
-}
+/** Strict: every record ends with CRLF, the last one included; an empty line is an error. */
+const readCsv = (body: string) => readAny(body, { finalCrlf: 'required' });
 
-/**
- * Strict RFC 4180: a field is either quoted (quotes doubled inside; anything else literal) or has no
- * quote, comma, CR or LF. Every record ends with CRLF, the last one included. An empty line is not a
- * record (readers skip it), so it is an error here.
- */
-function readCsv(body: string): Field[][] {
-  const records: Field[][] = [];
-  let i = 0;
-  const n = body.length;
-  while (i < n) {
-    const record: Field[] = [];
-    if (body.startsWith('\r\n', i)) throw new Error(`empty line at ${i}`);
-    for (;;) {
-      let text = '';
-      let quoted = false;
-      if (body[i] === '"') {
-        quoted = true;
-        i++;
-        for (;;) {
-          const q = body.indexOf('"', i);
-          if (q < 0) throw new Error('unterminated quoted field');
-          text += body.slice(i, q);
-          if (body[q + 1] === '"') {
-            text += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-      } else {
-        const start = i;
-        while (i < n && body[i] !== ',' && body[i] !== '\r' && body[i] !== '\n') {
-          if (body[i] === '"') throw new Error(`quote inside an unquoted field at ${i}`);
-          i++;
-        }
-        text = body.slice(start, i);
-      }
-      record.push({ text, quoted });
-      if (body[i] === ',') {
-        i++;
-        continue;
-      }
-      if (body[i] === '\r' && body[i + 1] === '\n') {
-        i += 2;
-        break;
-      }
-      throw new Error(i >= n ? 'last record does not end with CRLF' : `bare ${JSON.stringify(body[i])} outside quotes at ${i}`);
-    }
-    records.push(record);
-  }
-  return records;
-}
 
 /** The documented guard, restated independently: spaces, then one of = + - @ TAB CR. */
 const looksLikeFormula = (text: string) => /^ *[=+\-@\t\r]/.test(text);
