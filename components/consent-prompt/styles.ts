@@ -14,6 +14,9 @@ export const promptCss = `
   transform: none !important;
   pointer-events: auto !important;
   contain: layout style !important;
+  /* Its own compositor layer: the call page repaints video tiles all the time; without a layer, the
+     prompt (with its shadow) over them is repainted with them (bench row 1). */
+  will-change: transform !important;
 }
 :host([data-position="top-right"]) { top: 72px !important; right: 16px !important; }
 :host([data-position="bottom-right"]) { bottom: 24px !important; right: 16px !important; }

@@ -63,7 +63,10 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   /** What the background said about this meeting while in the lobby: lets the prompt draw at once on admission. */
   let lobbyView: CallView | null = null;
   const aborter = new AbortController();
-  ctx.onInvalidated(() => aborter.abort());
+  ctx.onInvalidated(() => {
+    aborter.abort();
+    if (scheduled !== null) clearTimeout(scheduled);
+  });
 
   const send = <M extends RequestInput>(msg: M) => sendRequest(msg, { signal: aborter.signal });
 
@@ -253,7 +256,9 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
     observer.disconnect();
     scheduledFor = now + wait;
-    scheduled = ctx.setTimeout(check, wait);
+    // Not ctx.setTimeout: it adds an abort listener per call that is never removed (one per read,
+    // for hours). One listener below clears whatever is scheduled when the script is invalidated.
+    scheduled = window.setTimeout(check, wait);
   }
 
   function watch() {
