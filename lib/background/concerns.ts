@@ -1,5 +1,5 @@
 import type { Request } from '../messages/schema';
-import { outboxRow } from '../sync/payload';
+import { outboxRow, syncEnabled } from '../sync/payload';
 import { RequestError, type Services } from './services';
 
 type ConcernRaise = Extract<Request, { type: 'concern/raise' }>;
@@ -12,7 +12,7 @@ type ConcernStatus = Extract<Request, { type: 'concern/status' }>;
 export async function raiseConcern(s: Services, msg: ConcernRaise): Promise<{ id: string }> {
   const { db } = s;
   // Read before the transaction: awaiting anything but the database inside it would end it.
-  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  const syncOn = syncEnabled((await s.policy()).policy);
   return db.transaction('rw', db.concerns, db.aiDrafts, db.calls, db.outbox, async () => {
     if (await db.concerns.get(msg.eventId)) return { id: msg.eventId };
     if (msg.callId && !(await db.calls.get(msg.callId))) throw new RequestError('This call is not known to Candor.');
@@ -36,7 +36,7 @@ export async function raiseConcern(s: Services, msg: ConcernRaise): Promise<{ id
 
 export async function setConcernStatus(s: Services, msg: ConcernStatus): Promise<{ id: string }> {
   const { db } = s;
-  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  const syncOn = syncEnabled((await s.policy()).policy);
   return db.transaction('rw', db.concerns, db.outbox, async () => {
     const concern = await db.concerns.get(msg.id);
     if (!concern) throw new RequestError('This concern no longer exists.');

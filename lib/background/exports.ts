@@ -4,7 +4,7 @@ import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
 import type { Request } from '../messages/schema';
-import { outboxRow } from '../sync/payload';
+import { outboxRow, syncEnabled } from '../sync/payload';
 import { ledgerExportJson } from './ledger';
 import { RequestError, type Services } from './services';
 
@@ -88,7 +88,7 @@ export async function handleExport(s: Services, msg: ExportRequest): Promise<{ f
     id: crypto.randomUUID(), at: s.now(), purpose: msg.purpose, action: msg.what, callCount: result.callCount,
     ...(msg.approval ? { approval: msg.approval } : {}),
   };
-  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  const syncOn = syncEnabled((await s.policy()).policy);
   const { db } = s;
   await db.transaction('rw', db.accessLog, db.outbox, async () => {
     await db.accessLog.add(entry);

@@ -4,7 +4,7 @@ import { appendRecord, verifyChain, type Checkpoint, type VerifyResult } from '.
 import type { LedgerEntry, LedgerEventType } from '../ledger/entry';
 import { buildExport } from '../ledger/export';
 import { promptTexts } from '../policy/resolve';
-import { outboxRow } from '../sync/payload';
+import { outboxRow, syncEnabled } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
 import { LEDGER_CHECKPOINT_KEY } from './retention';
 import type { Services } from './services';
@@ -106,7 +106,7 @@ async function flushOnce(s: Services): Promise<number> {
   if (pending.length === 0) return 0;
   const calls = new Map((await db.calls.bulkGet([...new Set(pending.map((e) => e.callId))])).filter((c): c is CallRecord => !!c).map((c) => [c.id, c]));
   const [rep, notice, start] = [await repId(s), await currentNotice(s), await head(s)];
-  const syncOn = (await s.policy()).policy.orgSync.endpoint !== null;
+  const syncOn = syncEnabled((await s.policy()).policy);
   const version = browser.runtime.getManifest().version;
   let prev = start;
   const records: LedgerRecord[] = [];

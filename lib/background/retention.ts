@@ -1,7 +1,7 @@
 import type { Table } from 'dexie';
 import type { CandorDB, OutboxKind, PurgeReceiptRecord, RetentionKind } from '../db';
 import type { Policy } from '../policy/schema';
-import { outboxRow } from '../sync/payload';
+import { outboxRow, syncEnabled } from '../sync/payload';
 import type { Services } from './services';
 
 export const RETENTION_ALARM = 'retention-purge';
@@ -126,7 +126,7 @@ export async function runRetention(s: Services): Promise<PurgeReceiptRecord[]> {
     await db.transaction('rw', db.purgeReceipts, db.outbox, async () => {
       await db.purgeReceipts.bulkAdd(receipts);
       // Org sync: receipts are queued with their write (docs/sync.md).
-      if (policy.orgSync.endpoint !== null) await db.outbox.bulkAdd(receipts.map((r) => outboxRow('purge-receipt', r, now)));
+      if (syncEnabled(policy)) await db.outbox.bulkAdd(receipts.map((r) => outboxRow('purge-receipt', r, now)));
     });
   }
   return receipts;

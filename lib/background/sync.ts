@@ -171,6 +171,17 @@ export async function drainOutbox(s: Services, deps: SyncDeps): Promise<DrainRes
 
 /** One drain at a time per worker; kicks during a drain are folded into one more drain after it. */
 export function createSyncer(s: Services, deps: SyncDeps) {
+  // Every state-changing request kicks the syncer; with sync off (the default) each drain would
+  // cancel an alarm that is already cancelled: skip repeats of "no wake-up".
+  let lastWake: number | null | undefined;
+  const scheduled: SyncDeps = {
+    ...deps,
+    schedule(at) {
+      if (at === null && lastWake === null) return;
+      lastWake = at;
+      return deps.schedule(at);
+    },
+  };
   let current: Promise<unknown> = Promise.resolve();
   let queued: Promise<DrainResult> | null = null;
   return {
@@ -178,7 +189,7 @@ export function createSyncer(s: Services, deps: SyncDeps) {
       if (queued) return queued;
       const run = current.then(() => {
         queued = null;
-        return drainOutbox(s, deps);
+        return drainOutbox(s, scheduled);
       });
       queued = run;
       current = run.catch((error) => console.warn('Candor sync will be retried:', error));

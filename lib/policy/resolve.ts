@@ -19,7 +19,22 @@ export interface ResolvedPolicy {
   issues: PolicyIssue[];
 }
 
-const known = new Set<string>(Object.keys(policyFields));
+/** Each field parsed on its own: what is valid, which names are not policy fields, and what is wrong with the rest. */
+export function parsePolicyFields(fields: Record<string, unknown>) {
+  const accepted: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  const invalid: { field: string; message: string }[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (!Object.hasOwn(policyFields, field)) {
+      unknown.push(field);
+      continue;
+    }
+    const parsed = policyFields[field as PolicyField].safeParse(value);
+    if (parsed.success) accepted[field] = parsed.data;
+    else invalid.push({ field, message: describeZodError(parsed.error) });
+  }
+  return { accepted: accepted as Partial<Policy>, unknown, invalid };
+}
 
 function readSource(raw: unknown, source: PolicyIssue['source'], issues: PolicyIssue[]): Partial<Policy> {
   if (raw === undefined || raw === null) return {};
@@ -29,17 +44,10 @@ function readSource(raw: unknown, source: PolicyIssue['source'], issues: PolicyI
   }
   const { fields, problem } = migratePolicy(raw as Record<string, unknown>);
   if (problem) issues.push({ source, field: SCHEMA_VERSION_KEY, message: problem });
-  const accepted: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if (!known.has(field)) {
-      issues.push({ source, field, message: 'is not a Candor policy field (ignored)' });
-      continue;
-    }
-    const parsed = policyFields[field as PolicyField].safeParse(value);
-    if (parsed.success) accepted[field] = parsed.data;
-    else issues.push({ source, field, message: describeZodError(parsed.error) });
-  }
-  return accepted as Partial<Policy>;
+  const { accepted, unknown, invalid } = parsePolicyFields(fields);
+  for (const field of unknown) issues.push({ source, field, message: 'is not a Candor policy field (ignored)' });
+  for (const { field, message } of invalid) issues.push({ source, field, message });
+  return accepted;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AccessLogRecord, ConcernRecord, LedgerRecord, OutboxKind, OutboxRecord, PurgeReceiptRecord } from '../db';
 import { concernCategories } from '../db';
 import { ledgerEntrySchema } from '../ledger/entry';
-import { retentionKinds } from '../policy/schema';
+import { retentionKinds, type Policy } from '../policy/schema';
 
 /**
  * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;
@@ -12,6 +12,9 @@ import { retentionKinds } from '../policy/schema';
  * they cannot be sent: adding one would need a new kind, a schema change and a docs change.
  */
 export const SYNC_FORMAT = 'candor-sync/1';
+
+/** Org sync is on when the policy names an endpoint: only then is anything queued in the outbox. */
+export const syncEnabled = (policy: Policy) => policy.orgSync.endpoint !== null;
 
 const iso = z.iso.datetime({ precision: 3 }).meta({ description: 'ISO 8601 UTC time with milliseconds' });
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
