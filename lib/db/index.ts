@@ -181,6 +181,47 @@ export interface LedgerRecord {
   entry: Record<string, unknown>;
 }
 
+/**
+ * A sealed run of consecutive ledger entries (docs/ledger.md, "Storage"). Reading one record per
+ * entry costs ~28 µs in Chromium's IndexedDB, so entries older than the newest LEDGER_BLOCK_SIZE are
+ * kept as blocks: `body` is UTF-8 text, one line per entry, `<hash> <canonical entry JSON>`, and
+ * `seal` is SHA-256 over the block's header and body, taken after every entry in it was verified.
+ * The entries' own chain (seq, prevHash, hash) is unchanged: exports expand blocks back into records.
+ */
+export interface LedgerBlockRecord {
+  /** seq of the first entry. */
+  first: number;
+  /** seq of the last entry. */
+  last: number;
+  /** Event times (epoch ms) of the first and last entry: retention reads these, not the body. */
+  firstAt: number;
+  lastAt: number;
+  /** prevHash of the first entry; hash of the last. */
+  prevHash: string;
+  lastHash: string;
+  /** SHA-256 hex of blockSealInput(header, body) (lib/ledger/blocks.ts). */
+  seal: string;
+  body: ArrayBuffer;
+}
+
+/**
+ * The audit report's cached per-day partial (lib/audit): one UTC day's calls, events and checklists
+ * folded into counts and value lists that add up across days. Derived data: rebuilt from the
+ * records whenever a day is marked dirty, never exported.
+ */
+export interface AuditDayRecord {
+  /** UTC day number: Math.floor(epochMs / 86_400_000). */
+  day: number;
+  partial: unknown;
+  builtAt: number;
+}
+
+/** A mark that cached audit days are stale: 'd:<day>', 'c:<callId>' or 'all'. `v` changes on every mark. */
+export interface AuditDirtyRecord {
+  key: string;
+  v: number;
+}
+
 export type OutboxKind = 'consent' | 'purge-receipt' | 'access-log' | 'concern';
 
 /**
@@ -223,6 +264,9 @@ export class CandorDB extends Dexie {
   purgeReceipts!: EntityTable<PurgeReceiptRecord, 'id'>;
   ledger!: EntityTable<LedgerRecord, 'seq'>;
   outbox!: EntityTable<OutboxRecord, 'id'>;
+  ledgerBlocks!: EntityTable<LedgerBlockRecord, 'first'>;
+  auditDays!: EntityTable<AuditDayRecord, 'day'>;
+  auditDirty!: EntityTable<AuditDirtyRecord, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -250,5 +294,13 @@ export class CandorDB extends Dexie {
     this.version(3).stores({
       outbox: 'id, nextAttemptAt, createdAt',
     });
+    // v4: the sealed ledger blocks (lastAt serves retention; existing entries are sealed by the
+    // ledger writer on its next flush) and the audit report's per-day cache with its dirty marks
+    // ('all' on upgrade: the cache is built from whatever is stored).
+    this.version(4).stores({
+      ledgerBlocks: 'first, lastAt',
+      auditDays: 'day',
+      auditDirty: 'key',
+    }).upgrade((tx) => tx.table('auditDirty').put({ key: 'all', v: 1 }));
   }
 }
