@@ -164,18 +164,43 @@
     };
   }
 
-  /** Row 6: ledger records seq from+1 … from+count, chained from `prevHash`; returns the last hash. */
-  async function ledger({ from, count, prevHash, now, days }) {
-    let prev = prevHash;
+  /**
+   * Row 6: ledger entries seq from+1 … from+count, chained from `prevHash`, stored as the extension
+   * stores them (lib/ledger/blocks.ts): sealed blocks of `blockSize` entries (`from` and `count` are
+   * multiples of it; the writer seals as soon as a block is full, so a long ledger is all blocks
+   * but its newest entries). Returns the last hash.
+   */
+  async function ledger({ from, count, prevHash, now, days, blockSize }) {
     const span = days * DAY;
     const total = from + count;
-    await write(['ledger'], from, count, 10_000, (s, i) => {
-      const at = now - span + Math.floor(((i + 0.5) / total) * span);
-      const entry = ledgerEntry(i, at);
-      const hash = sha256(prev + '\n' + canonical(entry));
-      s.ledger.put({ seq: i + 1, at, prevHash: prev, hash, entry });
-      prev = hash;
-    });
+    const encoder = new TextEncoder();
+    const blocks = [];
+    let prev = prevHash;
+    for (let first = from + 1; first <= from + count; first += blockSize) {
+      const lines = [];
+      const blockPrev = prev;
+      let firstAt = 0;
+      let lastAt = 0;
+      for (let seq = first; seq < first + blockSize; seq++) {
+        const i = seq - 1;
+        const at = now - span + Math.floor(((i + 0.5) / total) * span);
+        const text = canonical(ledgerEntry(i, at));
+        const hash = sha256(prev + '\n' + text);
+        lines.push(hash + ' ' + text);
+        if (seq === first) firstAt = at;
+        lastAt = at;
+        prev = hash;
+      }
+      const last = first + blockSize - 1;
+      const header = encoder.encode(`candor-ledger-block/1\nfirst ${first}\nlast ${last}\nfirstAt ${firstAt}\nlastAt ${lastAt}\nprevHash ${blockPrev}\nlastHash ${prev}\n\n`);
+      const body = await new Response(new Blob([encoder.encode(lines.join('\n'))]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer();
+      const sealed = new Uint8Array(header.length + body.byteLength);
+      sealed.set(header);
+      sealed.set(new Uint8Array(body), header.length);
+      const seal = [...new Uint8Array(await crypto.subtle.digest('SHA-256', sealed))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      blocks.push({ first, last, firstAt, lastAt, prevHash: blockPrev, lastHash: prev, seal, body });
+    }
+    await write(['ledgerBlocks'], 0, blocks.length, blocks.length, (st, i) => st.ledgerBlocks.put(blocks[i]));
     return prev;
   }
 

@@ -27,7 +27,7 @@ export async function openSeeder(page: Page, url: string): Promise<Seeder> {
     req.onsuccess = () => {
       const names = [...req.result.objectStoreNames];
       req.result.close();
-      resolve(['calls', 'events', 'checklists', 'notes', 'tags', 'ledger', 'meta'].every((n) => names.includes(n)));
+      resolve(['calls', 'events', 'checklists', 'notes', 'tags', 'ledger', 'ledgerBlocks', 'auditDays', 'auditDirty', 'meta'].every((n) => names.includes(n)));
     };
     req.onerror = () => resolve(false);
   }), (ok) => ok, 10_000, 50);

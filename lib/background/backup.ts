@@ -1,4 +1,5 @@
 import type { Table } from 'dexie';
+import { allLedgerRecords, ledgerShape } from '../db/ledger-store';
 import { tableSchemas, type TableName } from '../db/schemas';
 import type { Request } from '../messages/schema';
 import { forgetSalt } from './meeting-ref';
@@ -39,7 +40,17 @@ export async function importBackup(s: Services, msg: BackupImport): Promise<{ co
   }
   const { db } = s;
   const counts: Record<string, number> = {};
+  // Backups hold the ledger one record per entry: the stored blocks are unsealed in the same
+  // transaction, so an entry is never both in a block and in the restored records (the writer
+  // seals them again). Decompressing is not IndexedDB work, so it happens before the transaction.
+  const shape = valid.ledger?.length ? await ledgerShape(db) : null;
+  const unsealed = shape === null ? null : await allLedgerRecords(db);
   await db.transaction('rw', db.tables, async () => {
+    if (unsealed) {
+      if ((await ledgerShape(db)) !== shape) throw new RequestError('The consent ledger changed while the backup was being restored. Nothing was imported; try again.');
+      await db.ledgerBlocks.clear();
+      await db.ledger.bulkPut(unsealed);
+    }
     for (const [name, rows] of Object.entries(valid)) {
       await (db.table(name) as Table<unknown>).bulkPut(rows);
       counts[name] = rows.length;

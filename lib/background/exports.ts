@@ -5,6 +5,8 @@ import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
 import type { Request } from '../messages/schema';
 import { outboxRow, syncEnabled } from '../sync/payload';
+import { allLedgerRecords } from '../db/ledger-store';
+import { tableSchemas, type TableName } from '../db/schemas';
 import { ledgerExportJson } from './ledger';
 import { RequestError, type Services } from './services';
 
@@ -36,8 +38,12 @@ async function bundles(s: Services): Promise<CallBundle[]> {
 /** A full backup: every table as stored, importable with data/import. */
 export async function backupJson(s: Services, purpose: string): Promise<string> {
   const tables: Record<string, unknown[]> = {};
-  // The org-sync outbox is transport state, not data: a restored copy would re-send stale items.
-  for (const table of s.db.tables) if (table.name !== 'outbox') tables[table.name] = await table.toArray();
+  // Only the tables a backup restores (lib/db/schemas.ts): not the org-sync outbox (transport
+  // state: a restored copy would re-send stale items), not the audit cache (derived), and the
+  // ledger as one record per entry, whatever is sealed in blocks (an internal storage form).
+  for (const name of Object.keys(tableSchemas) as TableName[]) {
+    tables[name] = name === 'ledger' ? await allLedgerRecords(s.db) : await s.db.table(name).toArray();
+  }
   return JSON.stringify({ format: 'candor-backup/1', exportedAt: new Date(s.now()).toISOString(), purpose, policyLine: POLICY_LINE, tables }, null, 2);
 }
 

@@ -1,12 +1,13 @@
 import { browser } from 'wxt/browser';
 import type { CallEvent, CallRecord, LedgerRecord } from '../db';
-import { appendRecord, verifyChain, type Checkpoint, type VerifyResult } from '../ledger/chain';
+import { allLedgerRecords, ledgerCheckpoint, storedLedger } from '../db/ledger-store';
+import { LEDGER_BLOCK_SIZE, sealBlock, verifyStoredLedger } from '../ledger/blocks';
+import { appendRecord, type Checkpoint, type VerifyResult } from '../ledger/chain';
 import type { LedgerEntry, LedgerEventType } from '../ledger/entry';
 import { buildExport } from '../ledger/export';
 import { promptTexts } from '../policy/resolve';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
-import { LEDGER_CHECKPOINT_KEY } from './retention';
 import type { Services } from './services';
 
 /** Event types that are consent records and go into the tamper-evident ledger. */
@@ -87,11 +88,13 @@ function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: Le
   };
 }
 
+/** The chain's head: the newest unsealed record, else the newest block's last entry, else the checkpoint. */
 async function head(s: Services): Promise<Checkpoint | null> {
   const last = await s.db.ledger.orderBy('seq').last();
   if (last) return { seq: last.seq, hash: last.hash };
-  const checkpoint = await s.db.meta.get(LEDGER_CHECKPOINT_KEY);
-  return (checkpoint?.value as Checkpoint | undefined) ?? null;
+  const block = await s.db.ledgerBlocks.orderBy('first').last();
+  if (block) return { seq: block.last, hash: block.lastHash };
+  return ledgerCheckpoint(s.db);
 }
 
 /**
@@ -118,7 +121,7 @@ async function flushOnce(s: Services): Promise<number> {
     records.push({ ...record, at: e.at });
     prev = { seq: record.seq, hash: record.hash };
   }
-  await db.transaction('rw', db.ledger, db.events, db.meta, db.outbox, async () => {
+  await db.transaction('rw', db.ledger, db.ledgerBlocks, db.events, db.meta, db.outbox, async () => {
     const now = await head(s);
     if (now?.seq !== start?.seq || now?.hash !== start?.hash) throw new Error('ledger head moved; retrying');
     if (records.length) await db.ledger.bulkAdd(records);
@@ -129,31 +132,51 @@ async function flushOnce(s: Services): Promise<number> {
   return pending.length;
 }
 
-/** One writer per worker: flushes run one after another, never concurrently. */
+/**
+ * Seals the oldest LEDGER_BLOCK_SIZE unsealed records into a block (lib/ledger/blocks.ts) when
+ * that many are waiting. The records are verified from their own first link (the link to the
+ * previous block is checked by every verification); the block replaces them in one transaction,
+ * and only if they are still exactly those records. Returns whether a block was sealed.
+ */
+async function sealOnce(s: Services): Promise<boolean> {
+  const { db } = s;
+  const records = await db.ledger.orderBy('seq').limit(LEDGER_BLOCK_SIZE).toArray();
+  if (records.length < LEDGER_BLOCK_SIZE) return false;
+  const first = records[0]!;
+  const block = await sealBlock(records, { seq: first.seq - 1, hash: first.prevHash }, (_, i) => records[i]!.at);
+  await db.transaction('rw', db.ledger, db.ledgerBlocks, async () => {
+    const range = db.ledger.where('seq').between(block.first, block.last, true, true);
+    const [oldest, inRange] = await Promise.all([db.ledger.orderBy('seq').first(), range.count()]);
+    if (oldest?.seq !== block.first || inRange !== records.length) throw new Error('ledger changed while sealing; retrying');
+    await db.ledgerBlocks.add(block);
+    await range.delete();
+  });
+  return true;
+}
+
+/** One writer per worker: flushes (append, then seal) run one after another, never concurrently. */
 export function createLedgerWriter(s: Services) {
   let queue: Promise<unknown> = Promise.resolve();
   return {
     flush(): Promise<unknown> {
       queue = queue.then(async () => {
         while ((await flushOnce(s)) > 0);
+        while (await sealOnce(s));
       }).catch((error) => console.warn('Candor ledger flush will be retried:', error));
       return queue;
     },
   };
 }
 
-export async function ledgerRecords(s: Services) {
-  const records = await s.db.ledger.orderBy('seq').toArray();
-  const checkpoint = ((await s.db.meta.get(LEDGER_CHECKPOINT_KEY))?.value as Checkpoint | undefined) ?? null;
-  return { records, checkpoint };
-}
-
-export async function verifyLedger(s: Services): Promise<VerifyResult> {
-  const { records, checkpoint } = await ledgerRecords(s);
-  return verifyChain(records, checkpoint);
+/**
+ * Verifies the stored ledger: routinely by the blocks' seals plus the unsealed records in full;
+ * `deep` re-hashes every entry (lib/ledger/blocks.ts says what each proves).
+ */
+export async function verifyLedger(s: Services, options: { deep?: boolean } = {}): Promise<VerifyResult> {
+  return verifyStoredLedger(storedLedger(s.db, await ledgerCheckpoint(s.db)), options);
 }
 
 export async function ledgerExportJson(s: Services): Promise<string> {
-  const { records, checkpoint } = await ledgerRecords(s);
+  const [records, checkpoint] = await Promise.all([allLedgerRecords(s.db), ledgerCheckpoint(s.db)]);
   return JSON.stringify(buildExport({ records, checkpoint, extensionVersion: browser.runtime.getManifest().version, exportedAt: new Date(s.now()) }), null, 2);
 }

@@ -1,5 +1,7 @@
 import type { Table } from 'dexie';
 import type { CandorDB, OutboxKind, PurgeReceiptRecord, RetentionKind } from '../db';
+import { blockRecords, LEDGER_CHECKPOINT_KEY } from '../db/ledger-store';
+import { blockProblem, sealBlock } from '../ledger/blocks';
 import type { Policy } from '../policy/schema';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import type { Services } from './services';
@@ -11,7 +13,6 @@ const DAY_MS = 24 * 3_600_000;
  * held up for long (bench row 7). Between chunks the purge yields to pending events.
  */
 export const PURGE_CHUNK = 25;
-export const LEDGER_CHECKPOINT_KEY = 'ledgerCheckpoint';
 
 interface Target {
   kind: RetentionKind;
@@ -62,15 +63,19 @@ async function purgeTable(db: CandorDB, target: Target, cutoff: number) {
 }
 
 /**
- * Ledger records are purged as a prefix only (oldest first, stopping at the first one still within
- * retention), and the last purged record's {seq, hash} is kept as a checkpoint so the rest verifies.
+ * Ledger entries are purged as a prefix only (oldest first, stopping at the first one still within
+ * retention), and the last purged entry's {seq, hash} is kept as a checkpoint so the rest verifies.
+ * Sealed blocks go first, a block per transaction: a fully expired block is deleted; a block
+ * expired only in part is re-sealed with the entries that remain. A block whose seal does not
+ * match is left alone (purging it would launder the damage): the purge stops and verification
+ * keeps reporting it. Then the unsealed records, PURGE_CHUNK at a time.
  */
 async function purgeLedger(db: CandorDB, cutoff: number) {
-  let count = 0;
-  let oldest: number | null = null;
-  let newest: number | null = null;
-  for (;;) {
-    const batch = await db.transaction('rw', db.ledger, db.meta, async () => {
+  const purged: number[] = [];
+  const done = await purgeLedgerBlocks(db, cutoff, purged);
+  while (!done) {
+    const batch = await db.transaction('rw', db.ledger, db.ledgerBlocks, db.meta, async () => {
+      if ((await db.ledgerBlocks.count()) > 0) return []; // a block was sealed meanwhile: it comes first
       const rows = await db.ledger.orderBy('seq').limit(PURGE_CHUNK).toArray();
       const expired = [];
       for (const r of rows) {
@@ -84,12 +89,38 @@ async function purgeLedger(db: CandorDB, cutoff: number) {
       return expired.map((r) => r.at);
     });
     if (batch.length === 0) break;
-    count += batch.length;
-    oldest = Math.min(oldest ?? Infinity, ...batch);
-    newest = Math.max(newest ?? -Infinity, ...batch);
+    purged.push(...batch);
     await yieldToEvents();
   }
-  return { count, oldest, newest };
+  return { count: purged.length, oldest: purged.length ? Math.min(...purged) : null, newest: purged.length ? Math.max(...purged) : null };
+}
+
+/** Purges expired sealed blocks into `purged` (their entries' times); true when the prefix ended inside the blocks. */
+async function purgeLedgerBlocks(db: CandorDB, cutoff: number, purged: number[]): Promise<boolean> {
+  for (;;) {
+    const block = await db.ledgerBlocks.orderBy('first').first();
+    if (!block) return false;
+    if (block.firstAt >= cutoff) return true;
+    const records = await blockRecords(block);
+    let k = 0;
+    while (k < records.length && records[k]!.at < cutoff) k++;
+    if (k === 0) return true;
+    if (await blockProblem(block)) return true;
+    const lastPurged = records[k - 1]!;
+    // The seal covers the remaining entries again; their times come from the entries (as for the block).
+    const rest = records.slice(k);
+    const replacement = rest.length ? await sealBlock(rest, { seq: lastPurged.seq, hash: lastPurged.hash }, (_, i) => rest[i]!.at) : null;
+    await db.transaction('rw', db.ledgerBlocks, db.meta, async () => {
+      const current = await db.ledgerBlocks.get(block.first);
+      if (current?.seal !== block.seal) throw new Error('a ledger block changed during the purge; it is retried on the next run');
+      await db.ledgerBlocks.delete(block.first);
+      if (replacement) await db.ledgerBlocks.add(replacement);
+      await db.meta.put({ key: LEDGER_CHECKPOINT_KEY, value: { seq: lastPurged.seq, hash: lastPurged.hash } });
+    });
+    for (let i = 0; i < k; i++) purged.push(records[i]!.at);
+    if (replacement) return true;
+    await yieldToEvents();
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { LedgerBlock as LedgerBlockRecord } from '../ledger/blocks';
 import type { NotRecordingReason, Outcome } from '../messages/schema';
 import type { PlatformId } from '../platforms/types';
 import type { CallCategory, RecordingRule } from '../policy/schema';
@@ -181,29 +182,8 @@ export interface LedgerRecord {
   entry: Record<string, unknown>;
 }
 
-/**
- * A sealed run of consecutive ledger entries (docs/ledger.md, "Storage"). Reading one record per
- * entry costs ~28 µs in Chromium's IndexedDB, so entries older than the newest LEDGER_BLOCK_SIZE are
- * kept as blocks: `body` is UTF-8 text, one line per entry, `<hash> <canonical entry JSON>`, and
- * `seal` is SHA-256 over the block's header and body, taken after every entry in it was verified.
- * The entries' own chain (seq, prevHash, hash) is unchanged: exports expand blocks back into records.
- */
-export interface LedgerBlockRecord {
-  /** seq of the first entry. */
-  first: number;
-  /** seq of the last entry. */
-  last: number;
-  /** Event times (epoch ms) of the first and last entry: retention reads these, not the body. */
-  firstAt: number;
-  lastAt: number;
-  /** prevHash of the first entry; hash of the last. */
-  prevHash: string;
-  lastHash: string;
-  /** SHA-256 hex of blockSealInput(header, body) (lib/ledger/blocks.ts). */
-  seal: string;
-  body: ArrayBuffer;
-}
-
+/** A sealed run of consecutive ledger entries: lib/ledger/blocks.ts defines it (docs/ledger.md, "Storage"). */
+export type { LedgerBlock as LedgerBlockRecord } from '../ledger/blocks';
 /**
  * The audit report's cached per-day partial (lib/audit): one UTC day's calls, events and checklists
  * folded into counts and value lists that add up across days. Derived data: rebuilt from the

@@ -297,8 +297,9 @@ describe('valid backups', () => {
 
         const exported = JSON.parse(await backupJson(target, 'coaching')) as { format: string; tables: Record<string, unknown[]> };
         expect(exported.format).toBe('candor-backup/1');
-        // The org-sync outbox is transport state, not data: backups leave it out (docs/sync.md).
-        const { outbox: _transport, ...backedUp } = stored;
+        // The org-sync outbox is transport state, not data: backups leave it out (docs/sync.md); so
+        // are the audit cache (derived) and sealed ledger blocks (the ledger is backed up per entry).
+        const { outbox: _transport, auditDays: _cache, auditDirty: _marks, ledgerBlocks: _sealed, ...backedUp } = stored;
         expect(exported.tables).toEqual(backedUp);
 
         const again = services(freshDb());

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEDGER_CHECKPOINT_KEY, PURGE_CHUNK, retentionTargets, runRetention } from '../../lib/background/retention';
+import { PURGE_CHUNK, retentionTargets, runRetention } from '../../lib/background/retention';
+import { LEDGER_CHECKPOINT_KEY } from '../../lib/db/ledger-store';
 import type { Services } from '../../lib/background/services';
 import { CandorDB, type RetentionKind } from '../../lib/db';
 import { defaultPolicy } from '../../lib/policy/defaults';

@@ -97,8 +97,8 @@ describe('opening a v1 database with the current CandorDB', () => {
 
   it('adds the new tables, empty and writable', async () => {
     const names = db.tables.map((t) => t.name);
-    expect(db.verno).toBe(3);
-    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox']) {
+    expect(db.verno).toBe(4);
+    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox', 'ledgerBlocks', 'auditDays']) {
       expect(names, t).toContain(t);
       expect(await db.table(t).count(), t).toBe(0);
     }
@@ -112,6 +112,8 @@ describe('opening a v1 database with the current CandorDB', () => {
     // v3: the org-sync outbox, found by its due time.
     await db.outbox.add({ id: crypto.randomUUID(), kind: 'concern', payload: {}, createdAt: now, attempts: 0, nextAttemptAt: now });
     expect(await db.outbox.where('nextAttemptAt').belowOrEqual(now).count()).toBe(1);
+    // v4: the audit cache starts empty with one mark saying "build it from everything stored".
+    expect(await db.auditDirty.toArray()).toEqual([{ key: 'all', v: 1 }]);
   });
 
   it('builds the new indexes over the old rows: calls.detectedAt, events.chain', async () => {
