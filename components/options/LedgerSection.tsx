@@ -8,12 +8,16 @@ import { downloadText } from '../../lib/ui/download';
 
 /** The tamper-evident consent ledger: verify it here, export it for anyone to verify elsewhere. */
 export function LedgerSection() {
+  // Changes with every appended entry (and when the newest are sealed): verify again then.
   const count = useLiveQuery(() => readDb.ledger.count(), []);
   const [result, setResult] = useState<VerifyResult | null>(null);
+  const [deepDone, setDeepDone] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
 
-  async function verify() {
-    const reply = await sendRequest({ type: 'ledger/verify' });
+  async function verify(deep = false) {
+    setResult(null);
+    const reply = await sendRequest({ type: 'ledger/verify', deep });
+    setDeepDone(reply.ok && deep);
     if (reply.ok) setResult(reply.data);
     else setMessage(reply.error);
   }
@@ -41,8 +45,10 @@ export function LedgerSection() {
       </p>
       <div className="row">
         <button type="button" onClick={() => void verify()}>{t('options_ledger_verify')}</button>
+        <button type="button" onClick={() => void verify(true)}>{t('options_ledger_deep_verify')}</button>
         <button type="button" onClick={() => void exportLedger()}>{t('options_ledger_export')}</button>
       </div>
+      <p className="muted">{deepDone ? t('options_ledger_deep_done') : t('options_ledger_deep_note')}</p>
       {message && <p className="muted">{message}</p>}
     </section>
   );
