@@ -38,28 +38,23 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 /** Deletes rows older than the cutoff in small transactions; returns count and purged date range. */
 async function purgeTable(db: CandorDB, target: Target, cutoff: number) {
   const table = target.table(db);
+  const expired = () => table.where(target.index).below(cutoff);
+  // The purged range, from the index alone (one cursor step each): no row is read.
+  const [[oldest], [newest]] = (await Promise.all([expired().limit(1).keys(), expired().reverse().limit(1).keys()])) as [number[], number[]];
   let count = 0;
-  let oldest: number | null = null;
-  let newest: number | null = null;
   for (;;) {
-    const batch = await db.transaction('rw', table, async () => {
-      // Keys only (index value + primary key): reading whole rows would cost more than deleting them.
-      const times: number[] = [];
-      const keys: unknown[] = [];
-      await table.where(target.index).below(cutoff).limit(PURGE_CHUNK).eachKey((time, cursor) => {
-        times.push(time as number);
-        keys.push(cursor.primaryKey);
-      });
+    // Primary keys in one request (getAllKeys), not a cursor step per row: a chunk's transaction
+    // is then mostly the deletes themselves, and a message waiting for the same table waits less.
+    const deleted = await db.transaction('rw', table, async () => {
+      const keys = await expired().limit(PURGE_CHUNK).primaryKeys();
       await table.bulkDelete(keys);
-      return times;
+      return keys.length;
     });
-    if (batch.length === 0) break;
-    count += batch.length;
-    oldest = Math.min(oldest ?? Infinity, ...batch);
-    newest = Math.max(newest ?? -Infinity, ...batch);
+    if (deleted === 0) break;
+    count += deleted;
     await yieldToEvents();
   }
-  return { count, oldest, newest };
+  return { count, oldest: count ? (oldest ?? null) : null, newest: count ? (newest ?? null) : null };
 }
 
 /**
