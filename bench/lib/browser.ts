@@ -25,16 +25,16 @@ async function waitForBuild(timeoutMs = 30_000) {
 }
 
 /** Chromium + the built extension + fixture routing, plus exact-URL pages served by the bench. */
-export async function startBench() {
+export async function startBench(opts: { profile?: string } = {}) {
   await waitForBuild();
   let b: Awaited<ReturnType<typeof launchWithExtension>>;
   try {
-    b = await launchWithExtension();
+    b = await launchWithExtension(opts);
   } catch (error) {
     // A rebuild removed files under the browser's feet: once more, after the build settles.
     await sleep(4_000);
     await waitForBuild();
-    b = await launchWithExtension().catch(() => Promise.reject(error));
+    b = await launchWithExtension(opts).catch(() => Promise.reject(error));
   }
   const fixtures = await routeFixtures(b.context);
   // Registered after routeFixtures, so it is consulted first (Playwright runs routes last-first).
@@ -73,9 +73,9 @@ export async function startBench() {
 }
 export type BenchBrowser = Awaited<ReturnType<typeof startBench>>;
 
-/** Runs `fn` with a fresh browser and profile, always closing it. */
-export async function withBench<T>(fn: (b: BenchBrowser) => Promise<T>): Promise<T> {
-  const b = await startBench();
+/** Runs `fn` with a fresh browser (and a fresh profile, or `profile`, deleted at the end), always closing it. */
+export async function withBench<T>(fn: (b: BenchBrowser) => Promise<T>, opts: { profile?: string } = {}): Promise<T> {
+  const b = await startBench(opts);
   try {
     return await fn(b);
   } finally {
