@@ -223,6 +223,11 @@
     });
   }
 
+  /** Marks the audit cache stale ('all'), as the extension's own writes mark what they change. */
+  function markAuditStale() {
+    return write(['auditDirty'], 0, 1, 1, (st) => st.auditDirty.put({ key: 'all', v: Date.now() * 1000 }));
+  }
+
   /** Row counts per store (bench sanity checks). */
   async function counts(storeNames) {
     const db = await open();
@@ -240,5 +245,5 @@
     }
   }
 
-  globalThis.__candorSeed = { popupCalls, auditData, ledger, expired, counts, call };
+  globalThis.__candorSeed = { popupCalls, auditData, markAuditStale, ledger, expired, counts, call };
 })();
