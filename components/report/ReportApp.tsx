@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
-import { auditReportCsv, buildAuditReport, type AuditReport } from '../../lib/audit';
+import { auditReportCsv, withAuditLedger, type AuditLedger, type AuditReport } from '../../lib/audit';
 import { categoryKeys } from '../../lib/call/labels';
 import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
-import { loadAuditInput } from '../../lib/ui/audit-data';
 import { downloadText } from '../../lib/ui/download';
 import { formatWhen } from '../../lib/ui/format';
-import { loadPolicy } from '../../lib/ui/policy';
 import { concernLabels, dataLabel } from '../../lib/ui/labels';
 import { exportLabel } from '../options/ExportSection';
 import { BarChart } from './BarChart';
@@ -55,11 +53,14 @@ export function ReportApp() {
       return;
     }
     void (async () => {
-      const [{ policy }, verified] = await Promise.all([loadPolicy(), sendRequest({ type: 'ledger/verify' })]);
+      // The background merges its per-day cache (lib/background/audit-days.ts); the ledger is verified alongside.
+      const [body, verified] = await Promise.all([sendRequest({ type: 'audit/report', period }), sendRequest({ type: 'ledger/verify' })]);
+      if (!body.ok) return setError(body.error);
       if (!verified.ok) return setError(verified.error);
-      const built = buildAuditReport(await loadAuditInput(period, policy, verified.data, now));
+      const v = verified.data;
+      const ledger: AuditLedger = v.intact ? { intact: true, count: v.count } : { intact: false, count: v.count, brokenAt: v.brokenAt };
       setError(null);
-      setReport(built);
+      setReport(withAuditLedger(body.data, ledger));
       requestAnimationFrame(() => setRenderMs(Math.round(performance.now() - started)));
     })();
   }, [preset, custom.from, custom.to]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createAuditDaysRefresher } from '../../lib/background/audit-days';
 import { closeCallsAfterRestart, closeOrphanedCalls, endTab, tabNavigated } from '../../lib/background/calls';
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
@@ -10,12 +11,13 @@ import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
+import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { routeMessage } from '../../lib/messages/router';
 import type { RequestType } from '../../lib/messages/schema';
 import { startConsentCheck } from '../../lib/messages/to-content';
 
-/** Requests that write nothing the ledger, the outbox or the badge depend on. */
-const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'sync/status']);
+/** Requests that write nothing the ledger, the outbox, the badge or the audit cache depend on. */
+const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'audit/report', 'sync/status']);
 /** Requests that can open, complete or remove a post-call checklist (badge and reminder). */
 const CHECKLIST_REQUESTS = new Set<RequestType>(['call/observed', 'checklist/save', 'data/import', 'data/delete-all', 'policy/save']);
 
@@ -23,12 +25,19 @@ const CHECKLIST_REQUESTS = new Set<RequestType>(['call/observed', 'checklist/sav
 export default defineBackground(() => {
   z.config({ jitless: true });
   const policy = createPolicyStore();
+  const db = new CandorDB();
   const services: Services = {
-    db: new CandorDB(),
+    db,
     now: () => Date.now(),
     policy: () => policy.get(),
     uiLanguage: () => browser.i18n.getUILanguage(),
   };
+  // Only the background writes: every write to calls, events or checklists marks its audit days
+  // dirty (before the database opens: Dexie builds its middleware stack then), and the per-day
+  // cache is rebuilt a few seconds later (and on start, when marks wait).
+  const auditDays = createAuditDaysRefresher(services);
+  db.use(auditDirtyMiddleware(auditDays.schedule));
+  auditDays.schedule();
   // A worker is usually started by a message that needs both: begin loading them at once.
   void policy.get();
   void services.db.open().catch(() => undefined); // a failure surfaces, readably, on the first request

@@ -16,6 +16,12 @@
  * (numbers, strings, booleans, null, arrays, objects): never NaN or Infinity. A statistic with
  * nothing to measure (a median of no values, a rate out of zero) is null, a count is 0.
  *
+ * The call-based sections (consent, recordingRules, coaching) go through a mergeable partial:
+ * accumulateCallSections folds calls, events and checklists into counts and value lists,
+ * mergeCallSections adds partials of disjoint periods, buildAuditReportBody finishes one with the
+ * small tables. buildAuditReport is all three over one input; the background caches a partial per
+ * UTC day (lib/background/audit-days.ts) so a report reads ~180 small rows, not every event.
+ *
  * Cost: one pass over the calls (indexing the period's calls by id), one over the events, one
  * over each other list; one Map lookup per event that needs its call (decisions, rare
  * violations), none for the rest; only the values that need a median are sorted.
@@ -371,16 +377,77 @@ function lowerBound(sorted: readonly number[], x: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The report
+// The call-based sections as a mergeable partial
 
-export function buildAuditReport(input: AuditInput): AuditReport {
-  const { from, to } = input.period;
-  const { now } = input;
+/** Bumped whenever CallSectionsPartial changes shape: a stored partial of another format is rebuilt. */
+export const CALL_SECTIONS_FORMAT = 1;
+
+/**
+ * consent, recordingRules and coaching before their medians and rates are taken: counts, and the
+ * raw values behind each median and max. Plain JSON. Partials of disjoint periods add up
+ * (mergeCallSections) to the partial of their union, provided each was accumulated from the same
+ * loading rule (the calls of its period, every event of those calls and of the calls its events
+ * belong to, and those calls' checklists); this is what makes the per-day cache exact.
+ */
+export interface CallSectionsPartial {
+  format: typeof CALL_SECTIONS_FORMAT;
+  consent: Omit<ConsentSection, 'medianAdmissionToDecisionMs'> & { admissionToDecisionMs: number[] };
+  recordingRules: Omit<RecordingRulesSection, 'afterDeclineStops'> & {
+    afterDeclineStops: { count: number; msToStop: number[]; atCallEnd: number };
+  };
+  coaching: { checklistsDue: number; checklistsCompleted: number; timeToCompleteMs: number[]; nuanceFilled: number };
+}
+
+export function emptyCallSections(): CallSectionsPartial {
+  return {
+    format: CALL_SECTIONS_FORMAT,
+    consent: {
+      callsDetected: 0,
+      callsAdmitted: 0,
+      promptsShown: 0,
+      decisionsMade: 0,
+      decisionsBeforeRecording: 0,
+      outcomes: { agreed: 0, declined: 0, notRecorded: 0, withdrawn: 0, pending: 0 },
+      admissionToDecisionMs: [],
+      manualStarts: 0,
+    },
+    recordingRules: {
+      recordingBeforeConsent: 0,
+      recordingAfterDecline: 0,
+      afterDeclineStops: { count: 0, msToStop: [], atCallEnd: 0 },
+      neverRecordCategories: { calls: 0, respected: 0, violated: 0 },
+      decisionsByRule: zeroCounts<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified']),
+      callsByCategory: zeroCounts<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized']),
+      lateJoiners: { nudges: 0, agreed: 0, declined: 0, dismissed: 0 },
+    },
+    coaching: { checklistsDue: 0, checklistsCompleted: 0, timeToCompleteMs: [], nuanceFilled: 0 },
+  };
+}
+
+/** A stored value that is a partial of the current format (anything else is rebuilt, never trusted). */
+export function isCallSectionsPartial(value: unknown): value is CallSectionsPartial {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === CALL_SECTIONS_FORMAT;
+}
+
+/**
+ * Folds the calls of `period` (and the events of the period) into a partial. Per-call facts use
+ * every event given for a call, so pass all events of the period's calls and of the calls the
+ * period's events belong to, and the checklists of the period's calls; extra records are ignored.
+ */
+export function accumulateCallSections(
+  period: AuditPeriod,
+  calls: readonly CallRecord[],
+  events: readonly CallEvent[],
+  checklists: readonly ChecklistRecord[],
+): CallSectionsPartial {
+  const { from, to } = period;
+  const out = emptyCallSections();
+  const { consent, recordingRules: rules, coaching } = out;
 
   // --- The period's calls, keyed by id (call ids are unique: the table's primary key).
   const facts = new Map<string, CallFacts>();
   const periodCalls: CallFacts[] = [];
-  for (const c of input.calls) {
+  for (const c of calls) {
     if (!inPeriod(c.admittedAt ?? c.detectedAt, from, to)) continue;
     const f = newFacts(c);
     facts.set(c.id, f);
@@ -397,22 +464,16 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     return f;
   };
 
-  let promptsShown = 0;
-  let decisionsMade = 0;
-  let recordingBeforeConsent = 0;
-  let recordingAfterDecline = 0;
-  const decisionsByRule = zeroCounts<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified']);
-  const lateJoiners = { nudges: 0, agreed: 0, declined: 0, dismissed: 0 };
+  const { decisionsByRule, lateJoiners } = rules;
   // Period decisions and after-decline stops, resolved once every event has been seen.
   const decisionFacts: CallFacts[] = [];
   const decisionAts: number[] = [];
   const stopFacts: CallFacts[] = [];
   const stopAts: number[] = [];
   const stopDurations: (number | undefined)[] = [];
-  let stopsAtCallEnd = 0;
   const startedCallIds: string[] = [];
 
-  for (const e of input.events) {
+  for (const e of events) {
     const at = e.at;
     const inside = inPeriod(at, from, to);
     // `data` is only read by the types that need it: most events are counted from type and time.
@@ -421,7 +482,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         if ((e.data ?? NO_DATA).manual === true) factsOf(e.callId).manual = true;
         break;
       case 'prompt-shown':
-        if (inside) promptsShown++;
+        if (inside) consent.promptsShown++;
         break;
       case 'decision': {
         const data = e.data ?? NO_DATA;
@@ -447,7 +508,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
           f.latestCategory = data.category;
         }
         if (inside) {
-          decisionsMade++;
+          consent.decisionsMade++;
           decisionFacts.push(f);
           decisionAts.push(at);
           decisionsByRule[has(recordingRuleSet, data.rule) ? data.rule : 'unspecified']++;
@@ -457,14 +518,14 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       case 'recording-before-consent': {
         const f = factsOf(e.callId);
         if (at < f.firstRbcAt) f.firstRbcAt = at;
-        if (inside) recordingBeforeConsent++;
+        if (inside) rules.recordingBeforeConsent++;
         break;
       }
       case 'recording-after-decline': {
         const f = factsOf(e.callId);
         f.recordedAfterDecline = true;
         (f.radAts ??= []).push(at);
-        if (inside) recordingAfterDecline++;
+        if (inside) rules.recordingAfterDecline++;
         break;
       }
       case 'recording-started':
@@ -478,7 +539,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
           stopFacts.push(factsOf(e.callId));
           stopAts.push(at);
           stopDurations.push(isFiniteNumber(data.durationMs) && data.durationMs >= 0 ? data.durationMs : undefined);
-          if (data.atCallEnd === true) stopsAtCallEnd++;
+          if (data.atCallEnd === true) rules.afterDeclineStops.atCallEnd++;
         }
         break;
       }
@@ -497,24 +558,18 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   }
 
   // --- The period's calls with their facts: one pass, no lookups.
-  let callsDetected = 0;
-  let callsAdmitted = 0;
-  let manualStarts = 0;
-  const outcomes: OutcomeCounts = { agreed: 0, declined: 0, notRecorded: 0, withdrawn: 0, pending: 0 };
-  const admissionToDecision: number[] = [];
-  const callsByCategory = zeroCounts<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized']);
-  const neverRecordCategories = { calls: 0, respected: 0, violated: 0 };
-  let checklistsDue = 0;
+  const { outcomes, admissionToDecisionMs } = consent;
+  const { callsByCategory, neverRecordCategories } = rules;
   /** The period's never-record calls with no recording-after-decline event (yet to be checked for a start). */
   const neverRecordIds = new Set<string>();
 
   for (const f of periodCalls) {
     const c = f.call!;
-    callsDetected++;
-    if (c.detectedBy?.includes('manual') || f.manual) manualStarts++;
+    consent.callsDetected++;
+    if (c.detectedBy?.includes('manual') || f.manual) consent.manualStarts++;
     const admittedAt = c.admittedAt;
     if (admittedAt === undefined) continue;
-    callsAdmitted++;
+    consent.callsAdmitted++;
 
     switch (c.outcome ?? f.latestOutcome) {
       case 'agreed': outcomes.agreed++; break;
@@ -526,7 +581,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     }
 
     if (f.firstDecisionAsked && Number.isFinite(f.firstDecisionAt)) {
-      admissionToDecision.push(Math.max(0, f.firstDecisionAt - admittedAt));
+      admissionToDecisionMs.push(Math.max(0, f.firstDecisionAt - admittedAt));
     }
     if (f.neverRecord) {
       neverRecordCategories.calls++;
@@ -537,7 +592,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
 
     if (c.status === 'ended') {
       f.due = true;
-      checklistsDue++;
+      coaching.checklistsDue++;
     }
   }
 
@@ -550,13 +605,13 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   neverRecordCategories.respected = neverRecordIds.size;
 
   // --- Period decisions: was recording already running (before consent) when each was made?
-  let decisionsBeforeRecording = 0;
   for (let i = 0; i < decisionFacts.length; i++) {
-    if (!(decisionFacts[i]!.firstRbcAt <= decisionAts[i]!)) decisionsBeforeRecording++;
+    if (!(decisionFacts[i]!.firstRbcAt <= decisionAts[i]!)) consent.decisionsBeforeRecording++;
   }
 
   // --- After-decline stops: time from the decline (or the after-decline start) to the stop.
-  const msToStop: number[] = [];
+  const { msToStop } = rules.afterDeclineStops;
+  rules.afterDeclineStops.count = stopFacts.length;
   const sortedRad = new Set<CallFacts>();
   for (let i = 0; i < stopFacts.length; i++) {
     const stopAt = stopAts[i]!;
@@ -580,18 +635,127 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   }
 
   // --- Coaching: checklists of the period's ended admitted calls.
-  let checklistsCompleted = 0;
-  let nuanceFilled = 0;
-  const timeToComplete: number[] = [];
-  for (const cl of input.checklists) {
+  for (const cl of checklists) {
     if (cl.status !== 'done' || facts.get(cl.callId)?.due !== true) continue;
-    checklistsCompleted++;
+    coaching.checklistsCompleted++;
     if (isFiniteNumber(cl.completedAt) && isFiniteNumber(cl.pendingSince)) {
-      timeToComplete.push(Math.max(0, cl.completedAt - cl.pendingSince));
+      coaching.timeToCompleteMs.push(Math.max(0, cl.completedAt - cl.pendingSince));
     }
     const fields = cl.fields as Partial<ChecklistFields> | undefined;
-    if (fields !== undefined && HUMAN_NUANCE_FIELDS.some((name) => isFilled(fields[name]))) nuanceFilled++;
+    if (fields !== undefined && HUMAN_NUANCE_FIELDS.some((name) => isFilled(fields[name]))) coaching.nuanceFilled++;
   }
+
+  return out;
+}
+
+/** Adds each count of `part` into `sum` (both of the same shape). */
+function addCounts<K extends string>(sum: Record<K, number>, part: Readonly<Record<K, number>>): void {
+  for (const key of Object.keys(sum) as K[]) sum[key] += part[key];
+}
+
+function append(into: number[], values: readonly number[]): void {
+  for (const v of values) into.push(v);
+}
+
+/** The partial of the union of disjoint periods: counts added, value lists concatenated. */
+export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSectionsPartial {
+  const sum = emptyCallSections();
+  for (const p of parts) {
+    const { consent: c, recordingRules: r, coaching: k } = p;
+    sum.consent.callsDetected += c.callsDetected;
+    sum.consent.callsAdmitted += c.callsAdmitted;
+    sum.consent.promptsShown += c.promptsShown;
+    sum.consent.decisionsMade += c.decisionsMade;
+    sum.consent.decisionsBeforeRecording += c.decisionsBeforeRecording;
+    addCounts(sum.consent.outcomes, c.outcomes);
+    append(sum.consent.admissionToDecisionMs, c.admissionToDecisionMs);
+    sum.consent.manualStarts += c.manualStarts;
+
+    sum.recordingRules.recordingBeforeConsent += r.recordingBeforeConsent;
+    sum.recordingRules.recordingAfterDecline += r.recordingAfterDecline;
+    sum.recordingRules.afterDeclineStops.count += r.afterDeclineStops.count;
+    append(sum.recordingRules.afterDeclineStops.msToStop, r.afterDeclineStops.msToStop);
+    sum.recordingRules.afterDeclineStops.atCallEnd += r.afterDeclineStops.atCallEnd;
+    addCounts(sum.recordingRules.neverRecordCategories, r.neverRecordCategories);
+    addCounts(sum.recordingRules.decisionsByRule, r.decisionsByRule);
+    addCounts(sum.recordingRules.callsByCategory, r.callsByCategory);
+    addCounts(sum.recordingRules.lateJoiners, r.lateJoiners);
+
+    sum.coaching.checklistsDue += k.checklistsDue;
+    sum.coaching.checklistsCompleted += k.checklistsCompleted;
+    append(sum.coaching.timeToCompleteMs, k.timeToCompleteMs);
+    sum.coaching.nuanceFilled += k.nuanceFilled;
+  }
+  return sum;
+}
+
+/** The finished consent, recordingRules and coaching sections (medians and rates taken; no shared objects). */
+function finishCallSections(p: CallSectionsPartial): Pick<AuditReport, 'consent' | 'recordingRules' | 'coaching'> {
+  const { consent: c, recordingRules: r, coaching: k } = p;
+  const copy = <K extends string>(keys: readonly K[], counts: Readonly<Record<K, number>>): Record<K, number> => {
+    const out = zeroCounts(keys);
+    addCounts(out, counts);
+    return out;
+  };
+  return {
+    consent: {
+      callsDetected: c.callsDetected,
+      callsAdmitted: c.callsAdmitted,
+      promptsShown: c.promptsShown,
+      decisionsMade: c.decisionsMade,
+      decisionsBeforeRecording: c.decisionsBeforeRecording,
+      outcomes: copy(['agreed', 'declined', 'notRecorded', 'withdrawn', 'pending'], c.outcomes),
+      medianAdmissionToDecisionMs: median(c.admissionToDecisionMs),
+      manualStarts: c.manualStarts,
+    },
+    recordingRules: {
+      recordingBeforeConsent: r.recordingBeforeConsent,
+      recordingAfterDecline: r.recordingAfterDecline,
+      afterDeclineStops: {
+        count: r.afterDeclineStops.count,
+        medianMsToStop: median(r.afterDeclineStops.msToStop),
+        maxMsToStop: maxOrNull(r.afterDeclineStops.msToStop),
+        atCallEnd: r.afterDeclineStops.atCallEnd,
+      },
+      neverRecordCategories: copy(['calls', 'respected', 'violated'], r.neverRecordCategories),
+      decisionsByRule: copy<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified'], r.decisionsByRule),
+      callsByCategory: copy<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized'], r.callsByCategory),
+      lateJoiners: copy(['nudges', 'agreed', 'declined', 'dismissed'], r.lateJoiners),
+    },
+    coaching: {
+      checklistsDue: k.checklistsDue,
+      checklistsCompleted: k.checklistsCompleted,
+      completionRate: rate(k.checklistsCompleted, k.checklistsDue),
+      medianTimeToCompleteMs: median(k.timeToCompleteMs),
+      humanNuanceFilledRate: rate(k.nuanceFilled, k.checklistsCompleted),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+/** What the report needs besides the call-based sections: the small tables, the clock, the policy. */
+export type AuditTablesInput = Omit<AuditInput, 'calls' | 'events' | 'checklists' | 'ledger'>;
+
+/** The report before the ledger's verification is added (the background builds this part). */
+export type AuditReportBody = Omit<AuditReport, 'ledger'>;
+
+export function buildAuditReport(input: AuditInput): AuditReport {
+  const sections = accumulateCallSections(input.period, input.calls, input.events, input.checklists);
+  return withAuditLedger(buildAuditReportBody(sections, input), input.ledger);
+}
+
+/** The report with the ledger's verification result (copied: the report shares no caller object). */
+export function withAuditLedger(body: AuditReportBody, ledger: AuditLedger): AuditReport {
+  return { ...body, ledger: ledger.intact ? { ...ledger } : { ...ledger, brokenAt: { ...ledger.brokenAt } } };
+}
+
+/** The report from the call-based sections (one accumulation, or merged partials) and the small tables. */
+export function buildAuditReportBody(sections: CallSectionsPartial, input: AuditTablesInput): AuditReportBody {
+  const { from, to } = input.period;
+  const { now } = input;
+  const { consent, recordingRules, coaching } = finishCallSections(sections);
 
   // --- AI drafts pasted in the period.
   let drafts = 0;
@@ -609,7 +773,6 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       } else if (s.mark === 'correct') statementsMarked++;
     }
   }
-
   // --- Concerns raised in the period.
   const concernsByCategory = zeroCounts(AUDIT_CONCERN_CATEGORIES);
   const statusCounts = { open: 0, acknowledged: 0, resolved: 0 };
@@ -676,46 +839,14 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     .sort(byTimeThenId)
     .map((p) => p.entry);
 
-  const ledger: AuditLedger = input.ledger.intact
-    ? { ...input.ledger }
-    : { ...input.ledger, brokenAt: { ...input.ledger.brokenAt } };
-
   return {
     period: { from, to },
     generatedAt: now,
-    consent: {
-      callsDetected,
-      callsAdmitted,
-      promptsShown,
-      decisionsMade,
-      decisionsBeforeRecording,
-      outcomes,
-      medianAdmissionToDecisionMs: median(admissionToDecision),
-      manualStarts,
-    },
-    recordingRules: {
-      recordingBeforeConsent,
-      recordingAfterDecline,
-      afterDeclineStops: {
-        count: stopFacts.length,
-        medianMsToStop: median(msToStop),
-        maxMsToStop: maxOrNull(msToStop),
-        atCallEnd: stopsAtCallEnd,
-      },
-      neverRecordCategories,
-      decisionsByRule,
-      callsByCategory,
-      lateJoiners,
-    },
+    consent,
+    recordingRules,
     access: { exportsByPurpose, performanceExports, performanceWithoutApproval },
     sentiment: { total: concernsTotal, anonymous, concernsByCategory, concernsByMonth, statusCounts },
-    coaching: {
-      checklistsDue,
-      checklistsCompleted,
-      completionRate: rate(checklistsCompleted, checklistsDue),
-      medianTimeToCompleteMs: median(timeToComplete),
-      humanNuanceFilledRate: rate(nuanceFilled, checklistsCompleted),
-    },
+    coaching,
     aiReliability: {
       drafts,
       statements,
@@ -725,6 +856,5 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       aiErrorConcerns: concernsByCategory['ai-summary-error'],
     },
     retention: { kinds, allWithinLimit, purgeReceipts },
-    ledger,
   };
 }

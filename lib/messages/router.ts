@@ -1,5 +1,6 @@
 import { handleDecide, handleLateJoiner, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
 import { markStatement, saveAiDraft } from '../background/ai-drafts';
+import { auditReportBody } from '../background/audit-days';
 import { deleteAllData, importBackup } from '../background/backup';
 import { saveChecklist } from '../background/checklists';
 import { raiseConcern, setConcernStatus } from '../background/concerns';
@@ -37,7 +38,8 @@ const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
   'data/import': { from: 'extension-page', handle: (s, m) => importBackup(s, m) },
   'data/delete-all': { from: 'extension-page', handle: (s) => deleteAllData(s) },
   'policy/save': { from: 'extension-page', handle: (s, m) => savePolicy(s, m) },
-  'ledger/verify': { from: 'extension-page', handle: (s) => verifyLedger(s) },
+  'ledger/verify': { from: 'extension-page', handle: (s, m) => verifyLedger(s, { deep: m.deep === true }) },
+  'audit/report': { from: 'extension-page', handle: (s, m) => auditReportBody(s, m.period) },
   'sync/status': { from: 'extension-page', handle: (s) => syncStatus(s) },
   'sync/retry': { from: 'extension-page', handle: (s) => retrySync(s) },
 };

@@ -204,7 +204,17 @@ export const dataDelete = z.strictObject({
   confirm: z.literal('DELETE', { error: 'Type DELETE to confirm.' }),
 });
 
-export const ledgerVerify = z.strictObject({ type: z.literal('ledger/verify') });
+/** deep: re-hash every entry instead of checking the sealed blocks' seals (slower; docs/ledger.md, Storage). */
+export const ledgerVerify = z.strictObject({ type: z.literal('ledger/verify'), deep: z.boolean().optional() });
+
+/** The audit report of a period (epoch ms, both ends inclusive); its ledger section comes from ledger/verify. */
+export const auditReportRequest = z.strictObject({
+  type: z.literal('audit/report'),
+  period: z.strictObject({ from: z.number(), to: z.number() }).refine((p) => p.from <= p.to, {
+    message: 'The report period must not end before it starts.',
+    path: ['to'],
+  }),
+});
 
 /** Org sync (docs/sync.md): where it stands, and "retry now" for waiting and refused items. */
 export const syncStatusRequest = z.strictObject({ type: z.literal('sync/status') });
@@ -217,7 +227,7 @@ export const policySave = z.strictObject({
 });
 
 export const requestSchema = z.discriminatedUnion('type', [
-  exportRequest, backupImport, dataDelete, policySave, ledgerVerify, syncStatusRequest, syncRetry,
+  exportRequest, backupImport, dataDelete, policySave, ledgerVerify, auditReportRequest, syncStatusRequest, syncRetry,
   callObserved, callDecide, callKeepAlive, callPromptShown, callRecording, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
@@ -271,6 +281,7 @@ export interface Replies {
   'data/delete-all': { deleted: number };
   'policy/save': { saved: string[] };
   'ledger/verify': import('../ledger/chain').VerifyResult;
+  'audit/report': import('../audit/report').AuditReportBody;
   'sync/status': import('../background/sync').SyncStatus;
   'sync/retry': { requeued: number };
 }

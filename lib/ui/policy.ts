@@ -3,11 +3,6 @@ import { browser } from 'wxt/browser';
 import type { ResolvedPolicy } from '../policy/resolve';
 import { LOCAL_POLICY_KEY, readPolicy } from '../policy/sources';
 
-/** Resolves the policy exactly as the background does (read-only: pages never write it directly). */
-export async function loadPolicy(): Promise<ResolvedPolicy> {
-  return (await readPolicy()).resolved;
-}
-
 export function usePolicy(): ResolvedPolicy | null {
   const [resolved, setResolved] = useState<ResolvedPolicy | null>(null);
   useEffect(() => {

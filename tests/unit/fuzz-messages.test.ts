@@ -296,6 +296,16 @@ const SPECS: { [T in RequestType]?: Spec } = {
     required: ['type'],
     bad: {},
   },
+  'audit/report': {
+    valid: () => fc.tuple(at, fc.integer({ min: 0, max: 400 * 86_400_000 })).map(([from, span]) => ({ type: 'audit/report', period: { from, to: from + span } })),
+    required: ['type', 'period'],
+    bad: {
+      period: fc.oneof(
+        notObject,
+        fc.constantFrom({ from: 2, to: 1 }, { from: 0 }, { to: 0 }, { from: '0', to: 1 }, { from: 0, to: 1, extra: true }, { from: Number.NEGATIVE_INFINITY, to: 0 }, { from: 0, to: Number.NaN }),
+      ),
+    },
+  },
 };
 /** Every type the schema accepts, read from the schema itself. */
 const ALL_TYPES = requestSchema.options.map((o) => (o.shape.type as unknown as { value: RequestType }).value);
@@ -430,7 +440,7 @@ describe('well-formed messages that cannot apply are refused readably and write 
     'note/save': 'extension-page', 'tag/add': 'any', 'tag/update': 'extension-page', 'checklist/save': 'extension-page', 'ai-draft/save': 'extension-page',
     'ai-draft/mark': 'extension-page', 'concern/raise': 'extension-page', 'concern/status': 'extension-page', 'export/request': 'extension-page',
     'data/import': 'extension-page', 'data/delete-all': 'extension-page', 'policy/save': 'extension-page', 'ledger/verify': 'extension-page',
-    'sync/status': 'extension-page', 'sync/retry': 'extension-page',
+    'sync/status': 'extension-page', 'sync/retry': 'extension-page', 'audit/report': 'extension-page',
   };
   const unknownIds = (): Ids => ({ callId: uuid, tagId: uuid, concernId: uuid, statementId: fc.constantFrom('s1', 's2', 's99') });
   /** Types whose valid form names a record; with an unknown id they must be refused. */
