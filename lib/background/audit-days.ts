@@ -37,10 +37,18 @@ interface DayRecords {
   hasData: boolean;
 }
 
+/** Calls per read transaction: ~10–20 ms each, so a write waiting behind one is not held up for long. */
+const CALLS_PER_READ = 40;
+
 /** Every event of each call, by the callId index (one ranged getAll per call, not a cursor). */
 async function eventsOfCalls(db: CandorDB, callIds: readonly string[]): Promise<CallEvent[]> {
-  const lists = await Promise.all(callIds.map((id) => db.events.where('callId').equals(id).toArray()));
-  return lists.flat();
+  const out: CallEvent[] = [];
+  for (let i = 0; i < callIds.length; i += CALLS_PER_READ) {
+    const chunk = callIds.slice(i, i + CALLS_PER_READ);
+    const lists = await db.transaction('r', db.events, () => Promise.all(chunk.map((id) => db.events.where('callId').equals(id).toArray())));
+    for (const list of lists) out.push(...list);
+  }
+  return out;
 }
 
 /**
@@ -97,7 +105,7 @@ async function indexDays<T, K>(table: Table<T, K>, index: string, into: Set<numb
   }
 }
 
-const CALL_CHUNK = 100;
+const CALL_CHUNK = CALLS_PER_READ;
 
 /** The days the marks make stale. */
 async function staleDays(db: CandorDB, marks: ReadonlyMap<string, number>): Promise<Set<number>> {

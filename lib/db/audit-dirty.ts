@@ -77,6 +77,14 @@ function auditView(table: string, row: unknown): string {
   return JSON.stringify((AUDIT_FIELDS[table] ?? []).map((field) => (r[field] === undefined ? [] : [r[field]])));
 }
 
+/** The fields an update changes (keypaths), or null when the request is not an update. */
+function changedFields(req: DBCoreMutateRequest): string[] | null {
+  if (req.type !== 'put') return null;
+  if (req.changeSpec) return Object.keys(req.changeSpec);
+  if (req.updates) return [...new Set(req.updates.changeSpecs.flatMap((spec) => Object.keys(spec)))];
+  return null;
+}
+
 /** The stored rows a mutation replaces or deletes (their day and call are stale too). */
 async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promise<readonly unknown[] | 'all'> {
   const rows = req.type === 'delete' ? req.keys.length : req.type === 'deleteRange' ? 0 : req.values.length;
@@ -119,6 +127,24 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
   return {
     ...table,
     mutate(req) {
+      // An update (Table.update, Collection.modify, bulkUpdate) says which fields it changes: no
+      // need to read the old rows (a read per write, on every decision's path). Untouched audit
+      // fields: no mark. Otherwise the new rows say everything: an event's time and call never
+      // change, and a call's old day is its detection day, which it keeps.
+      const fields = changedFields(req);
+      if (fields !== null) {
+        const relevant = fields.some((f) => (AUDIT_FIELDS[table.name] ?? []).includes(f.split('.')[0]!));
+        return inZone(table.mutate(req)).then((result) => {
+          if (!relevant || req.type !== 'put') return result;
+          const keys = new Set<string>();
+          for (const row of req.values) {
+            addMarks(table.name, row, keys);
+            const detectedDay = table.name === 'calls' ? utcDay((row as Partial<CallRecord>).detectedAt) : null;
+            if (detectedDay !== null) keys.add(dayMark(detectedDay));
+          }
+          return putMarks(req.trans, keys).then(() => result);
+        });
+      }
       return inZone(previousRows(table, req))
         .catch((): 'all' => 'all')
         .then((previous) =>
