@@ -11,6 +11,11 @@ import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord } from '.
  *   'c:<callId>'  the call's facts changed: its own day and every day with one of its events are stale
  *   'all'         anything may be stale (a table was cleared, a bulk write of over BULK_ROWS rows,
  *                 the replaced rows could not be read; the v4 upgrade puts it too)
+ *
+ * Writes (the decision path) leave 'c:' marks: cheap, resolved later by the refresh. Deletes
+ * (retention purges, by the ten thousand) resolve their calls to days at once, with reads in the
+ * same transaction: a read costs a tenth of a write in IndexedDB here, and a purge chunk then puts a
+ * day mark or two instead of a call mark per row.
  */
 export const ALL_MARK = 'all';
 export const dayMark = (day: number) => `d:${day}`;
@@ -25,9 +30,10 @@ export function utcDay(t: unknown): number | null {
 export const callTime = (c: Pick<CallRecord, 'admittedAt' | 'detectedAt'>): number => c.admittedAt ?? c.detectedAt;
 
 const DIRTY_TABLE = 'auditDirty';
-/** The tables the per-day partials are computed from. */
-const SOURCE_TABLES = new Set(['calls', 'events', 'checklists']);
-/** DBCoreRangeType.Any (a const enum, not importable at runtime): table.clear(). */
+/** The tables the per-day partials are computed from (a delete reads calls and events to find its days). */
+const SOURCE_TABLES = ['calls', 'events', 'checklists'];
+/** DBCoreRangeType (a const enum, not importable at runtime): Equal, and Any (table.clear()). */
+const RANGE_EQUAL = 1;
 const RANGE_ANY = 3;
 /**
  * A mutation of more rows (a backup import) marks 'all' instead of reading the rows it replaces:
@@ -111,8 +117,42 @@ async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promi
  */
 const inZone = <T>(p: PromiseLike<T>) => Dexie.Promise.resolve(p);
 
+/**
+ * The days the given calls' facts feed (what 'c:<callId>' marks stand for): each call's own day and
+ * the day of every event it still has, read in the writing transaction.
+ */
+function callDays(down: DBCore, trans: DBCoreTransaction, callIds: readonly string[], into: Set<string>) {
+  const calls = down.table('calls');
+  const events = down.table('events');
+  const byCall = events.schema.getIndexByKeyPath('callId');
+  if (callIds.length === 0) return inZone(Promise.resolve());
+  if (!byCall) return inZone(Promise.reject(new Error('events has no callId index')));
+  return inZone(Promise.all([
+    calls.getMany({ trans, keys: [...callIds] }),
+    ...callIds.map((id) => events.query({ trans, query: { index: byCall, range: { type: RANGE_EQUAL, lower: id, upper: id, lowerOpen: false, upperOpen: false } }, values: true })),
+  ])).then(([found, ...lists]) => {
+    for (const c of found as (CallRecord | undefined)[]) {
+      const day = c ? utcDay(callTime(c)) : null;
+      if (day !== null) into.add(dayMark(day));
+    }
+    for (const list of lists as { result: CallEvent[] }[]) {
+      for (const e of list.result) {
+        const day = utcDay(e.at);
+        if (day !== null) into.add(dayMark(day));
+      }
+    }
+  });
+}
+
+/** Call marks replaced by the days they stand for (a delete's marks; see the header). */
+function resolveCallMarks(down: DBCore, trans: DBCoreTransaction, keys: Set<string>) {
+  const callIds = [...keys].filter((k) => k.startsWith('c:'));
+  for (const k of callIds) keys.delete(k);
+  return callDays(down, trans, callIds.map((k) => k.slice(2)), keys).then((): Set<string> => keys);
+}
+
 function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBCoreTable {
-  const putMarks = (trans: DBCoreTransaction, keys: Set<string>) => {
+  const putMarks = (trans: DBCoreTransaction, keys: Set<string>): PromiseLike<unknown> => {
     if (keys.size === 0) return inZone(Promise.resolve());
     const values: AuditDirtyRecord[] = [...keys].map((key) => ({ key, v: nextMarkVersion() }));
     // Best effort: the user's write never fails because of its mark (the worst case is a stale day).
@@ -163,6 +203,13 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
               for (const row of previous) addMarks(table.name, row, keys);
               if (req.type === 'add') for (const row of req.values) addMarks(table.name, row, keys);
             }
+            if (req.type === 'delete' || req.type === 'deleteRange') {
+              // A failed read leaves the call marks as they are: the refresh resolves them later.
+              return resolveCallMarks(down, req.trans, new Set(keys))
+                .catch((): Set<string> => keys)
+                .then((resolved: Set<string>) => putMarks(req.trans, resolved))
+                .then(() => result);
+            }
             return putMarks(req.trans, keys).then(() => result);
           }));
     },
@@ -171,7 +218,7 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
 
 /**
  * The middleware: readwrite transactions that include a source table also get the auditDirty
- * store, and every mutation of a source table puts its marks in that transaction. Only the
+ * store and the other source tables (a delete reads them), and every mutation of a source table puts its marks in that transaction. Only the
  * background's database uses it (only the background writes). `onMarked` runs after each mark is
  * queued (the background schedules a refresh: whatever path wrote, the cache follows).
  */
@@ -183,12 +230,12 @@ export function auditDirtyMiddleware(onMarked: () => void = () => undefined): Mi
       return {
         ...down,
         transaction(stores, mode, options) {
-          const needsMarks = mode === 'readwrite' && !stores.includes(DIRTY_TABLE) && stores.some((name) => SOURCE_TABLES.has(name));
-          return down.transaction(needsMarks ? [...stores, DIRTY_TABLE] : stores, mode, options);
+          const needsMarks = mode === 'readwrite' && stores.some((name) => SOURCE_TABLES.includes(name));
+          return down.transaction(needsMarks ? [...new Set([...stores, ...SOURCE_TABLES, DIRTY_TABLE])] : stores, mode, options);
         },
         table(name) {
           const table = down.table(name);
-          return SOURCE_TABLES.has(name) ? markWrites(down, table, onMarked) : table;
+          return SOURCE_TABLES.includes(name) ? markWrites(down, table, onMarked) : table;
         },
       };
     },

@@ -105,16 +105,22 @@ describe('dirty marks (middleware)', () => {
     expect(await markKeys()).toEqual(['c:a', `d:${D}`, `d:${D + 1}`]);
   });
 
-  it('deletes mark the deleted rows\' days and calls; clear() marks everything', async () => {
-    await db.events.bulkAdd([ev('e1', 'a', 'lobby', at(D, 8)), ev('e2', 'b', 'lobby', at(D + 2, 8)), ev('e3', 'c', 'lobby', at(D + 3, 8))]);
+  it('deletes mark the days of the deleted rows and of their calls (resolved at once, no call marks); clear() marks everything', async () => {
+    await db.events.bulkAdd([ev('e1', 'a', 'lobby', at(D, 8)), ev('e2', 'b', 'lobby', at(D + 2, 8)), ev('e3', 'c', 'lobby', at(D + 3, 8)), ev('e4', 'a', 'left', at(D + 4, 8))]);
     await db.calls.add(call('a', at(D + 1, 8)));
     await db.auditDirty.clear();
     await db.events.where('at').below(at(D + 1, 0)).delete(); // as retention purges: keys, then a delete
-    expect(await markKeys()).toEqual(['c:a', `d:${D}`]);
+    // e1's day, its call's day and the day of the call's other event
+    expect(await markKeys()).toEqual([`d:${D}`, `d:${D + 1}`, `d:${D + 4}`]);
     await db.auditDirty.clear();
-    await db.events.bulkDelete(['e2']);
+    await db.events.bulkDelete(['e2']); // call b is not stored and has no other event
     await db.calls.delete('a');
-    expect(await markKeys()).toEqual(['c:a', 'c:b', `d:${D + 1}`, `d:${D + 2}`]);
+    expect(await markKeys()).toEqual([`d:${D + 1}`, `d:${D + 2}`, `d:${D + 4}`]);
+    await db.auditDirty.clear();
+    await db.checklists.add(checklist('c', at(D + 3, 9)));
+    await db.auditDirty.clear();
+    await db.checklists.delete('c'); // a checklist counts on its call's days
+    expect(await markKeys()).toEqual([`d:${D + 3}`]);
     await db.auditDirty.clear();
     await db.events.clear();
     expect(await markKeys()).toEqual(['all']);
@@ -210,6 +216,17 @@ describe('refreshAuditDays', () => {
     expect(await markKeys()).toEqual([]);
   });
 
+  it('more marks than one transaction reads or consumes (1,250 calls): every one is consumed and every day rebuilt', async () => {
+    const calls = Array.from({ length: 1_250 }, (_, i) => call(`k${String(i).padStart(4, '0')}`, at(D + (i % 5), 10), { admittedAt: at(D + (i % 5), 10) }));
+    // One write per call (a bulk write of this size would mark 'all' instead).
+    for (let i = 0; i < calls.length; i += 250) await db.calls.bulkAdd(calls.slice(i, i + 250));
+    expect((await markKeys()).filter((k) => k.startsWith('c:'))).toHaveLength(1_250);
+    await refreshAuditDays(s);
+    expect(await markKeys()).toEqual([]);
+    expect(await cachedDays()).toEqual([D, D + 1, D + 2, D + 3, D + 4]);
+    expect(await reportFromCache({ from: dayPeriod(D).from, to: dayPeriod(D + 4).to })).toEqual(await expectedReport({ from: dayPeriod(D).from, to: dayPeriod(D + 4).to }));
+  });
+
   it('a stored row of another format is not trusted', async () => {
     await db.calls.add(call('a', at(D, 10), { admittedAt: at(D, 10) }));
     await refreshAuditDays(s);
@@ -248,6 +265,12 @@ describe('auditReportBody', () => {
           c.detectedAt += DAY_MS;
           if (c.admittedAt !== undefined) c.admittedAt += DAY_MS;
         });
+        expect(await reportFromCache(period)).toEqual(await expectedReport(period));
+        // As a retention purge: older calls and checklists go, their events stay (consent is kept
+        // longer); the deletes resolve their calls' days at once.
+        const cut = (period.from + period.to) / 2;
+        await db.calls.where('detectedAt').below(cut).delete();
+        await db.checklists.where('pendingSince').below(cut).delete();
         expect(await reportFromCache(period)).toEqual(await expectedReport(period));
       }),
       { numRuns: 25 },
