@@ -79,12 +79,14 @@ export default defineBackground(() => {
   // Retention runs daily and at every browser start; alarms persist across worker restarts.
   const scheduleRetention = () => browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 24 * 60 });
 
-  // Call ends from the browser (tab closed, navigated away) also write consent events.
+  // Call ends from the browser (tab closed, navigated away) also write consent events. Follow-up
+  // work only when the tab was in a call: every tab in the browser sends these events.
   const afterTabChange = () => Promise.all([flushAndSync(), checklistsChanged()]);
-  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(afterTabChange));
+  const ifCallsEnded = (calls: number) => (calls > 0 ? afterTabChange() : undefined);
+  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(ifCallsEnded));
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
-    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(afterTabChange);
+    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(ifCallsEnded);
   });
   // Calls whose tabs are gone (the browser crashed or restarted without onStartup) end now.
   const tabExists = (tabId: number) => browser.tabs.get(tabId).then(() => true, () => false);

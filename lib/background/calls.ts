@@ -278,11 +278,16 @@ export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<Ca
 }
 
 /** A tab closed or left the meeting without the content script saying goodbye. */
-export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<void> {
+export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
   const { db } = s;
-  await db.transaction('rw', callTables(db), async () => {
-    const calls = await db.calls.where('tabIds').equals(tabId).toArray();
-    for (const call of calls) if (call.status !== 'ended') await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
+  // Most tabs that close were never in a call: a read finds that out, without a write transaction
+  // (which would wait for, and hold up, everything else writing).
+  const inCall = (call: CallRecord) => call.status !== 'ended';
+  if (!(await db.calls.where('tabIds').equals(tabId).toArray()).some(inCall)) return 0;
+  return db.transaction('rw', callTables(db), async () => {
+    const calls = (await db.calls.where('tabIds').equals(tabId).toArray()).filter(inCall);
+    for (const call of calls) await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
+    return calls.length;
   });
 }
 
@@ -325,9 +330,9 @@ export async function closeOrphanedCalls(s: Services, tabExists: (tabId: number)
 }
 
 /** Whether a tab's new URL is still the meeting the tab is in (a reload) or something else. */
-export async function tabNavigated(s: Services, tabId: number, newUrl: string | undefined): Promise<void> {
+export async function tabNavigated(s: Services, tabId: number, newUrl: string | undefined): Promise<number> {
   const calls = (await s.db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
-  if (calls.length === 0) return;
+  if (calls.length === 0) return 0;
   let reason: EndReason = 'navigated-away';
   if (newUrl) {
     const url = new URL(newUrl);
@@ -335,9 +340,9 @@ export async function tabNavigated(s: Services, tabId: number, newUrl: string | 
     const reference = platform?.meetingFromUrl(url);
     if (platform && reference) {
       const hash = await meetingHash(s.db, platform.id, reference);
-      if (calls.every((c) => c.meetingHash === hash)) return; // reload or in-call route change
+      if (calls.every((c) => c.meetingHash === hash)) return 0; // reload or in-call route change
       reason = 'meeting-switched';
     }
   }
-  await endTab(s, tabId, reason);
+  return endTab(s, tabId, reason);
 }

@@ -1,7 +1,10 @@
 import { browser } from 'wxt/browser';
+import type { ChecklistRecord } from '../db';
 import type { Services } from './services';
 
 export const REMINDER_ALARM = 'checklist-reminder';
+/** Checklists marked as reminded per transaction. */
+const REMIND_CHUNK = 100;
 
 /** The toolbar badge shows how many post-call checklists are waiting. */
 export async function refreshBadge(s: Services): Promise<number> {
@@ -34,11 +37,21 @@ export async function remindDue(s: Services): Promise<number> {
   if (!policy.checklistReminder.enabled) return 0;
   const cutoff = s.now() - policy.checklistReminder.afterMinutes * 60_000;
   const { db } = s;
-  const due = await db.transaction('rw', db.checklists, async () => {
-    const list = await db.checklists.where('status').equals('pending').filter((c) => c.remindedAt === undefined && c.pendingSince <= cutoff).toArray();
-    for (const c of list) await db.checklists.update(c.callId, { remindedAt: s.now() });
-    return list.length;
-  });
+  const isDue = (c: ChecklistRecord) => c.status === 'pending' && c.remindedAt === undefined && c.pendingSince <= cutoff;
+  const keys = await db.checklists.where('status').equals('pending').filter(isDue).primaryKeys();
+  // A backlog (thousands after an import or a long absence) is marked in small transactions: one
+  // over all of it held every other write, and the reads behind them, for seconds.
+  let due = 0;
+  for (let i = 0; i < keys.length; i += REMIND_CHUNK) {
+    due += await db.transaction('rw', db.checklists, async () => {
+      const rows = await db.checklists.bulkGet(keys.slice(i, i + REMIND_CHUNK));
+      const now = s.now();
+      // Re-read in the transaction: completed or reminded meanwhile is left alone.
+      const still = rows.filter((c): c is ChecklistRecord => c !== undefined && isDue(c));
+      for (const c of still) await db.checklists.update(c.callId, { remindedAt: now });
+      return still.length;
+    });
+  }
   if (due > 0) {
     await browser.notifications.create(REMINDER_ALARM, {
       type: 'basic',

@@ -385,7 +385,7 @@ describe('tabs leaving', () => {
     ok(await send(observed('inCall'), tab(2)));
 
     now += 1_000;
-    await endTab(s, 1, 'tab-closed');
+    expect(await endTab(s, 1, 'tab-closed')).toBe(1); // the tab was in a call: follow-up work runs
     expect(await call(callId)).toMatchObject({ status: 'active', tabIds: [2] });
     expect((await eventsOf(callId)).filter((e) => e.type === 'left')).toHaveLength(0);
 
@@ -400,21 +400,21 @@ describe('tabs leaving', () => {
   it('endTab for a tab in no call changes nothing', async () => {
     await joinCall(1);
     const before = await dump();
-    await endTab(s, 99, 'tab-closed');
+    expect(await endTab(s, 99, 'tab-closed')).toBe(0); // the background then skips its follow-up work
     expect(await dump()).toEqual(before);
   });
 
   it('tabNavigated to the same meeting (reload, other query) keeps the call', async () => {
     const { callId } = await joinCall(1);
-    await tabNavigated(s, 1, MEET_A);
-    await tabNavigated(s, 1, `${MEET_A}?authuser=1&hs=122`);
+    expect(await tabNavigated(s, 1, MEET_A)).toBe(0);
+    expect(await tabNavigated(s, 1, `${MEET_A}?authuser=1&hs=122`)).toBe(0);
     expect(await call(callId)).toMatchObject({ status: 'active', tabIds: [1] });
   });
 
   it('tabNavigated to another meeting ends the call as meeting-switched', async () => {
     const { callId } = await joinCall(1);
     now += 1_000;
-    await tabNavigated(s, 1, MEET_B);
+    expect(await tabNavigated(s, 1, MEET_B)).toBe(1);
     expect(await call(callId)).toMatchObject({ status: 'ended', endReason: 'meeting-switched', endedAt: now });
   });
 

@@ -37,6 +37,23 @@ describe('checklist reminder (policy checklistReminder)', () => {
     expect(create).toHaveBeenCalledTimes(1);
   });
 
+  it('a backlog larger than one transaction holds (250 due, 1 completed, 1 not due yet): each due one reminded once, one notification', async () => {
+    localPolicy = { schemaVersion: 2, checklistReminder: { enabled: true, afterMinutes: 45 } };
+    const create = vi.spyOn(fakeBrowser.notifications, 'create').mockResolvedValue(REMINDER_ALARM as never);
+    await db.checklists.bulkAdd(Array.from({ length: 249 }, (_, i) => ({ callId: `due-${i}`, status: 'pending', pendingSince: T0 - i, fields: {} }) as never));
+    await db.checklists.add({ callId: 'done', status: 'done', pendingSince: T0, completedAt: T0 + 1, fields: {} } as never);
+    await db.checklists.add({ callId: 'later', status: 'pending', pendingSince: T0 + 60 * 60_000, fields: {} } as never);
+    now = T0 + 45 * 60_000;
+    expect(await remindDue(s)).toBe(250);
+    const reminded = await db.checklists.filter((c) => c.remindedAt !== undefined).primaryKeys();
+    expect(reminded).toHaveLength(250);
+    expect(reminded).not.toContain('done');
+    expect(reminded).not.toContain('later');
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]![1]).toMatchObject({ message: expect.stringContaining('250 call checklists') });
+    expect(await remindDue(s)).toBe(0);
+  });
+
   it('switched off: no alarm and no notification, the checklist stays pending', async () => {
     localPolicy = { schemaVersion: 2, checklistReminder: { enabled: false, afterMinutes: 45 } };
     const create = vi.spyOn(fakeBrowser.notifications, 'create').mockResolvedValue(REMINDER_ALARM as never);
