@@ -28,9 +28,13 @@ export interface SeededProfile<T> {
   seedMs: number;
 }
 
-export async function seededProfile<T>(name: string, sizes: unknown, seed: (b: BenchBrowser) => Promise<T>): Promise<SeededProfile<T>> {
+/**
+ * `keyFiles`: more files whose content decides what the seeding stores (a case that lets the
+ * extension build something into the profile names the code that builds it).
+ */
+export async function seededProfile<T>(name: string, sizes: unknown, seed: (b: BenchBrowser) => Promise<T>, keyFiles: readonly string[] = []): Promise<SeededProfile<T>> {
   const hash = createHash('sha256').update(JSON.stringify(sizes));
-  for (const file of KEY_FILES) hash.update(readFileSync(join(ROOT, file)));
+  for (const file of [...KEY_FILES, ...keyFiles]) hash.update(readFileSync(join(ROOT, file)));
   const dir = join(CACHE, `${name}-${hash.digest('hex').slice(0, 16)}`);
   const done = join(dir, '.seeded.json');
   const profile = mkdtempSync(join(tmpdir(), 'candor-bench-profile-'));
@@ -47,7 +51,7 @@ export async function seededProfile<T>(name: string, sizes: unknown, seed: (b: B
     await b.context.close(); // a clean shutdown writes everything to disk; the profile stays
   }
   const seedMs = performance.now() - start;
-  // One cached profile per case: older keys are stale.
+  // One cached profile per case and size: older keys are stale.
   if (existsSync(CACHE)) for (const old of readdirSync(CACHE).filter((d) => d.startsWith(`${name}-`))) rmSync(join(CACHE, old), { recursive: true, force: true });
   cpSync(profile, dir, { recursive: true, verbatimSymlinks: true });
   writeFileSync(done, JSON.stringify(seeded));

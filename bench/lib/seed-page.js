@@ -84,7 +84,9 @@
       const done = i % 3 !== 0;
       s.checklists.put({
         callId: c.id, status: done ? 'done' : 'pending', fields: done ? { ...emptyFields, humanNuance: 'Champion is new in role.' } : emptyFields,
-        pendingSince: c.endedAt, ...(done ? { completedAt: c.endedAt + 900_000 } : {}), updatedAt: c.endedAt,
+        // A pending one was reminded when it came due (45 min), as the worker does in real use: an
+        // unreminded backlog of ~16,700 kept the worker writing for ~30 s after start.
+        pendingSince: c.endedAt, ...(done ? { completedAt: c.endedAt + 900_000 } : { remindedAt: c.endedAt + 2_700_000 }), updatedAt: c.endedAt,
       });
       const types = ['lobby', 'admitted', 'prompt-shown', 'decision', 'recording-started', 'late-joiner', 'decision', 'recording-stopped', 'late-joiner', 'left'];
       for (let k = 0; k < eventsPerCall; k++) {
