@@ -1,7 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { LEDGER_BLOCK_SIZE } from '../../lib/ledger/blocks';
 import { benchLedgerVerify } from '../ledger-verify';
-import { pollPage, withBench } from '../lib/browser';
+import { pollPage, requestFromPage, withBench } from '../lib/browser';
 import { seededProfile } from '../lib/profile-cache';
 import { openSeeder } from '../lib/seed';
 import { median, round, sleep } from '../lib/stats';
@@ -71,11 +71,7 @@ async function settle(context: BrowserContext, url: string): Promise<number> {
   const t = performance.now();
   for (let fast = 0; fast < 3;) {
     if (performance.now() - t > 180_000) throw new Error('The worker did not settle within 180 s');
-    const ms = await page.evaluate(async () => {
-      const start = performance.now();
-      await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'audit/report', period: { from: 0, to: 86_399_999 } });
-      return performance.now() - start;
-    });
+    const { ms } = await requestFromPage(page, { type: 'audit/report', period: { from: 0, to: 86_399_999 } });
     fast = ms <= 50 ? fast + 1 : 0;
     await sleep(500);
   }
@@ -105,7 +101,7 @@ export default defineCase({
       // request starts the rebuild here: once for every seeded day, timed, and kept with the
       // profile, so the reports below read a warm cache, as they would after real writes.
       const t = performance.now();
-      const built = await seeder.page.evaluate((period) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string }> } } }).chrome.runtime.sendMessage({ type: 'audit/report', period }), { from: now - DAYS * 24 * 3_600_000, to: now });
+      const { reply: built } = await requestFromPage(seeder.page, { type: 'audit/report', period: { from: now - DAYS * 24 * 3_600_000, to: now } });
       const cacheBuildMs = performance.now() - t;
       if (!built.ok) throw new Error(`audit/report failed: ${built.error}`);
       const left = await seeder.counts(['auditDirty', 'calls', 'events']);
@@ -117,10 +113,10 @@ export default defineCase({
     const { cacheBuildMs } = seed.seeded;
     return withBench(async (b) => {
       const reportUrl = `chrome-extension://${b.extensionId}/report.html`;
-      // Counting and seeding from a page of the extension's origin that runs none of its code (its
-      // manifest): the popup's live call list and the options page's detection-health scan of every
-      // call would compete with the report being measured (one report took 32 s behind that scan).
-      const blankUrl = `chrome-extension://${b.extensionId}/manifest.json`;
+      // Counting and seeding from the blank extension page: the popup's live call list and the
+      // options page's detection-health scan of every call would compete with the report being
+      // measured (one report took 32 s behind that scan).
+      const { blankUrl } = b;
       let seeder = await openSeeder(await b.context.newPage(), blankUrl);
       // Only the small tables are counted here: IndexedDB's count() walks every row, and walking the
       // 500,000 events set LevelDB compacting for a minute, during the reports (one took 42 s). The
@@ -175,12 +171,8 @@ export default defineCase({
 
       const page = await b.context.newPage();
       await page.goto(`chrome-extension://${b.extensionId}/popup.html`);
-      const verify = (deep: boolean) => page.evaluate(async (deepCheck) => {
-        const start = performance.now();
-        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime;
-        const reply = (await runtime.sendMessage({ type: 'ledger/verify', deep: deepCheck })) as { ok: boolean; data?: { intact: boolean; count: number; lastHash?: string }; error?: string };
-        return { ms: performance.now() - start, reply };
-      }, deep);
+      const verify = (deep: boolean) =>
+        requestFromPage<{ ok: boolean; data?: { intact: boolean; count: number; lastHash?: string }; error?: string }>(page, { type: 'ledger/verify', deep });
       const confirm = (r: Awaited<ReturnType<typeof verify>>, what: string) => {
         if (!r.reply.ok || !r.reply.data?.intact || r.reply.data.count !== p.ledger || r.reply.data.lastHash !== prevHash) {
           throw new Error(`${what} did not confirm the seeded chain: ${JSON.stringify(r.reply).slice(0, 300)}`);

@@ -49,16 +49,15 @@ export default defineCase({
     log(seed.cached ? 'seeded profile from bench/.cache' : `seeded ${p.expired} expired rows in ${(seed.seedMs / 1000).toFixed(1)} s (kept in bench/.cache)`);
     const { recentCallId } = seed.seeded;
     return withBench(async (b) => {
-      // Counting from a page of the extension's origin that runs none of its code (its manifest): the
-      // popup's live call list re-ran its query after every purge transaction on calls, load from
-      // the bench's own tooling.
-      const seeder = await openSeeder(await b.context.newPage(), `chrome-extension://${b.extensionId}/manifest.json`);
+      // Counting from the blank extension page: the popup's live call list re-ran its query after
+      // every purge transaction on calls, load from the bench's own tooling.
+      const seeder = await openSeeder(await b.context.newPage(), b.blankUrl);
       // The rows are counted when seeded, not here: IndexedDB's count() walks every row, and
       // walking 100,000 right before the purge set LevelDB compacting during it.
       const before = seed.seeded.counted;
 
       const probe = await b.context.newPage();
-      await probe.goto(`chrome-extension://${b.extensionId}/manifest.json`); // sends messages, runs none of the extension's code
+      await probe.goto(b.blankUrl);
       await probe.evaluate(({ callId, gap }) => {
         const state = { stop: false, samples: [] as { at: number; ms: number; ok: boolean }[] };
         (window as unknown as ProbeWindow).__probe = state;

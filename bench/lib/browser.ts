@@ -69,7 +69,22 @@ export async function startBench(opts: { profile?: string } = {}) {
       pages.set(u.origin + u.pathname, html);
     },
     popupUrl: `chrome-extension://${b.extensionId}/popup.html`,
+    /**
+     * A page of the extension's origin that runs none of its code (the manifest, shown as text):
+     * it can send messages and open IndexedDB without the popup's live list or the options page's
+     * reads competing with what a case measures.
+     */
+    blankUrl: `chrome-extension://${b.extensionId}/manifest.json`,
   };
+}
+
+/** Sends one request to the worker from an extension page; `ms` is the round trip timed in the page. */
+export function requestFromPage<R = { ok: boolean; error?: string }>(page: Page, message: unknown): Promise<{ ms: number; reply: R }> {
+  return page.evaluate(async (m) => {
+    const start = performance.now();
+    const reply = await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(m);
+    return { ms: performance.now() - start, reply };
+  }, message) as Promise<{ ms: number; reply: R }>;
 }
 export type BenchBrowser = Awaited<ReturnType<typeof startBench>>;
 

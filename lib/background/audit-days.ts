@@ -105,8 +105,6 @@ async function indexDays<T, K>(table: Table<T, K>, index: string, into: Set<numb
   }
 }
 
-const CALL_CHUNK = CALLS_PER_READ;
-
 /** The days the marks make stale. */
 async function staleDays(db: CandorDB, marks: ReadonlyMap<string, number>): Promise<Set<number>> {
   const days = new Set<number>();
@@ -126,8 +124,8 @@ async function staleDays(db: CandorDB, marks: ReadonlyMap<string, number>): Prom
     } else if (key.startsWith('c:')) callIds.push(key.slice(2));
   }
   // A call's facts feed its own day and every day holding one of its events (decisions, stops).
-  for (let i = 0; i < callIds.length; i += CALL_CHUNK) {
-    const chunk = callIds.slice(i, i + CALL_CHUNK);
+  for (let i = 0; i < callIds.length; i += CALLS_PER_READ) {
+    const chunk = callIds.slice(i, i + CALLS_PER_READ);
     const [calls, events] = await db.transaction('r', db.calls, db.events, () =>
       Promise.all([db.calls.bulkGet(chunk), eventsOfCalls(db, chunk)]));
     for (const c of calls) {

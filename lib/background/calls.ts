@@ -277,18 +277,25 @@ export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<Ca
   return callView(s, call);
 }
 
-/** A tab closed or left the meeting without the content script saying goodbye. */
-export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
+/** The calls a tab is in that have not ended. */
+const openCallsOfTab = async (db: CandorDB, tabId: number) => (await db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
+
+/** The tab leaves every open call it is in (re-read in the transaction); returns how many. */
+function leaveTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
   const { db } = s;
-  // Most tabs that close were never in a call: a read finds that out, without a write transaction
-  // (which would wait for, and hold up, everything else writing).
-  const inCall = (call: CallRecord) => call.status !== 'ended';
-  if (!(await db.calls.where('tabIds').equals(tabId).toArray()).some(inCall)) return 0;
   return db.transaction('rw', callTables(db), async () => {
-    const calls = (await db.calls.where('tabIds').equals(tabId).toArray()).filter(inCall);
+    const calls = await openCallsOfTab(db, tabId);
     for (const call of calls) await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
     return calls.length;
   });
+}
+
+/** A tab closed or left the meeting without the content script saying goodbye. */
+export async function endTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
+  // Most tabs that close were never in a call: a read finds that out, without a write transaction
+  // (which would wait for, and hold up, everything else writing).
+  if ((await openCallsOfTab(s.db, tabId)).length === 0) return 0;
+  return leaveTab(s, tabId, reason);
 }
 
 /** The browser (re)started: no tab from before is still in a call. */
@@ -331,7 +338,7 @@ export async function closeOrphanedCalls(s: Services, tabExists: (tabId: number)
 
 /** Whether a tab's new URL is still the meeting the tab is in (a reload) or something else. */
 export async function tabNavigated(s: Services, tabId: number, newUrl: string | undefined): Promise<number> {
-  const calls = (await s.db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
+  const calls = await openCallsOfTab(s.db, tabId);
   if (calls.length === 0) return 0;
   let reason: EndReason = 'navigated-away';
   if (newUrl) {
@@ -344,5 +351,5 @@ export async function tabNavigated(s: Services, tabId: number, newUrl: string | 
       reason = 'meeting-switched';
     }
   }
-  return endTab(s, tabId, reason);
+  return leaveTab(s, tabId, reason);
 }

@@ -1,4 +1,4 @@
-import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreTable, type DBCoreTransaction, type Middleware } from 'dexie';
+import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCorePutRequest, type DBCoreTable, type DBCoreTransaction, type Middleware } from 'dexie';
 import { DAY_MS } from '../audit/stats';
 import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord } from '.';
 
@@ -83,9 +83,8 @@ function auditView(table: string, row: unknown): string {
   return JSON.stringify((AUDIT_FIELDS[table] ?? []).map((field) => (r[field] === undefined ? [] : [r[field]])));
 }
 
-/** The fields an update changes (keypaths), or null when the request is not an update. */
-function changedFields(req: DBCoreMutateRequest): string[] | null {
-  if (req.type !== 'put') return null;
+/** The fields an update changes (keypaths), or null when the put is not an update. */
+function changedFields(req: DBCorePutRequest): string[] | null {
   if (req.changeSpec) return Object.keys(req.changeSpec);
   if (req.updates) return [...new Set(req.updates.changeSpecs.flatMap((spec) => Object.keys(spec)))];
   return null;
@@ -119,13 +118,14 @@ const inZone = <T>(p: PromiseLike<T>) => Dexie.Promise.resolve(p);
 
 /**
  * The days the given calls' facts feed (what 'c:<callId>' marks stand for): each call's own day and
- * the day of every event it still has, read in the writing transaction.
+ * the day of every event it still has, read in the writing transaction. The same rule as the
+ * refresh's staleDays (lib/background/audit-days.ts), here on DBCore, below Dexie's tables.
  */
 function callDays(down: DBCore, trans: DBCoreTransaction, callIds: readonly string[], into: Set<string>) {
+  if (callIds.length === 0) return inZone(Promise.resolve());
   const calls = down.table('calls');
   const events = down.table('events');
   const byCall = events.schema.getIndexByKeyPath('callId');
-  if (callIds.length === 0) return inZone(Promise.resolve());
   if (!byCall) return inZone(Promise.reject(new Error('events has no callId index')));
   return inZone(Promise.all([
     calls.getMany({ trans, keys: [...callIds] }),
@@ -171,11 +171,11 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
       // need to read the old rows (a read per write, on every decision's path). Untouched audit
       // fields: no mark. Otherwise the new rows say everything: an event's time and call never
       // change, and a call's old day is its detection day, which it keeps.
-      const fields = changedFields(req);
-      if (fields !== null) {
+      const fields = req.type === 'put' ? changedFields(req) : null;
+      if (req.type === 'put' && fields !== null) {
         const relevant = fields.some((f) => (AUDIT_FIELDS[table.name] ?? []).includes(f.split('.')[0]!));
         return inZone(table.mutate(req)).then((result) => {
-          if (!relevant || req.type !== 'put') return result;
+          if (!relevant) return result;
           const keys = new Set<string>();
           for (const row of req.values) {
             addMarks(table.name, row, keys);
@@ -218,9 +218,10 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
 
 /**
  * The middleware: readwrite transactions that include a source table also get the auditDirty
- * store and the other source tables (a delete reads them), and every mutation of a source table puts its marks in that transaction. Only the
- * background's database uses it (only the background writes). `onMarked` runs after each mark is
- * queued (the background schedules a refresh: whatever path wrote, the cache follows).
+ * store and the other source tables (a delete reads them), and every mutation of a source table
+ * puts its marks in that transaction. Only the background's database uses it (only the background
+ * writes). `onMarked` runs after each mark is queued (the background schedules a refresh: whatever
+ * path wrote, the cache follows).
  */
 export function auditDirtyMiddleware(onMarked: () => void = () => undefined): Middleware<DBCore> {
   return {
