@@ -88,6 +88,10 @@ export default defineCase({
           await prompt.waitForText(/Ask for recording consent/);
           await assertOnePrompt(page);
           await armTimers(prompt);
+          const box = await prompt.buttonBox('Customer agreed');
+          if (!box) throw new Error('No "Customer agreed" button in the prompt');
+          // DevTools' DOM agent off before the click: it would mirror the prompt's re-render to the driver.
+          await prompt.release();
           await sleep(150); // let "prompt shown" reach the background first
           if (stopWorker) {
             let stopped = false;
@@ -98,7 +102,7 @@ export default defineCase({
           } else if (!worker.running()) {
             throw new Error('The worker was not running for an "awake" sample');
           }
-          await prompt.click('Customer agreed');
+          await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2); // trusted, as the rep's
           const r = (await pollPage(page, rec, (v) => !!v && v.paintedAt > 0, 10_000))!;
           // Epoch clocks (same machine clock in page and worker) split the sample.
           const clickEpoch = (await page.evaluate(() => performance.timeOrigin)) + r.clickAt;

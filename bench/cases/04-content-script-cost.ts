@@ -119,6 +119,7 @@ export default defineCase({
         }
         await sleep(500);
         if (!withExt && (await prompt.text()) !== null) throw new Error('The control page has a Candor prompt');
+        await prompt.release();
         (withExt ? heapWith : heapWithout).push(await heapAfterGc(page));
         await page.close();
       }
