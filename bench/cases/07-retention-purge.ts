@@ -15,6 +15,9 @@ import { defineCase, metric } from '../lib/types';
  * the service worker. The budgeted number is the longest any probe waited for its reply while the
  * purge ran (from alarm to every expired row gone); the probe's latency before the purge, idle, is
  * reported for comparison.
+ * Two more probes run beside it, to tell where a long wait comes from: a message the worker parses
+ * and refuses (its whole message path, no storage), and a write from the probe page straight into
+ * IndexedDB (a key of `meta`, a store the purge does not write; no worker). See docs/performance.md.
  */
 const sizes = {
   full: { expired: 100_000, idleMs: 3_000 },
@@ -25,7 +28,7 @@ const PROBE_GAP_MS = 5;
 const RETENTION_ALARM = 'retention-purge';
 
 type Probe = { at: number; ms: number; ok: boolean };
-type ProbeWindow = { __probe: { stop: boolean; samples: Probe[] } };
+type ProbeWindow = { __probe: { stop: boolean; samples: Probe[]; workerOnly: Probe[]; storageOnly: Probe[] } };
 
 export default defineCase({
   row: 7,
@@ -59,17 +62,44 @@ export default defineCase({
       const probe = await b.context.newPage();
       await probe.goto(b.blankUrl);
       await probe.evaluate(({ callId, gap }) => {
-        const state = { stop: false, samples: [] as { at: number; ms: number; ok: boolean }[] };
+        type Sample = { at: number; ms: number; ok: boolean };
+        const state = { stop: false, samples: [] as Sample[], workerOnly: [] as Sample[], storageOnly: [] as Sample[] };
         (window as unknown as ProbeWindow).__probe = state;
-        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean } | undefined> } } }).chrome.runtime;
-        void (async () => {
-          for (let n = 0; !state.stop; n++) {
-            const start = performance.now();
-            const reply = await runtime.sendMessage({ type: 'note/save', callId, text: `probe ${n}` }).catch(() => undefined);
-            state.samples.push({ at: start, ms: performance.now() - start, ok: reply?.ok === true });
-            await new Promise((r) => setTimeout(r, gap));
-          }
-        })();
+        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string } | undefined> } } }).chrome.runtime;
+        const runtime2 = runtime;
+        const opened = new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open('candor');
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        // Anonymous functions only: the bench's TypeScript runner names `const f = () => …`
+        // with a helper that does not exist in the page.
+        const probes: Array<[Sample[], (n: number) => Promise<boolean>]> = [
+          // The budgeted probe: a real request that writes (calls + notes).
+          [state.samples, async (n) => (await runtime2.sendMessage({ type: 'note/save', callId, text: `probe ${n}` }))?.ok === true],
+          // The worker's message path alone: parsed, refused with a readable error, nothing stored.
+          [state.workerOnly, async () => typeof (await runtime2.sendMessage({ type: 'bench/ping' }))?.error === 'string'],
+          // IndexedDB alone: a one-row write from this page, into a store the purge never writes.
+          [state.storageOnly, async (n) => {
+            const db = await opened;
+            return new Promise<boolean>((resolve) => {
+              const tx = db.transaction('meta', 'readwrite');
+              tx.objectStore('meta').put({ key: 'bench-probe', value: n });
+              tx.oncomplete = () => resolve(true);
+              tx.onabort = () => resolve(false);
+            });
+          }],
+        ];
+        for (const [into, once] of probes) {
+          void (async () => {
+            for (let n = 0; !state.stop; n++) {
+              const start = performance.now();
+              const ok = await once(n).catch(() => false);
+              into.push({ at: start, ms: performance.now() - start, ok });
+              await new Promise((r) => setTimeout(r, gap));
+            }
+          })();
+        }
       }, { callId: recentCallId, gap: PROBE_GAP_MS });
       await sleep(p.idleMs);
       const purgeStart = await probe.evaluate(() => performance.now());
@@ -89,7 +119,7 @@ export default defineCase({
       await sleep(100);
       const after = await seeder.counts(['calls', 'events', 'checklists', 'notes', 'tags', 'purgeReceipts']);
       if (!(after.calls === 1 && after.events === 0 && after.checklists === 1 && (after.notes ?? 0) <= 1 && after.tags === 0)) throw new Error(`The purge left expired rows: ${JSON.stringify(after)}`);
-      const samples = await probe.evaluate(() => (window as unknown as ProbeWindow).__probe.samples);
+      const { samples, workerOnly, storageOnly } = await probe.evaluate(() => (window as unknown as ProbeWindow).__probe);
       await probe.close();
       await seeder.page.close();
       log(`purge done in ${purgeS.toFixed(1)} s; ${JSON.stringify(after)}`);
@@ -100,8 +130,14 @@ export default defineCase({
       // Where in the purge the longest waits fell (seconds after the alarm), to find their cause.
       const worst = [...duringSamples].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => ({ atS: round((s.at - purgeStart) / 1000, 1), ms: round(s.ms) }));
       const failed = samples.filter((s) => !s.ok).length;
+      const inPurge = (list: Probe[]) => list.filter((s) => s.at >= purgeStart && s.at <= purgeEnd).map((s) => s.ms);
+      const workerDuring = inPurge(workerOnly);
+      const storageDuring = inPurge(storageOnly);
+      if (workerDuring.length < 3 || storageDuring.length < 3) throw new Error(`Too few side-probe replies (worker ${workerDuring.length}, storage ${storageDuring.length})`);
+      if (workerOnly.some((s) => !s.ok) || storageOnly.some((s) => !s.ok)) throw new Error('A side probe failed (the worker did not refuse the ping, or the direct write did not commit)');
       if (during.length < 3 || idle.length < 1) throw new Error(`Too few probe replies (idle ${idle.length}, during purge ${during.length})`);
       if (failed) throw new Error(`${failed} probe requests were not acknowledged`);
+      log(`side probes during the purge: worker only max ${max(workerDuring).toFixed(1)} ms; IndexedDB only max ${max(storageDuring).toFixed(1)} ms, longest at ${[...storageOnly].filter((s) => s.at >= purgeStart && s.at <= purgeEnd).sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `${((s.at - purgeStart) / 1000).toFixed(1)} s`).join(', ')}`);
       log(`probe replies during the purge: ${during.length}, p50 ${median(during).toFixed(1)} ms, max ${max(during).toFixed(1)} ms; longest: ${worst.map((w) => `${w.ms} ms at ${w.atS} s`).join(', ')}`);
 
       return {
@@ -109,6 +145,8 @@ export default defineCase({
           metric('maxWaitMs', 'longest wait for a reply during the purge', round(max(during)), 'ms', 50),
           metric('p95WaitMs', 'p95 wait during the purge', round(percentile(during, 95)), 'ms'),
           metric('p50WaitMs', 'p50 wait during the purge', round(median(during)), 'ms'),
+          metric('workerOnlyMaxMs', 'longest reply to a message that needs no storage (worker message path only) during the purge', round(max(workerDuring)), 'ms'),
+          metric('storageOnlyMaxMs', 'longest one-row IndexedDB write from another page (no worker, a store the purge does not write) during the purge', round(max(storageDuring)), 'ms'),
           metric('idleMaxMs', 'longest wait before the purge (idle worker)', round(max(idle)), 'ms'),
           metric('idleP50Ms', 'p50 wait before the purge', round(median(idle)), 'ms'),
           metric('purgeMs', 'alarm → every expired row gone', round(purgeS * 1000, 0), 'ms'),
@@ -116,7 +154,7 @@ export default defineCase({
           metric('probes', 'probe requests during the purge', during.length, 'count'),
         ],
         params: { expired: p.expired, probeGapMs: PROBE_GAP_MS, idleMs: p.idleMs, seededFromCache: seed.cached, seedMs: round(seed.seedMs, 0), ...Object.fromEntries(Object.entries(before).map(([k, v]) => [`seeded_${k}`, v])) },
-        samples: { duringMs: during.map((x) => round(x)), idleMs: idle.map((x) => round(x)), longestAtS: worst.map((w) => w.atS), longestMs: worst.map((w) => w.ms) },
+        samples: { duringMs: during.map((x) => round(x)), workerOnlyMs: workerDuring.map((x) => round(x)), storageOnlyMs: storageDuring.map((x) => round(x)), idleMs: idle.map((x) => round(x)), longestAtS: worst.map((w) => w.atS), longestMs: worst.map((w) => w.ms) },
       };
     }, { profile: seed.profile });
   },
