@@ -645,6 +645,12 @@ export function accumulateCallSections(
     if (fields !== undefined && HUMAN_NUANCE_FIELDS.some((name) => isFilled(fields[name]))) coaching.nuanceFilled++;
   }
 
+  // Value lists in ascending order: a partial is the same whatever order its rows were read in
+  // (the audit cache reads a day's calls by index, other callers in key or insertion order).
+  const ascending = (a: number, b: number) => a - b;
+  consent.admissionToDecisionMs.sort(ascending);
+  rules.afterDeclineStops.msToStop.sort(ascending);
+  coaching.timeToCompleteMs.sort(ascending);
   return out;
 }
 

@@ -45,6 +45,17 @@ describe('per-day partials merge into the whole report', () => {
     );
   });
 
+  it('a day\'s partial does not depend on the order its rows are read in (the cache reads by index)', () => {
+    fc.assert(
+      fc.property(auditDataArb, periodArb, (data, period) => {
+        const inOrder = accumulateCallSections(period, data.calls, data.events, data.checklists);
+        const reversed = accumulateCallSections(period, [...data.calls].reverse(), [...data.events].reverse(), [...data.checklists].reverse());
+        expect(reversed).toEqual(inOrder);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('merging nothing is the empty partial; merging never changes its inputs', () => {
     expect(mergeCallSections([])).toEqual(emptyCallSections());
     const part = accumulateCallSections({ from: 0, to: 10 }, [], [], []);
