@@ -33,8 +33,8 @@ const sizes = {
   // same work drifts by ±15 % between 2-s windows (its CPU speed varies), so what matters is many
   // short adjacent with/without pairs, in which that drift cancels. 40 pairs of 500 ms resolved
   // an A/A run to −0.1 % (median of 60 pairs); 10 pairs of 2 s only to about ±4 %.
-  full: { pairs: 40, windowMs: 500, warmupMs: 150, calibrateMs: 1_000 },
-  smoke: { pairs: 1, windowMs: 300, warmupMs: 100, calibrateMs: 300 },
+  full: { pairs: 40, windowMs: 500, warmupMs: 150, calibrateMs: 1_000, profileMs: 4_000 },
+  smoke: { pairs: 1, windowMs: 300, warmupMs: 100, calibrateMs: 300, profileMs: 500 },
 };
 /** A second host the content script does not match: the "with" side of an A/A run. */
 const AA_ORIGIN = 'https://call-control-aa.bench.test';
@@ -88,6 +88,53 @@ async function collapseByKeyboard(page: Page, prompt: PromptDriver) {
   if (!focused) throw new Error('No collapse button in the prompt');
   await page.keyboard.press('Enter');
   await prompt.waitForText(/Consent check: pending/);
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { url: string }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/**
+ * Candor's own share, measured directly rather than as a difference of two noisy totals: a CPU
+ * profile of the busy page, with the time of every sample whose stack runs through the content
+ * script (its JavaScript and the DOM calls it makes), against the page's busy time meanwhile.
+ */
+async function candorScriptShare(page: Page, cdp: CDPSession, ms: number): Promise<{ candorMsPerS: number; busyMsPerS: number }> {
+  await page.bringToFront();
+  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.start());
+  await sleep(150);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  const m0 = await getMetrics(cdp);
+  await cdp.send('Profiler.start');
+  await sleep(ms);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  const m1 = await getMetrics(cdp);
+  await cdp.send('Profiler.disable');
+  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.stop());
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const underCandor = new Map<number, boolean>();
+  const isCandor = (id: number): boolean => {
+    const known = underCandor.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const up = parent.get(id);
+    const result = !!node && (node.callFrame.url.includes('/content-scripts/') || (up !== undefined && isCandor(up)));
+    underCandor.set(id, result);
+    return result;
+  };
+  let candorUs = 0;
+  profile.samples.forEach((id, i) => {
+    if (isCandor(id)) candorUs += profile.timeDeltas[i] ?? 0;
+  });
+  const seconds = (profile.endTime - profile.startTime) / 1e6;
+  return { candorMsPerS: candorUs / 1000 / seconds, busyMsPerS: ((m1.TaskDuration! - m0.TaskDuration!) * 1000) / (m1.Timestamp! - m0.Timestamp!) };
 }
 
 /** Counts what a full MutationObserver reports for a while: proves the page's own count is honest. */
@@ -166,6 +213,8 @@ export default defineCase({
         windows.push(w);
         log(`${side.padEnd(7)} ${w.wallS.toFixed(1)} s: busy ${w.busyMsPerS.toFixed(1)} ms/s (script ${w.scriptMsPerS.toFixed(1)}, style+layout ${w.layoutStyleMsPerS.toFixed(1)}), ${Math.round(w.changesPerS)} changes/s`);
       }
+      const share = aa ? null : await candorScriptShare(withPage, cdps.with, p.profileMs);
+      if (share) log(`CPU profile: Candor's script ${share.candorMsPerS.toFixed(2)} ms/s of ${share.busyMsPerS.toFixed(1)} ms/s busy`);
       const stillPrompt = await prompt.text();
       if (!aa && !stillPrompt?.includes('Consent check: pending')) throw new Error(`The prompt changed during the windows: ${JSON.stringify(stillPrompt)}`);
 
@@ -196,6 +245,7 @@ export default defineCase({
           metric('busyWith', 'busy with Candor (ms per s)', round(busyWith), 'ms'),
           metric('busyWithout', 'busy without (ms per s)', round(busyWithout), 'ms'),
           metric('overheadPerChange', 'busy time added per DOM change (normalised for achieved rate)', round(overheadPerChange, 2), '%'),
+          ...(share ? [metric('candorScriptShare', "Candor's own script on the page's main thread (CPU profile), share of busy time", round((share.candorMsPerS / share.busyMsPerS) * 100, 2), '%')] : []),
           metric('scriptAdded', 'script time added (ms per s)', round(median(of('with', 'scriptMsPerS')) - median(of('without', 'scriptMsPerS'))), 'ms'),
           metric('scriptWith', 'script with Candor (ms per s)', round(median(of('with', 'scriptMsPerS'))), 'ms'),
           metric('scriptWithout', 'script without (ms per s)', round(median(of('without', 'scriptMsPerS'))), 'ms'),
