@@ -11,7 +11,8 @@ import { startBench, type BenchBrowser } from './browser';
  * keeps a copy under bench/.cache/profiles/ (git-ignored); later runs start from a copy of it.
  * The cache key covers everything that decides what is stored: the seeding code, the database
  * schema, the case's sizes and the extension's build of those (lib/db). `CANDOR_BENCH_FRESH=1`
- * ignores the cache (and refreshes it).
+ * ignores the cache (and refreshes it). A copy runs the current build's service worker, not the
+ * one it was seeded with (see below).
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, 'bench/.cache/profiles');
@@ -40,6 +41,10 @@ export async function seededProfile<T>(name: string, sizes: unknown, seed: (b: B
   const profile = mkdtempSync(join(tmpdir(), 'candor-bench-profile-'));
   if (!process.env.CANDOR_BENCH_FRESH && existsSync(done)) {
     cpSync(dir, profile, { recursive: true, verbatimSymlinks: true });
+    // The profile keeps the extension's service worker as it was when seeded, and Chromium runs
+    // that stored copy, not the build on disk (same extension id and version). Without it, the
+    // worker is registered again from the current build.
+    rmSync(join(profile, 'Default', 'Service Worker'), { recursive: true, force: true });
     return { profile, seeded: JSON.parse(readFileSync(done, 'utf8')) as T, cached: true, seedMs: 0 };
   }
   const start = performance.now();
