@@ -169,7 +169,7 @@ export default defineCase({
   budget: 'extension adds ≤ 2 %',
   async run({ size, log }) {
     // CANDOR_BENCH_PAIRS: more pairs for a finer verdict than the suite's 5 minutes allow
-    // (10 pairs resolve about ±3 % here; docs/performance.md).
+    // (one run of 40 resolves about ±3 % here; docs/performance.md).
     const pairs = Number(process.env.CANDOR_BENCH_PAIRS);
     const p = { ...sizes[size], ...(size === 'full' && Number.isInteger(pairs) && pairs > 0 ? { pairs } : {}) };
     const html = readFileSync(FIXTURE, 'utf8');

@@ -62,11 +62,9 @@ export default defineCase({
       const probe = await b.context.newPage();
       await probe.goto(b.blankUrl);
       await probe.evaluate(({ callId, gap }) => {
-        type Sample = { at: number; ms: number; ok: boolean };
-        const state = { stop: false, samples: [] as Sample[], workerOnly: [] as Sample[], storageOnly: [] as Sample[] };
+        const state = { stop: false, samples: [] as Probe[], workerOnly: [] as Probe[], storageOnly: [] as Probe[] };
         (window as unknown as ProbeWindow).__probe = state;
         const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string } | undefined> } } }).chrome.runtime;
-        const runtime2 = runtime;
         const opened = new Promise<IDBDatabase>((resolve, reject) => {
           const open = indexedDB.open('candor');
           open.onsuccess = () => resolve(open.result);
@@ -74,11 +72,11 @@ export default defineCase({
         });
         // Anonymous functions only: the bench's TypeScript runner names `const f = () => …`
         // with a helper that does not exist in the page.
-        const probes: Array<[Sample[], (n: number) => Promise<boolean>]> = [
+        const probes: Array<[Probe[], (n: number) => Promise<boolean>]> = [
           // The budgeted probe: a real request that writes (calls + notes).
-          [state.samples, async (n) => (await runtime2.sendMessage({ type: 'note/save', callId, text: `probe ${n}` }))?.ok === true],
+          [state.samples, async (n) => (await runtime.sendMessage({ type: 'note/save', callId, text: `probe ${n}` }))?.ok === true],
           // The worker's message path alone: parsed, refused with a readable error, nothing stored.
-          [state.workerOnly, async () => typeof (await runtime2.sendMessage({ type: 'bench/ping' }))?.error === 'string'],
+          [state.workerOnly, async () => typeof (await runtime.sendMessage({ type: 'bench/ping' }))?.error === 'string'],
           // IndexedDB alone: a one-row write from this page, into a store the purge never writes.
           [state.storageOnly, async (n) => {
             const db = await opened;
@@ -125,19 +123,19 @@ export default defineCase({
       log(`purge done in ${purgeS.toFixed(1)} s; ${JSON.stringify(after)}`);
 
       const idle = samples.filter((s) => s.at < purgeStart).map((s) => s.ms);
-      const duringSamples = samples.filter((s) => s.at >= purgeStart && s.at <= purgeEnd);
-      const during = duringSamples.map((s) => s.ms);
+      const inPurge = (list: Probe[]) => list.filter((s) => s.at >= purgeStart && s.at <= purgeEnd);
       // Where in the purge the longest waits fell (seconds after the alarm), to find their cause.
-      const worst = [...duringSamples].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => ({ atS: round((s.at - purgeStart) / 1000, 1), ms: round(s.ms) }));
+      const longest = (list: Probe[], n: number) => [...inPurge(list)].sort((a, b) => b.ms - a.ms).slice(0, n).map((s) => ({ atS: round((s.at - purgeStart) / 1000, 1), ms: round(s.ms) }));
+      const during = inPurge(samples).map((s) => s.ms);
+      const worst = longest(samples, 5);
       const failed = samples.filter((s) => !s.ok).length;
-      const inPurge = (list: Probe[]) => list.filter((s) => s.at >= purgeStart && s.at <= purgeEnd).map((s) => s.ms);
-      const workerDuring = inPurge(workerOnly);
-      const storageDuring = inPurge(storageOnly);
+      const workerDuring = inPurge(workerOnly).map((s) => s.ms);
+      const storageDuring = inPurge(storageOnly).map((s) => s.ms);
       if (workerDuring.length < 3 || storageDuring.length < 3) throw new Error(`Too few side-probe replies (worker ${workerDuring.length}, storage ${storageDuring.length})`);
       if (workerOnly.some((s) => !s.ok) || storageOnly.some((s) => !s.ok)) throw new Error('A side probe failed (the worker did not refuse the ping, or the direct write did not commit)');
       if (during.length < 3 || idle.length < 1) throw new Error(`Too few probe replies (idle ${idle.length}, during purge ${during.length})`);
       if (failed) throw new Error(`${failed} probe requests were not acknowledged`);
-      log(`side probes during the purge: worker only max ${max(workerDuring).toFixed(1)} ms; IndexedDB only max ${max(storageDuring).toFixed(1)} ms, longest at ${[...storageOnly].filter((s) => s.at >= purgeStart && s.at <= purgeEnd).sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `${((s.at - purgeStart) / 1000).toFixed(1)} s`).join(', ')}`);
+      log(`side probes during the purge: worker only max ${max(workerDuring).toFixed(1)} ms; IndexedDB only max ${max(storageDuring).toFixed(1)} ms, longest at ${longest(storageOnly, 3).map((w) => `${w.atS} s`).join(', ')}`);
       log(`probe replies during the purge: ${during.length}, p50 ${median(during).toFixed(1)} ms, max ${max(during).toFixed(1)} ms; longest: ${worst.map((w) => `${w.ms} ms at ${w.atS} s`).join(', ')}`);
 
       return {

@@ -116,11 +116,17 @@ export class PromptDriver {
     );
   }
 
-  /** Clicks a prompt button with the real mouse (a trusted event). */
-  async click(name: string): Promise<void> {
+  /** Where a prompt button's centre is on the page (a click there after `release()` needs no DevTools). */
+  async buttonCenter(name: string): Promise<{ x: number; y: number }> {
     const box = await this.buttonBox(name);
     if (!box) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
-    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  }
+
+  /** Clicks a prompt button with the real mouse (a trusted event). */
+  async click(name: string): Promise<void> {
+    const { x, y } = await this.buttonCenter(name);
+    await this.page.mouse.click(x, y);
   }
 
   /** Moves keyboard focus to a prompt element (what a Tab key would do); keys typed next are trusted. */
