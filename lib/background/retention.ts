@@ -1,5 +1,6 @@
-import type { Table } from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import type { CandorDB, OutboxKind, PurgeReceiptRecord, RetentionKind } from '../db';
+import { handOverRowsToDelete } from '../db/audit-dirty';
 import { blockRecords, LEDGER_CHECKPOINT_KEY } from '../db/ledger-store';
 import { blockProblem, sealBlock } from '../ledger/blocks';
 import type { Policy } from '../policy/schema';
@@ -41,14 +42,17 @@ async function purgeTable(db: CandorDB, target: Target, cutoff: number) {
   const expired = () => table.where(target.index).below(cutoff);
   // The purged range, from the index alone (one cursor step each): no row is read.
   const [[oldest], [newest]] = (await Promise.all([expired().limit(1).keys(), expired().reverse().limit(1).keys()])) as [number[], number[]];
+  const keyPath = table.schema.primKey.keyPath!;
   let count = 0;
   for (;;) {
-    // Primary keys in one request (getAllKeys), not a cursor step per row: a chunk's transaction
-    // is then mostly the deletes themselves, and a message waiting for the same table waits less.
-    const deleted = await db.transaction('rw', table, async () => {
-      const keys = await expired().limit(PURGE_CHUNK).primaryKeys();
-      await table.bulkDelete(keys);
-      return keys.length;
+    // One ranged read of the chunk's rows (one request, not a cursor step per row); the audit
+    // middleware takes their days and calls from them instead of reading each row again by key.
+    const deleted = await db.transaction('rw', table, async (tx) => {
+      const rows = await expired().limit(PURGE_CHUNK).toArray();
+      const rowsByKey = new Map(rows.map((row) => [Dexie.getByKeyPath(row, keyPath), row]));
+      handOverRowsToDelete(tx.idbtrans, table.name, rowsByKey);
+      await table.bulkDelete([...rowsByKey.keys()]);
+      return rows.length;
     });
     if (deleted === 0) break;
     count += deleted;

@@ -12,10 +12,11 @@ import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord } from '.
  *   'all'         anything may be stale (a table was cleared, a bulk write of over BULK_ROWS rows,
  *                 the replaced rows could not be read; the v4 upgrade puts it too)
  *
- * Writes (the decision path) leave 'c:' marks: cheap, resolved later by the refresh. Deletes
- * (retention purges, by the ten thousand) resolve their calls to days at once, with reads in the
- * same transaction: a read costs a tenth of a write in IndexedDB here, and a purge chunk then puts a
- * day mark or two instead of a call mark per row.
+ * Every mutation marks the rows it touches: their own day at once (a deleted row's day cannot be
+ * read later) and their call as a 'c:' mark, which the refresh resolves to days from what is stored
+ * then. That is exact: a call or event deleted meanwhile marked its own day when it went. No write
+ * reads another table, so a transaction holds only the stores it names plus auditDirty (a purge of
+ * events does not wait for, or hold up, a write to calls; bench row 7).
  */
 export const ALL_MARK = 'all';
 export const dayMark = (day: number) => `d:${day}`;
@@ -30,10 +31,9 @@ export function utcDay(t: unknown): number | null {
 export const callTime = (c: Pick<CallRecord, 'admittedAt' | 'detectedAt'>): number => c.admittedAt ?? c.detectedAt;
 
 const DIRTY_TABLE = 'auditDirty';
-/** The tables the per-day partials are computed from (a delete reads calls and events to find its days). */
+/** The tables the per-day partials are computed from. */
 const SOURCE_TABLES = ['calls', 'events', 'checklists'];
-/** DBCoreRangeType (a const enum, not importable at runtime): Equal, and Any (table.clear()). */
-const RANGE_EQUAL = 1;
+/** DBCoreRangeType (a const enum, not importable at runtime): Any (table.clear()). */
 const RANGE_ANY = 3;
 /**
  * A mutation of more rows (a backup import) marks 'all' instead of reading the rows it replaces:
@@ -90,10 +90,28 @@ function changedFields(req: DBCorePutRequest): string[] | null {
   return null;
 }
 
+/**
+ * Rows a caller read in the writing transaction just before deleting them, by table and primary
+ * key (the retention purge reads each chunk with one ranged read): a delete of exactly those keys
+ * takes its marks from them instead of reading every row again, one request per key.
+ */
+const rowsReadBeforeDelete = new WeakMap<object, Map<string, ReadonlyMap<unknown, unknown>>>();
+
+/** Hands rows about to be deleted in `trans` (Dexie's `Transaction.idbtrans`) to the middleware. */
+export function handOverRowsToDelete(trans: object, table: string, rowsByKey: ReadonlyMap<unknown, unknown>): void {
+  const tables = rowsReadBeforeDelete.get(trans) ?? new Map<string, ReadonlyMap<unknown, unknown>>();
+  tables.set(table, rowsByKey);
+  rowsReadBeforeDelete.set(trans, tables);
+}
+
 /** The stored rows a mutation replaces or deletes (their day and call are stale too). */
 async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promise<readonly unknown[] | 'all'> {
   const rows = req.type === 'delete' ? req.keys.length : req.type === 'deleteRange' ? 0 : req.values.length;
   if (rows > BULK_ROWS) return 'all';
+  if (req.type === 'delete') {
+    const handed = rowsReadBeforeDelete.get(req.trans)?.get(table.name);
+    if (handed && req.keys.every((key) => handed.has(key))) return req.keys.map((key) => handed.get(key));
+  }
   switch (req.type) {
     case 'add':
       return [];
@@ -115,41 +133,6 @@ async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promi
  * (a native `await` here would lose it).
  */
 const inZone = <T>(p: PromiseLike<T>) => Dexie.Promise.resolve(p);
-
-/**
- * The days the given calls' facts feed (what 'c:<callId>' marks stand for): each call's own day and
- * the day of every event it still has, read in the writing transaction. The same rule as the
- * refresh's staleDays (lib/background/audit-days.ts), here on DBCore, below Dexie's tables.
- */
-function callDays(down: DBCore, trans: DBCoreTransaction, callIds: readonly string[], into: Set<string>) {
-  if (callIds.length === 0) return inZone(Promise.resolve());
-  const calls = down.table('calls');
-  const events = down.table('events');
-  const byCall = events.schema.getIndexByKeyPath('callId');
-  if (!byCall) return inZone(Promise.reject(new Error('events has no callId index')));
-  return inZone(Promise.all([
-    calls.getMany({ trans, keys: [...callIds] }),
-    ...callIds.map((id) => events.query({ trans, query: { index: byCall, range: { type: RANGE_EQUAL, lower: id, upper: id, lowerOpen: false, upperOpen: false } }, values: true })),
-  ])).then(([found, ...lists]) => {
-    for (const c of found as (CallRecord | undefined)[]) {
-      const day = c ? utcDay(callTime(c)) : null;
-      if (day !== null) into.add(dayMark(day));
-    }
-    for (const list of lists as { result: CallEvent[] }[]) {
-      for (const e of list.result) {
-        const day = utcDay(e.at);
-        if (day !== null) into.add(dayMark(day));
-      }
-    }
-  });
-}
-
-/** Call marks replaced by the days they stand for (a delete's marks; see the header). */
-function resolveCallMarks(down: DBCore, trans: DBCoreTransaction, keys: Set<string>) {
-  const callIds = [...keys].filter((k) => k.startsWith('c:'));
-  for (const k of callIds) keys.delete(k);
-  return callDays(down, trans, callIds.map((k) => k.slice(2)), keys).then((): Set<string> => keys);
-}
 
 function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBCoreTable {
   const putMarks = (trans: DBCoreTransaction, keys: Set<string>): PromiseLike<unknown> => {
@@ -203,13 +186,6 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
               for (const row of previous) addMarks(table.name, row, keys);
               if (req.type === 'add') for (const row of req.values) addMarks(table.name, row, keys);
             }
-            if (req.type === 'delete' || req.type === 'deleteRange') {
-              // A failed read leaves the call marks as they are: the refresh resolves them later.
-              return resolveCallMarks(down, req.trans, new Set(keys))
-                .catch((): Set<string> => keys)
-                .then((resolved: Set<string>) => putMarks(req.trans, resolved))
-                .then(() => result);
-            }
             return putMarks(req.trans, keys).then(() => result);
           }));
     },
@@ -218,8 +194,7 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
 
 /**
  * The middleware: readwrite transactions that include a source table also get the auditDirty
- * store and the other source tables (a delete reads them), and every mutation of a source table
- * puts its marks in that transaction. Only the background's database uses it (only the background
+ * store, and every mutation of a source table puts its marks in that transaction. Only the background's database uses it (only the background
  * writes). `onMarked` runs after each mark is queued (the background schedules a refresh: whatever
  * path wrote, the cache follows).
  */
@@ -232,7 +207,7 @@ export function auditDirtyMiddleware(onMarked: () => void = () => undefined): Mi
         ...down,
         transaction(stores, mode, options) {
           const needsMarks = mode === 'readwrite' && stores.some((name) => SOURCE_TABLES.includes(name));
-          return down.transaction(needsMarks ? [...new Set([...stores, ...SOURCE_TABLES, DIRTY_TABLE])] : stores, mode, options);
+          return down.transaction(needsMarks ? [...new Set([...stores, DIRTY_TABLE])] : stores, mode, options);
         },
         table(name) {
           const table = down.table(name);

@@ -10,12 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accumulateCallSections, buildAuditReport, withAuditLedger, type AuditInput, type AuditPeriod } from '../../lib/audit/report';
 import { DAY_MS } from '../../lib/audit/stats';
 import { auditReportBody, refreshAuditDays } from '../../lib/background/audit-days';
-import { retentionTargets } from '../../lib/background/retention';
+import { retentionTargets, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { CandorDB, type CallEvent, type CallRecord, type ChecklistRecord, type RetentionKind } from '../../lib/db';
 import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { resolvePolicy } from '../../lib/policy/resolve';
-import { auditDataArb, BASE_DAY, dayRecords, fullInput, periodArb, type AuditData } from './support/audit-data';
+import { auditDataArb, BASE_DAY, DAYS as DATA_DAYS, dayRecords, fullInput, periodArb, type AuditData } from './support/audit-data';
 
 const D = BASE_DAY;
 const at = (day: number, h: number, m = 0) => day * DAY_MS + (h * 60 + m) * 60_000;
@@ -105,25 +105,48 @@ describe('dirty marks (middleware)', () => {
     expect(await markKeys()).toEqual(['c:a', `d:${D}`, `d:${D + 1}`]);
   });
 
-  it('deletes mark the days of the deleted rows and of their calls (resolved at once, no call marks); clear() marks everything', async () => {
+  it('a delete marks the deleted row\'s day at once and its call for the refresh (no other table read); clear() marks everything', async () => {
     await db.events.bulkAdd([ev('e1', 'a', 'lobby', at(D, 8)), ev('e2', 'b', 'lobby', at(D + 2, 8)), ev('e3', 'c', 'lobby', at(D + 3, 8)), ev('e4', 'a', 'left', at(D + 4, 8))]);
     await db.calls.add(call('a', at(D + 1, 8)));
     await db.auditDirty.clear();
     await db.events.where('at').below(at(D + 1, 0)).delete(); // as retention purges: keys, then a delete
-    // e1's day, its call's day and the day of the call's other event
-    expect(await markKeys()).toEqual([`d:${D}`, `d:${D + 1}`, `d:${D + 4}`]);
+    expect(await markKeys()).toEqual(['c:a', `d:${D}`]);
     await db.auditDirty.clear();
-    await db.events.bulkDelete(['e2']); // call b is not stored and has no other event
+    await db.events.bulkDelete(['e2']);
     await db.calls.delete('a');
-    expect(await markKeys()).toEqual([`d:${D + 1}`, `d:${D + 2}`, `d:${D + 4}`]);
+    expect(await markKeys()).toEqual(['c:a', 'c:b', `d:${D + 1}`, `d:${D + 2}`]);
     await db.auditDirty.clear();
     await db.checklists.add(checklist('c', at(D + 3, 9)));
     await db.auditDirty.clear();
     await db.checklists.delete('c'); // a checklist counts on its call's days
-    expect(await markKeys()).toEqual([`d:${D + 3}`]);
+    expect(await markKeys()).toEqual(['c:c']);
     await db.auditDirty.clear();
     await db.events.clear();
     expect(await markKeys()).toEqual(['all']);
+  });
+
+  it('a purge takes a call\'s early event, then the call, before any refresh: every day they fed is rebuilt', async () => {
+    // Call a: detected late on D with a recording already running after a decline, admitted on
+    // D+1, the recording stopped on D+4 (timed from e1); call b on D+2 has nothing to do with it.
+    await db.calls.bulkAdd([call('a', at(D, 23, 59), { admittedAt: at(D + 1, 0, 2), outcome: 'declined' }), call('b', at(D + 2, 9), { admittedAt: at(D + 2, 9) })]);
+    await db.events.bulkAdd([
+      ev('e1', 'a', 'recording-after-decline', at(D, 23, 59)),
+      ev('e2', 'a', 'admitted', at(D + 1, 0, 2)),
+      ev('e3', 'a', 'decision', at(D + 1, 0, 3), { outcome: 'declined', rule: 'ask-consent' }),
+      ev('e4', 'a', 'recording-stopped', at(D + 4, 8), { afterDecline: true }),
+      ev('e5', 'b', 'admitted', at(D + 2, 9)),
+    ]);
+    const all = { from: dayPeriod(D).from, to: dayPeriod(D + 4).to };
+    expect(await reportFromCache(all)).toEqual(await expectedReport(all));
+    expect(await markKeys()).toEqual([]);
+    const before = (await expectedReport(dayPeriod(D + 4))).recordingRules.afterDeclineStops;
+    // In the order of runRetention: events (consent), then calls; the refresh comes after both.
+    await db.events.where('at').below(at(D + 1, 0, 3)).delete();
+    await db.calls.where('detectedAt').below(at(D + 1, 0)).delete();
+    const stops = async () => (await reportFromCache(dayPeriod(D + 4))).recordingRules.afterDeclineStops;
+    expect(await stops()).not.toEqual(before); // D+4's stop lost the start it was timed from
+    for (const period of [all, dayPeriod(D), dayPeriod(D + 1), dayPeriod(D + 4)]) expect(await reportFromCache(period)).toEqual(await expectedReport(period));
+    expect(await markKeys()).toEqual([]);
   });
 
   it('a bulk write (a backup import) marks everything instead of reading the rows it replaces', async () => {
@@ -267,13 +290,42 @@ describe('auditReportBody', () => {
         });
         expect(await reportFromCache(period)).toEqual(await expectedReport(period));
         // As a retention purge: older calls and checklists go, their events stay (consent is kept
-        // longer); the deletes resolve their calls' days at once.
+        // longer); the deleted rows' days are marked at once, their calls' days at the refresh.
         const cut = (period.from + period.to) / 2;
         await db.calls.where('detectedAt').below(cut).delete();
         await db.checklists.where('pendingSince').below(cut).delete();
         expect(await reportFromCache(period)).toEqual(await expectedReport(period));
+        // Then the events of a shorter consent retention, and the calls they belonged to, with no
+        // refresh in between: the calls' days are known only from the rows deleted.
+        const earlier = period.from + (period.to - period.from) / 3;
+        await db.events.where('at').below(cut).delete();
+        await db.calls.where('detectedAt').below(earlier).delete();
+        expect(await reportFromCache(period)).toEqual(await expectedReport(period));
       }),
       { numRuns: 25 },
+    );
+  }, 60_000);
+
+  it('equals buildAuditReport after runRetention (each chunk\'s rows read once and handed to the middleware)', async () => {
+    const dayArb = fc.integer({ min: 0, max: DATA_DAYS + 1 }); // how many of the data's days each kind keeps past
+    await fc.assert(
+      fc.asyncProperty(auditDataArb, periodArb, dayArb, dayArb, dayArb, async (data, period, consent, calls, checklists) => {
+        await db.delete();
+        open();
+        await db.calls.bulkAdd(data.calls);
+        await db.events.bulkAdd(data.events);
+        await db.checklists.bulkAdd(data.checklists);
+        const everything = { from: dayPeriod(D).from, to: dayPeriod(D + DATA_DAYS).to };
+        expect(await reportFromCache(everything)).toEqual(await expectedReport(everything));
+        // Retention that cuts through the data (NOW is 30 days after its first day).
+        const resolved = await resolvePolicy(undefined, undefined);
+        const keep = (days: number) => 30 - days;
+        const retention = { ...resolved.policy.retentionDays, consent: keep(consent), calls: keep(calls), checklists: keep(checklists) };
+        await runRetention({ ...s, policy: async () => ({ ...resolved, policy: { ...resolved.policy, retentionDays: retention } }) });
+        expect(await reportFromCache(period)).toEqual(await expectedReport(period));
+        expect(await reportFromCache(everything)).toEqual(await expectedReport(everything));
+      }),
+      { numRuns: 20 },
     );
   }, 60_000);
 

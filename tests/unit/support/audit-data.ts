@@ -19,7 +19,7 @@ import { callCategories } from '../../../lib/policy/schema';
  * (where a call and its events fall on different days), for the per-day partial tests.
  */
 export const BASE_DAY = Math.floor(Date.UTC(2025, 0, 10) / DAY_MS);
-const DAYS = 4;
+export const DAYS = 4;
 const MIN = 60_000;
 
 export interface AuditData {
