@@ -194,9 +194,9 @@ function markWrites(down: DBCore, table: DBCoreTable, onMarked: () => void): DBC
 
 /**
  * The middleware: readwrite transactions that include a source table also get the auditDirty
- * store, and every mutation of a source table puts its marks in that transaction. Only the background's database uses it (only the background
- * writes). `onMarked` runs after each mark is queued (the background schedules a refresh: whatever
- * path wrote, the cache follows).
+ * store, and every mutation of a source table puts its marks in that transaction. Only the
+ * background's database uses it (only the background writes). `onMarked` runs after each mark is
+ * queued (the background schedules a refresh: whatever path wrote, the cache follows).
  */
 export function auditDirtyMiddleware(onMarked: () => void = () => undefined): Middleware<DBCore> {
   return {
