@@ -52,9 +52,16 @@ interface Window {
 
 type Busy = { changes: number; ticks: number; running: boolean; start(): void; stop(): void };
 
+/** Starts or pauses the fixture's work (tiles and captions). */
+const setBusy = (page: Page, on: boolean) => page.evaluate((on) => {
+  const busy = (window as unknown as { __busy: Busy }).__busy;
+  if (on) busy.start();
+  else busy.stop();
+}, on);
+
 async function measureWindow(page: Page, cdp: CDPSession, side: Window['side'], windowMs: number, warmupMs: number): Promise<Window> {
   await page.bringToFront();
-  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.start());
+  await setBusy(page, true);
   await sleep(warmupMs);
   const m0 = await getMetrics(cdp);
   const c0 = await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.changes);
@@ -64,7 +71,7 @@ async function measureWindow(page: Page, cdp: CDPSession, side: Window['side'], 
     changes: (window as unknown as { __busy: Busy }).__busy.changes,
     visible: document.visibilityState === 'visible',
   }));
-  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.stop());
+  await setBusy(page, false);
   const wallS = m1.Timestamp! - m0.Timestamp!;
   const d = (k: string) => ((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000 / wallS;
   return {
@@ -105,7 +112,7 @@ interface CpuProfile {
  */
 async function candorScriptShare(page: Page, cdp: CDPSession, ms: number): Promise<{ candorMsPerS: number; busyMsPerS: number }> {
   await page.bringToFront();
-  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.start());
+  await setBusy(page, true);
   await sleep(150);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -115,7 +122,7 @@ async function candorScriptShare(page: Page, cdp: CDPSession, ms: number): Promi
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
   const m1 = await getMetrics(cdp);
   await cdp.send('Profiler.disable');
-  await page.evaluate(() => (window as unknown as { __busy: Busy }).__busy.stop());
+  await setBusy(page, false);
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

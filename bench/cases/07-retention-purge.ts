@@ -20,11 +20,9 @@ import { defineCase, metric } from '../lib/types';
  * and refuses (its whole message path, no storage), and a write from the probe page straight into
  * IndexedDB (a key of `meta`, a store the purge does not write; no worker). See docs/performance.md.
  */
-/**
- * The idle window (probes running, no purge) spans at least two of Chromium's ~5-s IndexedDB ticks
- * (docs/performance.md, row 7): its longest wait is the floor the purge is compared with.
- */
 const sizes = {
+  // The idle window (probes running, no purge) spans at least two of Chromium's ~5-s IndexedDB
+  // ticks (docs/performance.md, row 7): its longest wait is the floor the purge is compared with.
   full: { expired: 100_000, idleMs: 12_000 },
   smoke: { expired: 2_000, idleMs: 300 },
 };

@@ -364,6 +364,8 @@ function byTimeThenId(a: { id: string; entry: { at: number } }, b: { id: string;
   return a.entry.at - b.entry.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+const ascending = (a: number, b: number) => a - b;
+
 /** Index of the first value ≥ x in an ascending array (length when none). */
 function lowerBound(sorted: readonly number[], x: number): number {
   let lo = 0;
@@ -621,7 +623,7 @@ export function accumulateCallSections(
     let ms = duration;
     if (rads !== undefined) {
       if (!sortedRad.has(f)) {
-        rads.sort((a, b) => a - b);
+        rads.sort(ascending);
         sortedRad.add(f);
       }
       // The episode began at stop − duration; its first after-decline event marks the violation.
@@ -647,7 +649,6 @@ export function accumulateCallSections(
 
   // Value lists in ascending order: a partial is the same whatever order its rows were read in
   // (the audit cache reads a day's calls by index, other callers in key or insertion order).
-  const ascending = (a: number, b: number) => a - b;
   consent.admissionToDecisionMs.sort(ascending);
   rules.afterDeclineStops.msToStop.sort(ascending);
   coaching.timeToCompleteMs.sort(ascending);
