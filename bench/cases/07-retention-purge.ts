@@ -118,16 +118,8 @@ export default defineCase({
       const purgeEnd = await probe.evaluate(() => performance.now());
       // Then the audit cache catches up with the marks the purge left (lib/background/audit-days.ts,
       // a refresh ~2 s after the last one): the probes run on until no mark is left.
-      await pollPage(seeder.page, () => new Promise<boolean>((resolve, reject) => {
-        const open = indexedDB.open('candor');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const first = db.transaction('auditDirty').objectStore('auditDirty').openKeyCursor();
-          first.onsuccess = () => { resolve(first.result === null); db.close(); };
-          first.onerror = () => reject(first.error);
-        };
-      }), (empty) => empty, 240_000, 250);
+      await pollPage(seeder.page, () => (globalThis as unknown as { __candorSeed: { isEmpty(s: string): Promise<boolean> } }).__candorSeed.isEmpty('auditDirty'),
+        (empty) => empty, 240_000, 250);
       const catchUpS = (performance.now() - t) / 1000 - purgeS;
       const catchUpEnd = await probe.evaluate(() => performance.now());
       await probe.evaluate(() => { (window as unknown as ProbeWindow).__probe.stop = true; });

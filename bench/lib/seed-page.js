@@ -247,5 +247,19 @@
     }
   }
 
-  globalThis.__candorSeed = { popupCalls, auditData, markAuditStale, ledger, expired, counts, call };
+  /** Whether a store holds no row: one key-cursor step (count() would walk every row). */
+  async function isEmpty(storeName) {
+    const db = await open();
+    try {
+      return await new Promise((resolve, reject) => {
+        const first = db.transaction(storeName, 'readonly').objectStore(storeName).openKeyCursor();
+        first.onsuccess = () => resolve(first.result === null);
+        first.onerror = () => reject(first.error);
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  globalThis.__candorSeed = { popupCalls, auditData, markAuditStale, ledger, expired, counts, isEmpty, call };
 })();

@@ -9,7 +9,7 @@ import { pollPage } from './browser';
  */
 const PAGE_SOURCE = readFileSync(join(import.meta.dirname, 'seed-page.js'), 'utf8');
 
-type SeedFn = 'popupCalls' | 'auditData' | 'markAuditStale' | 'ledger' | 'expired' | 'counts';
+type SeedFn = 'popupCalls' | 'auditData' | 'markAuditStale' | 'ledger' | 'expired' | 'counts' | 'isEmpty';
 
 export interface Seeder {
   page: Page;

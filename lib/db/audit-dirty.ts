@@ -108,10 +108,6 @@ export function handOverRowsToDelete(trans: object, table: string, rowsByKey: Re
 async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promise<readonly unknown[] | 'all'> {
   const rows = req.type === 'delete' ? req.keys.length : req.type === 'deleteRange' ? 0 : req.values.length;
   if (rows > BULK_ROWS) return 'all';
-  if (req.type === 'delete') {
-    const handed = rowsReadBeforeDelete.get(req.trans)?.get(table.name);
-    if (handed && req.keys.every((key) => handed.has(key))) return req.keys.map((key) => handed.get(key));
-  }
   switch (req.type) {
     case 'add':
       return [];
@@ -119,8 +115,11 @@ async function previousRows(table: DBCoreTable, req: DBCoreMutateRequest): Promi
       const keys = req.keys ?? req.values.map((v) => table.schema.primaryKey.extractKey!(v));
       return table.getMany({ trans: req.trans, keys });
     }
-    case 'delete':
+    case 'delete': {
+      const handed = rowsReadBeforeDelete.get(req.trans)?.get(table.name);
+      if (handed && req.keys.every((key) => handed.has(key))) return req.keys.map((key) => handed.get(key));
       return table.getMany({ trans: req.trans, keys: req.keys });
+    }
     case 'deleteRange':
       // clear() (delete-all): reading every row would cost as much as rebuilding the cache.
       if (req.range.type === RANGE_ANY) return 'all';
