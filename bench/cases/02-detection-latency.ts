@@ -1,5 +1,5 @@
-import type { Page } from 'playwright-core';
-import { callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
+import type { Frame, Page } from 'playwright-core';
+import { callFrame, callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
 import { readStore } from '../../tests/e2e/support';
 import { assertOnePrompt, pollPage, withBench } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
@@ -13,41 +13,48 @@ import { defineCase, metric } from '../lib/types';
  * (the frame that paints it). Platforms rotate Meet → Zoom → Teams; every iteration is a new tab
  * on a new meeting URL, settled in the lobby first. The stored `admitted` event (its `at` is the
  * content script's clock when it reported) splits each sample in two: detection in the page, and
- * the background's handling + reply + drawing the prompt.
+ * the background's handling + reply + drawing the prompt. `zoom-webapp` is Zoom's web app: the
+ * admission happens inside its same-origin `iframe#webclient` while the prompt draws in the top
+ * document; times are compared on the shared epoch clock (timeOrigin + now) of both documents.
  */
-const PLATFORMS: FixturePlatform[] = ['meet', 'zoom', 'teams'];
+type Path = FixturePlatform | 'zoom-webapp';
+const PLATFORMS: Path[] = ['meet', 'zoom', 'teams', 'zoom-webapp'];
 const sizes = {
-  full: { iterations: 30, lobbySettleMs: 500 },
-  smoke: { iterations: 3, lobbySettleMs: 400 },
+  full: { iterations: 40, lobbySettleMs: 500 },
+  smoke: { iterations: 4, lobbySettleMs: 400 },
 };
 
-interface Det { t0: number; inserted: number; visible: number; origin: number }
+/** Epoch times (timeOrigin + performance.now()): the frame and the top document share that clock. */
+interface Det { t0: number; inserted: number; visible: number }
 const det = () => (window as unknown as { __det: Det }).__det;
 
-async function admitAndTime(page: Page, platform: FixturePlatform): Promise<Det> {
+async function admitAndTime(page: Page, target: Page | Frame, platform: FixturePlatform): Promise<Det> {
   await page.evaluate(() => {
-    const d: Det = { t0: 0, inserted: 0, visible: 0, origin: performance.timeOrigin };
+    // No named helper functions in evaluated code: tsx would wrap them in a __name() the page lacks.
+    const d: Det = { t0: 0, inserted: 0, visible: 0 };
     (window as unknown as { __det: Det }).__det = d;
     const mo = new MutationObserver((records) => {
       for (const r of records) {
         for (const n of r.addedNodes) {
           if (n.nodeName !== 'CANDOR-CONSENT' || d.inserted) continue;
-          d.inserted = performance.now();
+          d.inserted = performance.timeOrigin + performance.now();
           mo.disconnect();
-          requestAnimationFrame(() => (d.visible = performance.now()));
+          requestAnimationFrame(() => (d.visible = performance.timeOrigin + performance.now()));
         }
       }
     });
     mo.observe(document.documentElement, { childList: true });
   });
-  // switchFixture's swap, with the start time taken in the page right before it.
-  await page.evaluate((html) => {
+  // switchFixture's swap (in the call frame on the web-app path), the start time taken right before it.
+  const t0 = await target.evaluate((html) => {
     const next = new DOMParser().parseFromString(html, 'text/html');
-    (window as unknown as { __det: Det }).__det.t0 = performance.now();
+    const start = performance.timeOrigin + performance.now();
     document.title = next.title;
     document.body.replaceWith(document.adoptNode(next.body));
+    return start;
   }, fixtureHtml(platform, 'in-call'));
-  return pollPage(page, det, (d) => d.visible > 0, 5_000);
+  const d = await pollPage(page, det, (x) => x.visible > 0, 5_000);
+  return { ...d, t0 };
 }
 
 export default defineCase({
@@ -58,16 +65,21 @@ export default defineCase({
   async run({ size, log }) {
     const p = sizes[size];
     return withBench(async (b) => {
-      const once = async (platform: FixturePlatform, n: number) => {
-        b.fixtures.serve(platform, 'lobby');
+      const once = async (path: Path, n: number) => {
+        const platform: FixturePlatform = path === 'zoom-webapp' ? 'zoom' : path;
+        if (path === 'zoom-webapp') {
+          b.fixtures.serve('zoom', 'webapp');
+          b.fixtures.serveFrame('zoom', 'lobby');
+        } else b.fixtures.serve(platform, 'lobby');
         const page = await b.context.newPage();
         try {
-          await page.goto(callUrl(platform, n));
+          await page.goto(path === 'zoom-webapp' ? `${callUrl('zoom', n + 5_000)}?fromPWA=1` : callUrl(platform, n));
+          const target = path === 'zoom-webapp' ? await callFrame(page) : page;
           await sleep(p.lobbySettleMs); // the content script is injected at document_idle and reads the lobby
-          if (await page.locator('candor-consent').count()) throw new Error(`${platform}: a prompt is shown in the lobby`);
-          const d = await admitAndTime(page, platform);
+          if (await page.evaluate(() => document.querySelector('candor-consent') !== null)) throw new Error(`${path}: a prompt is shown in the lobby`);
+          const d = await admitAndTime(page, target, platform);
           await assertOnePrompt(page);
-          return { inserted: d.inserted - d.t0, visible: d.visible - d.t0, t0Epoch: d.origin + d.t0, insertedEpoch: d.origin + d.inserted };
+          return { inserted: d.inserted - d.t0, visible: d.visible - d.t0, t0Epoch: d.t0, insertedEpoch: d.inserted };
         } finally {
           await page.close();
         }
@@ -77,14 +89,14 @@ export default defineCase({
       const visible: number[] = [];
       const inserted: number[] = [];
       const windows: Array<[number, number]> = [];
-      const byPlatform: Record<string, number[]> = { meet: [], zoom: [], teams: [] };
+      const byPlatform: Record<Path, number[]> = { meet: [], zoom: [], teams: [], 'zoom-webapp': [] };
       for (let i = 0; i < p.iterations; i++) {
-        const platform = PLATFORMS[i % PLATFORMS.length]!;
+        const path = PLATFORMS[i % PLATFORMS.length]!;
         // Meet codes from callUrl repeat every 26; fewer than 26 per platform here, so all are new calls.
-        const r = await once(platform, Math.floor(i / PLATFORMS.length) + 1);
+        const r = await once(path, Math.floor(i / PLATFORMS.length) + 1);
         visible.push(r.visible);
         inserted.push(r.inserted);
-        byPlatform[platform]!.push(r.visible);
+        byPlatform[path].push(r.visible);
         windows.push([r.t0Epoch, r.insertedEpoch]);
       }
       // Split each sample at the moment the content script sent "in call": the stored `admitted`

@@ -39,9 +39,11 @@ export async function startBench(opts: { profile?: string } = {}) {
   const fixtures = await routeFixtures(b.context);
   // Registered after routeFixtures, so it is consulted first (Playwright runs routes last-first).
   const pages = new Map<string, string>();
+  const framePages = new Map<string, string>();
   await b.context.route(/^https?:\/\//, async (route) => {
     const url = new URL(route.request().url());
-    const body = pages.get(url.origin + url.pathname);
+    const inFrame = route.request().frame().parentFrame() !== null;
+    const body = (inFrame ? framePages : pages).get(url.origin + url.pathname);
     if (body !== undefined && route.request().resourceType() === 'document') {
       await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
     } else {
@@ -67,6 +69,11 @@ export async function startBench(opts: { profile?: string } = {}) {
     serveAt(url: string, html: string) {
       const u = new URL(url);
       pages.set(u.origin + u.pathname, html);
+    },
+    /** Serves `html` to a frame loading this exact URL (query and hash ignored). */
+    serveFrameAt(url: string, html: string) {
+      const u = new URL(url);
+      framePages.set(u.origin + u.pathname, html);
     },
     popupUrl: `chrome-extension://${b.extensionId}/popup.html`,
     /**

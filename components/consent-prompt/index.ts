@@ -26,6 +26,8 @@ export interface PromptHandlers {
   lateJoiner(answer: 'agreed' | 'declined' | 'dismissed', joined: number): Promise<CallView | string>;
   /** Tags this moment of the call; resolves with the offset from admission, or an error message. */
   tag(tag: string): Promise<{ offsetMs: number } | string>;
+  /** The rep's answer about a participant named like a notetaker bot. */
+  notetaker(name: string, verdict: 'bot' | 'not-bot'): Promise<CallView | string>;
 }
 
 export interface ConsentPrompt {
@@ -40,6 +42,8 @@ export interface ConsentPrompt {
   nudgeLateJoiner(joined: number): void;
   /** Tags the moment with the policy's n-th tag (keyboard shortcut Alt+1…). */
   tagByIndex(index: number): void;
+  /** No call was detected but the page plays sound: offer the manual start (until a call shows). */
+  offerManualStart(start: () => void): void;
   remove(): void;
 }
 
@@ -141,6 +145,32 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       mode = answer === 'declined' ? 'declined' : 'collapsed';
     }
     draw();
+  }
+
+  async function answerBot(name: string, verdict: 'bot' | 'not-bot') {
+    if (saving) return;
+    saving = true;
+    const result = await opts.handlers.notetaker(name, verdict);
+    saving = false;
+    if (typeof result === 'string') error = result;
+    else {
+      view = result;
+      error = null;
+    }
+    draw();
+  }
+
+  /** A participant named like a notetaker: only a suspicion until the rep answers (or the platform's mark shows). */
+  function botCheck(v: CallView) {
+    const name = v.suspectedBots[0];
+    if (!name) return null;
+    return h('div', { class: 'botcheck', role: 'group', 'aria-label': t('prompt_bot_group') },
+      h('p', { class: 'status' }, t('prompt_bot_suspected', name)),
+      h('div', { class: 'actions' },
+        button(t('prompt_bot_confirm'), () => void answerBot(name, 'bot')),
+        button(t('prompt_bot_not'), () => void answerBot(name, 'not-bot')),
+      ),
+    );
   }
 
   async function addTag(tag: string) {
@@ -292,8 +322,23 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     }
   }
 
+  let startManually: (() => void) | null = null;
+  function nudgePanel() {
+    return h('section', { class: 'panel', role: 'region', 'aria-labelledby': 'candor-title' },
+      h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, t('prompt_nudge_title'))),
+      h('p', { class: 'status' }, t('prompt_nudge_text')),
+      h('div', { class: 'actions' },
+        button(t('prompt_nudge_start'), () => { const start = startManually; startManually = null; start?.(); }, { class: 'primary' }),
+        button(t('prompt_nudge_dismiss'), () => { startManually = null; root.replaceChildren(); }),
+      ),
+    );
+  }
+
   function draw() {
-    if (!view) return;
+    if (!view) {
+      if (startManually) root.replaceChildren(nudgePanel());
+      return;
+    }
     // The recording rules override whatever the rep was looking at.
     const violating = view.recording.active && forbidsRecording(view.outcome);
     if (violating && mode !== 'violation') {
@@ -304,7 +349,8 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       announce(t('prompt_announce_stopped'));
     }
     const hadFocus = shadow.activeElement !== null;
-    root.replaceChildren(content(view));
+    const bots = mode === 'violation' ? null : botCheck(view);
+    root.replaceChildren(bots ? h('div', { class: 'stack' }, bots, content(view)) : content(view));
     // Keep keyboard users in the flow they are in; never take focus from the call otherwise.
     if (hadFocus) root.querySelector<HTMLElement>('button:not([disabled])')?.focus();
   }
@@ -334,6 +380,12 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       joined = mode === 'late-joiner' ? joined + count : count;
       mode = 'late-joiner';
       announce(t('prompt_announce_late'));
+      draw();
+    },
+    offerManualStart(start) {
+      if (view) return;
+      startManually = start;
+      announce(t('prompt_nudge_title'));
       draw();
     },
     tagByIndex(index) {

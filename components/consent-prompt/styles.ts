@@ -69,6 +69,10 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
 .dot.agreed { background: var(--ok); }
+.stack { display: grid; justify-items: end; gap: 6px; }
+.botcheck { width: 360px; max-width: calc(100vw - 32px); background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
+  border-radius: 10px; padding: 10px 12px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.4 system-ui, sans-serif; }
+.botcheck .status { margin: 0 0 8px; color: inherit; }
 .collapsed { display: grid; justify-items: end; gap: 6px; max-width: 360px; }
 .tagbar { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 4px; }
 .chip { font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; min-height: 26px; border-radius: 999px; background: var(--bg); color: var(--fg);

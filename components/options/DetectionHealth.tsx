@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
 import { platforms } from '../../lib/platforms';
+import { NUDGES_KEY, type NudgeCounts } from '../../lib/detect/nudges';
 import { readDb } from '../../lib/ui/db';
 
-type Stats = Map<string, { calls: number; manual: number; signals: Map<string, number> }>;
+type Stats = Map<string, { calls: number; manual: number; nudges: number; signals: Map<string, number> }>;
 
 async function readStats(): Promise<Stats> {
   const byPlatform: Stats = new Map();
+  const nudges = ((await readDb.meta.get(NUDGES_KEY))?.value ?? {}) as NudgeCounts;
+  for (const [platform, n] of Object.entries(nudges)) byPlatform.set(platform, { calls: 0, manual: 0, nudges: n?.nudges ?? 0, signals: new Map() });
   await readDb.calls.where('admittedAt').above(0).each((c) => {
-    const entry = byPlatform.get(c.platform) ?? { calls: 0, manual: 0, signals: new Map() };
+    const entry = byPlatform.get(c.platform) ?? { calls: 0, manual: 0, nudges: 0, signals: new Map() };
     entry.calls++;
     if (c.detectedBy.includes('manual')) entry.manual++;
     for (const id of c.detectedBy) entry.signals.set(id, (entry.signals.get(id) ?? 0) + 1);
@@ -32,7 +35,7 @@ export function DetectionHealth() {
       <p className="muted">{t('options_detection_intro')} <button type="button" onClick={refresh}>{t('options_detection_refresh')}</button></p>
       <table>
         <thead>
-          <tr><th>{t('options_col_platform')}</th><th>{t('options_col_calls')}</th><th>{t('options_col_manual')}</th><th>{t('options_col_signals')}</th></tr>
+          <tr><th>{t('options_col_platform')}</th><th>{t('options_col_calls')}</th><th>{t('options_col_manual')}</th><th>{t('options_col_nudges')}</th><th>{t('options_col_signals')}</th></tr>
         </thead>
         <tbody>
           {platforms.map((p) => {
@@ -43,6 +46,7 @@ export function DetectionHealth() {
                 <td>{p.label}</td>
                 <td>{s?.calls ?? 0}</td>
                 <td className={s && s.manual > 0 ? 'warn' : undefined}>{s?.manual ?? 0}</td>
+                <td className={s && s.nudges > 0 ? 'warn' : undefined}>{s?.nudges ?? 0}</td>
                 <td>
                   {s && s.signals.size > 0
                     ? [...s.signals].filter(([id]) => id !== 'manual').map(([id, n]) => `${languageFree.has(id) ? id : t('options_signal_text', id)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || '—'

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createAudibleNet } from '../../lib/background/audible';
 import { createAuditDaysRefresher } from '../../lib/background/audit-days';
-import { closeCallsAfterRestart, closeOrphanedCalls, endTab, tabNavigated } from '../../lib/background/calls';
+import { closeCallsAfterRestart, closeOrphanedCalls, endTab, isTabInCall, tabNavigated } from '../../lib/background/calls';
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
@@ -14,7 +15,7 @@ import { CandorDB } from '../../lib/db';
 import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { routeMessage } from '../../lib/messages/router';
 import type { RequestType } from '../../lib/messages/schema';
-import { startConsentCheck } from '../../lib/messages/to-content';
+import { NUDGE_START, startConsentCheck } from '../../lib/messages/to-content';
 
 /** Requests that write nothing the ledger, the outbox, the badge or the audit cache depend on. */
 const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'audit/report', 'sync/status']);
@@ -53,6 +54,13 @@ export default defineBackground(() => {
   // Consent records reach the outbox when the ledger appends them: kick the sender after each flush.
   const flushAndSync = () => ledger.flush().then(() => sync.kick());
 
+  // A call-platform tab that plays sound with no call detected: nudge the rep to start by hand.
+  const audible = createAudibleNet(services, {
+    inCall: (tabId) => isTabInCall(services, tabId),
+    offerManualStart: (tabId) => browser.tabs.sendMessage(tabId, { type: NUDGE_START }).then(() => true, () => false),
+    setTimer: (run, ms) => void setTimeout(run, ms),
+  });
+
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
     // Our own pages (popup, options) may be open in a tab too: the origin, not the tab, tells them apart.
@@ -65,6 +73,7 @@ export default defineBackground(() => {
       // free for the next message, e.g. during a retention purge).
       if (!QUIET_REQUESTS.has(type)) void flushAndSync();
       if (CHECKLIST_REQUESTS.has(type)) void checklistsChanged();
+      if (type === 'call/observed' && reply.data && sender.tab?.id !== undefined) audible.clear(sender.tab.id);
     });
     return true;
   });
@@ -83,8 +92,12 @@ export default defineBackground(() => {
   // work only when the tab was in a call: every tab in the browser sends these events.
   const afterTabChange = () => Promise.all([flushAndSync(), checklistsChanged()]);
   const ifCallsEnded = (calls: number) => (calls > 0 ? afterTabChange() : undefined);
-  browser.tabs.onRemoved.addListener((tabId) => void endTab(services, tabId, 'tab-closed').then(ifCallsEnded));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    audible.clear(tabId);
+    void endTab(services, tabId, 'tab-closed').then(ifCallsEnded);
+  });
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (change.audible !== undefined) audible.audible(tabId, change.audible, tab.url);
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
     if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(ifCallsEnded);
   });

@@ -2,14 +2,18 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startCallWatcher } from '../../lib/content/call-watcher';
-import { START_CONSENT_CHECK } from '../../lib/messages/to-content';
+import { NUDGE_START, START_CONSENT_CHECK } from '../../lib/messages/to-content';
 import { meet } from '../../lib/platforms/meet';
 import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';
 
-/** Where the running copy leaves its teardown: the content script's own global, not the page's. */
-const RETIRE_KEY = '__candorRetireCallScript';
-type IsolatedGlobal = { [RETIRE_KEY]?: () => void };
+/**
+ * Where the running copy leaves its teardown: the content script's own global, not the page's. A
+ * symbol key: the page's elements show up on `window` by their id or name, also in this isolated
+ * world (`<div id="…">` would shadow a string key), but never under a symbol.
+ */
+const RETIRE_KEY = Symbol.for('candor.retireCallScript');
+type IsolatedGlobal = { [RETIRE_KEY]?: unknown };
 
 /**
  * The script can run twice in one page: re-injected after an install or update while the page
@@ -18,7 +22,8 @@ type IsolatedGlobal = { [RETIRE_KEY]?: () => void };
  */
 function retireOlderCopy(ctx: ContentScriptContext) {
   const scope = globalThis as IsolatedGlobal;
-  scope[RETIRE_KEY]?.();
+  const older = scope[RETIRE_KEY];
+  if (typeof older === 'function') older();
   const retire = () => ctx.abort('A newer copy of the call script took over this page');
   scope[RETIRE_KEY] = retire;
   ctx.onInvalidated(() => {
@@ -40,8 +45,11 @@ export default defineContentScript({
     const watcher = startCallWatcher(ctx);
     // Only the extension itself can message a content script; the page cannot reach this listener.
     const onMessage = (msg: unknown, sender: { id?: string }) => {
-      if (sender.id !== browser.runtime.id || (msg as { type?: unknown })?.type !== START_CONSENT_CHECK) return undefined;
-      watcher?.startManually();
+      if (sender.id !== browser.runtime.id) return undefined;
+      const type = (msg as { type?: unknown })?.type;
+      if (type === START_CONSENT_CHECK) watcher?.startManually();
+      else if (type === NUDGE_START) watcher?.offerManualStart();
+      else return undefined;
       return Promise.resolve({ ok: !!watcher });
     };
     browser.runtime.onMessage.addListener(onMessage);

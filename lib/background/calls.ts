@@ -20,6 +20,7 @@ type Decide = Extract<Request, { type: 'call/decide' }>;
 type PromptShown = Extract<Request, { type: 'call/prompt-shown' }>;
 type Recording = Extract<Request, { type: 'call/recording' }>;
 type LateJoiner = Extract<Request, { type: 'call/late-joiner' }>;
+type Notetaker = Extract<Request, { type: 'call/notetaker' }>;
 
 export async function callView(s: Services, call: CallRecord): Promise<CallView> {
   const { policy } = await s.policy();
@@ -31,12 +32,21 @@ export async function callView(s: Services, call: CallRecord): Promise<CallView>
     promptShown: call.promptShownAt !== undefined,
     texts: promptTexts(policy, s.uiLanguage()),
     recording: { active: call.recordingSince !== undefined, since: call.recordingSince ?? null, sources: call.recordingSources ?? [] },
+    suspectedBots: (call.suspectedBots ?? []).filter((name) => !call.confirmedBots?.includes(name)),
     notetakerNames: policy.notetakerNames,
     tags: policy.tags,
     recordingStandards: policy.recordingStandards,
     defaultCategory: policy.defaultCategory,
     category: call.category ?? null,
   };
+}
+
+/** The organisation's selector overrides for the platform of the sending tab. */
+export async function callConfig(s: Services, sender: SenderInfo) {
+  const platform = sender.url ? platformForUrl(new URL(sender.url)) : null;
+  if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
+  const { policy } = await s.policy();
+  return { overrides: policy.selectorOverrides[platform.id] ?? null };
 }
 
 async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageUrl: string) {
@@ -222,9 +232,37 @@ export async function handlePromptShown(s: Services, msg: PromptShown): Promise<
 }
 
 /**
- * The platform's recording or a notetaker appeared or went away. What it means depends on the
- * decision: before one, the rep must ask now; after a decline it must stop; after agreement it is fine.
+ * What records the call now: the platform's own marks, plus suspected notetakers the rep confirmed.
+ * A name match alone never counts (a customer called "Wei Gong" is not Gong's recorder).
  */
+function recordingSourcesOf(call: CallRecord, marks: readonly string[], suspected: readonly string[]): string[] {
+  return [...marks, ...suspected.filter((name) => call.confirmedBots?.includes(name))];
+}
+
+/**
+ * Applies what records the call now. What it means depends on the decision: before one, the rep
+ * must ask now; after a decline it must stop; after agreement it is fine. Runs inside a transaction.
+ */
+async function applyRecording(s: Services, current: CallRecord, sources: string[], at: number, eventId: string) {
+  const { db } = s;
+  const running = current.recordingSince !== undefined;
+  if (sources.length > 0 && !running) {
+    const type = current.outcome === undefined ? 'recording-before-consent' : forbidsRecording(current.outcome) ? 'recording-after-decline' : 'recording-started';
+    await db.calls.update(current.id, { recordingSince: at, recordingSources: sources, updatedAt: s.now() });
+    await db.events.add(event(eventId, current.id, type, at, { sources }));
+  } else if (sources.length > 0) {
+    if (sources.join('|') !== (current.recordingSources ?? []).join('|')) await db.calls.update(current.id, { recordingSources: sources, updatedAt: s.now() });
+  } else if (running) {
+    await db.calls.update(current.id, { recordingSince: undefined, recordingSources: undefined, updatedAt: s.now() });
+    await db.events.add(event(eventId, current.id, 'recording-stopped', at, {
+      durationMs: Math.max(0, at - current.recordingSince!),
+      sources: current.recordingSources ?? [],
+      afterDecline: forbidsRecording(current.outcome),
+    }));
+  }
+}
+
+/** The platform's recording marks or suspected notetakers appeared or went away. */
 export async function handleRecording(s: Services, msg: Recording): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
@@ -232,21 +270,47 @@ export async function handleRecording(s: Services, msg: Recording): Promise<Call
     const current = await db.calls.get(msg.callId);
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
-    const running = current.recordingSince !== undefined;
-    if (msg.active && !running) {
-      const type = current.outcome === undefined ? 'recording-before-consent' : forbidsRecording(current.outcome) ? 'recording-after-decline' : 'recording-started';
-      await db.calls.update(current.id, { recordingSince: at, recordingSources: msg.sources, updatedAt: s.now() });
-      await db.events.add(event(msg.eventId, current.id, type, at, { sources: msg.sources }));
-    } else if (msg.active) {
-      await db.calls.update(current.id, { recordingSources: msg.sources, updatedAt: s.now() });
-    } else if (running) {
-      await db.calls.update(current.id, { recordingSince: undefined, recordingSources: undefined, updatedAt: s.now() });
-      await db.events.add(event(msg.eventId, current.id, 'recording-stopped', at, {
-        durationMs: Math.max(0, at - current.recordingSince!),
-        sources: current.recordingSources ?? [],
-        afterDecline: forbidsRecording(current.outcome),
-      }));
+    const suspected = [...new Set(msg.suspected)].filter((name) => !current.notBots?.includes(name)).sort();
+    const newlySuspected = suspected.filter((name) => !current.suspectedBots?.includes(name) && !current.confirmedBots?.includes(name));
+    if (suspected.join('|') !== (current.suspectedBots ?? []).join('|')) {
+      await db.calls.update(current.id, { suspectedBots: suspected, updatedAt: s.now() });
     }
+    if (newlySuspected.length > 0) {
+      // Logged for the audit's detection view; not a consent event (nobody confirmed a recording).
+      await db.events.add(event(crypto.randomUUID(), current.id, 'notetaker-suspected', at, { names: newlySuspected }));
+    }
+    await applyRecording(s, (await db.calls.get(current.id))!, recordingSourcesOf(current, msg.sources, suspected), at, msg.eventId);
+    return (await db.calls.get(current.id))!;
+  });
+  return callView(s, call);
+}
+
+/**
+ * The rep's answer about a suspected notetaker. "It's a notetaker" makes it a recording source at
+ * once (before consent: ask now; after a decline: it must stop). "Not a bot" clears the suspicion
+ * for this call. Both are logged.
+ */
+export async function handleNotetaker(s: Services, msg: Notetaker): Promise<CallView> {
+  const at = clampTime(msg.at, s.now());
+  const { db } = s;
+  const call = await db.transaction('rw', callTables(db), async () => {
+    const current = await db.calls.get(msg.callId);
+    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (await db.events.get(msg.eventId)) return current;
+    const without = (list: string[] | undefined) => (list ?? []).filter((name) => name !== msg.name);
+    if (msg.verdict === 'not-bot') {
+      await db.calls.update(current.id, {
+        notBots: [...without(current.notBots), msg.name], confirmedBots: without(current.confirmedBots),
+        suspectedBots: without(current.suspectedBots), updatedAt: s.now(),
+      });
+      await db.events.add(event(msg.eventId, current.id, 'notetaker-not-bot', at, { name: msg.name }));
+    } else {
+      await db.calls.update(current.id, { confirmedBots: [...without(current.confirmedBots), msg.name], notBots: without(current.notBots), updatedAt: s.now() });
+      await db.events.add(event(msg.eventId, current.id, 'notetaker-confirmed', at, { name: msg.name }));
+    }
+    const updated = (await db.calls.get(current.id))!;
+    const marks = (updated.recordingSources ?? []).filter((source) => !current.confirmedBots?.includes(source));
+    await applyRecording(s, updated, recordingSourcesOf(updated, marks, updated.suspectedBots ?? []), at, crypto.randomUUID());
     return (await db.calls.get(current.id))!;
   });
   return callView(s, call);
@@ -279,6 +343,11 @@ export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<Ca
 
 /** The calls a tab is in that have not ended. */
 const openCallsOfTab = async (db: CandorDB, tabId: number) => (await db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
+
+/** Whether the tab is in a call Candor detected and the rep was admitted to. */
+export async function isTabInCall(s: Services, tabId: number): Promise<boolean> {
+  return (await openCallsOfTab(s.db, tabId)).some((c) => c.status === 'active');
+}
 
 /** The tab leaves every open call it is in (re-read in the transaction); returns how many. */
 function leaveTab(s: Services, tabId: number, reason: EndReason): Promise<number> {

@@ -6,6 +6,7 @@ import { readSignals, type ReadableRoot, type Reading } from '../detect/read-sig
 import { sendRequest } from '../messages/client';
 import type { CallView, RequestInput } from '../messages/schema';
 import { platformForUrl } from '../platforms';
+import { withOverrides } from '../platforms/overrides';
 import type { PlatformDefinition, PlatformId } from '../platforms/types';
 
 /** Where the prompt sits so it never covers the platform's own call controls. */
@@ -38,15 +39,20 @@ export const RECORDING_GONE_MS = 1_500;
 export interface CallWatcher {
   /** The manual fallback ("Start consent check") for when detection does not see the call. */
   startManually(): void;
+  /** The tab plays sound but no call was detected: offer the manual start in the page. */
+  offerManualStart(): void;
 }
 
 export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null {
   const platform = platformForUrl(new URL(location.href));
   if (!platform) return null;
 
-  let href = location.href;
-  let meeting = platform.meetingFromUrl(new URL(href));
+  /** The URL that names the meeting (the page's, or its call frame's) and that meeting. */
+  let { url: href, meeting } = currentMeeting();
   let lifecycle: LifecycleState = initialLifecycle;
+  /** The platform's signals with the organisation's selector overrides, once the background sent them. */
+  let detection: PlatformDefinition = platform;
+  let configAsked = false;
   let call: CallView | null = null;
   let prompt: ConsentPrompt | null = null;
   let scheduled: number | null = null;
@@ -70,18 +76,55 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
 
   const send = <M extends RequestInput>(msg: M) => sendRequest(msg, { signal: aborter.signal });
 
-  function roots(p: PlatformDefinition): ReadableRoot[] {
+  /**
+   * The same-origin frames the platform renders its call in (Zoom's web app runs the whole call in
+   * `iframe#webclient`). They are read and observed like the page itself; a frame that navigates
+   * gets a new document, which its `load` event hands to the next read.
+   */
+  const attachedFrames = new WeakSet<HTMLIFrameElement>();
+  function callFrames(): HTMLIFrameElement[] {
+    const found: HTMLIFrameElement[] = [];
+    for (const selector of platform!.frames) found.push(...document.querySelectorAll<HTMLIFrameElement>(selector));
+    return found;
+  }
+  function frameDocument(frame: HTMLIFrameElement): Document | null {
+    try {
+      return frame.contentDocument;
+    } catch {
+      return null; // cross-origin: not ours to read
+    }
+  }
+  function attachFrame(frame: HTMLIFrameElement) {
+    if (attachedFrames.has(frame)) return;
+    attachedFrames.add(frame);
+    ctx.addEventListener(frame, 'load', () => {
+      // A new document in the frame: its keys and mutations are ours to watch again.
+      listenForTagKeys(frame.contentWindow);
+      if (ctx.isValid) schedule(0);
+    });
+    listenForTagKeys(frame.contentWindow);
+  }
+
+  function roots(): ReadableRoot[] {
     const list: ReadableRoot[] = [document];
-    for (const selector of p.frames) {
-      for (const frame of document.querySelectorAll<HTMLIFrameElement>(selector)) {
-        try {
-          if (frame.contentDocument) list.push(frame.contentDocument);
-        } catch {
-          // Cross-origin frame: not ours to read.
-        }
-      }
+    for (const frame of callFrames()) {
+      const doc = frameDocument(frame);
+      if (doc) list.push(doc);
     }
     return list;
+  }
+
+  /** The meeting the page shows: from its own URL, else from the call frame's (a web-app shell). */
+  function currentMeeting(): { meeting: string | null; url: string } {
+    const own = platform!.meetingFromUrl(new URL(location.href));
+    if (own) return { meeting: own, url: location.href };
+    for (const frame of callFrames()) {
+      const doc = frameDocument(frame);
+      if (!doc || doc.location.origin !== location.origin) continue;
+      const fromFrame = platform!.meetingFromUrl(new URL(doc.location.href));
+      if (fromFrame) return { meeting: fromFrame, url: doc.location.href };
+    }
+    return { meeting: null, url: location.href };
   }
 
   function ensurePrompt(): ConsentPrompt {
@@ -97,6 +140,13 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
         async lateJoiner(answer, joined) {
           if (!call) return 'No call is active in this tab.';
           const reply = await send({ type: 'call/late-joiner', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, joined, answer });
+          if (!reply.ok) return reply.error;
+          call = reply.data;
+          return reply.data;
+        },
+        async notetaker(name, verdict) {
+          if (!call) return 'No call is active in this tab.';
+          const reply = await send({ type: 'call/notetaker', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, name, verdict });
           if (!reply.ok) return reply.error;
           call = reply.data;
           return reply.data;
@@ -141,29 +191,34 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   function showCall(view: CallView) {
     if (call?.callId !== view.callId) {
       isNotetaker = notetakerMatcher(view.notetakerNames);
-      reportedRecording = view.recording.active ? [...view.recording.sources].sort().join('|') : '';
+      // Known to the background as recording or suspected: the next reading reports what it sees (or its end).
+      reportedRecording = view.recording.active || view.suspectedBots.length > 0 ? '?' : '';
     }
     call = view;
     keepWorkerAwake(view.outcome === null);
     ensurePrompt().render(view);
   }
 
-  async function reportRecording(active: boolean, sources: string[]) {
+  async function reportRecording(marks: string[], suspected: string[]) {
     if (!call) return;
-    const reply = await send({ type: 'call/recording', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, active, sources });
+    const active = marks.length + suspected.length > 0;
+    const reply = await send({ type: 'call/recording', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, active, sources: marks, suspected });
     if (reply.ok && call?.callId === reply.data.callId) showCall(reply.data);
   }
 
-  /** Recording indicators and notetakers: report changes, with a grace period before "stopped". */
+  /**
+   * The platform's recording marks and participants named like notetakers: report changes, with a
+   * grace period before "stopped" (dialogs and tiles re-render).
+   */
   function trackRecording(reading: Reading, now: number) {
-    const bots = reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n);
-    const sources = [...new Set([...reading.recording, ...bots])].sort();
-    if (sources.length > 0) {
+    const suspected = [...new Set(reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n))].sort();
+    const marks = [...new Set(reading.recording)].sort();
+    if (marks.length + suspected.length > 0) {
       recordingGoneSince = null;
-      const key = sources.join('|');
+      const key = `${marks.join('|')}#${suspected.join('|')}`;
       if (key !== reportedRecording) {
         reportedRecording = key;
-        void reportRecording(true, sources);
+        void reportRecording(marks, suspected);
       }
     } else if (reportedRecording) {
       recordingGoneSince ??= now;
@@ -171,7 +226,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       if (waited >= RECORDING_GONE_MS) {
         reportedRecording = '';
         recordingGoneSince = null;
-        void reportRecording(false, []);
+        void reportRecording([], []);
       } else schedule(RECORDING_GONE_MS - waited);
     }
   }
@@ -216,21 +271,30 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     lastCheck = performance.now();
     if (!ctx.isValid) return;
     watch();
-    if (location.href !== href) {
-      // Single-page navigation: a different meeting is a different call.
+    const shown = currentMeeting();
+    if (shown.url !== href) {
+      // Single-page navigation (of the page or its call frame): a different meeting is a different call.
       const previous = href;
-      href = location.href;
-      const next = platform!.meetingFromUrl(new URL(href));
-      if (next !== meeting) {
+      href = shown.url;
+      if (shown.meeting !== meeting) {
         if (lifecycle.phase === 'inCall' || lifecycle.phase === 'lobby') void report('left', ['meeting-switched'], false, previous);
-        meeting = next;
+        meeting = shown.meeting;
         lifecycle = initialLifecycle;
         lobbyView = null;
         closePrompt();
       }
     }
     if (!meeting && lifecycle.phase !== 'inCall') return;
-    const reading = readSignals(platform!, roots(platform!));
+    if (!configAsked) {
+      // Asked once per page, only on call pages (not on every page of the platform's site).
+      configAsked = true;
+      void send({ type: 'call/config' }).then((reply) => {
+        if (!reply.ok || !reply.data.overrides) return;
+        detection = withOverrides(platform!, reply.data.overrides);
+        schedule(0);
+      });
+    }
+    const reading = readSignals(detection, roots());
     const now = Date.now();
     const { state, effects } = nextLifecycle(lifecycle, reading, now);
     lifecycle = state;
@@ -261,14 +325,20 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     scheduled = window.setTimeout(check, wait);
   }
 
+  const observed: MutationObserverInit = {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    // Only attributes that signals depend on; style/class churn from video tiles is ignored.
+    attributeFilter: ['hidden', 'aria-hidden', 'aria-label', 'data-participant-id', 'data-self-name', 'data-tid', 'data-call-ended', 'disabled'],
+  };
   function watch() {
-    observer.observe(document.documentElement, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      // Only attributes that signals depend on; style/class churn from video tiles is ignored.
-      attributeFilter: ['hidden', 'aria-hidden', 'aria-label', 'data-participant-id', 'data-self-name', 'data-tid', 'data-call-ended', 'disabled'],
-    });
+    observer.observe(document.documentElement, observed);
+    for (const frame of callFrames()) {
+      attachFrame(frame);
+      const root = frameDocument(frame)?.documentElement;
+      if (root) observer.observe(root, observed);
+    }
   }
 
   // A copy left behind by an extension reload or update: the new copy takes over the page.
@@ -283,16 +353,25 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   });
   schedule(0);
 
-  // Tag shortcuts: Alt+1… (real key presses only; the page may see the keys, they carry no secret).
-  ctx.addEventListener(window, 'keydown', (e) => {
+  // Tag shortcuts: Alt+1… (real key presses only; the page may see the keys, they carry no secret),
+  // in the page and in its call frames (keys go to the frame that has focus).
+  function onTagKey(e: KeyboardEvent) {
     if (!e.isTrusted || !e.altKey || e.ctrlKey || e.metaKey || !prompt || lifecycle.phase !== 'inCall') return;
     const digit = /^Digit([1-9])$/.exec(e.code)?.[1];
     if (!digit) return;
     e.preventDefault();
     prompt.tagByIndex(Number(digit) - 1);
-  }, { capture: true });
+  }
+  function listenForTagKeys(target: Window | null) {
+    if (target) ctx.addEventListener(target, 'keydown', onTagKey, { capture: true });
+  }
+  listenForTagKeys(window);
 
-  return {
+  const watcher: CallWatcher = {
+    offerManualStart() {
+      if (lifecycle.phase === 'inCall' && call) return;
+      ensurePrompt().offerManualStart(() => watcher.startManually());
+    },
     startManually() {
       if (lifecycle.phase === 'inCall' && call) {
         prompt?.expand();
@@ -302,4 +381,5 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       void report('inCall', ['manual'], true).then(() => prompt?.expand());
     },
   };
+  return watcher;
 }

@@ -28,9 +28,13 @@ export interface CallRecord {
   /** Call category and the policy rule applied with the decision. */
   category?: CallCategory;
   rule?: RecordingRule;
-  /** Set while the platform records/transcribes or a notetaker is present. */
+  /** Set while the platform records/transcribes or a notetaker the rep confirmed is present. */
   recordingSince?: number;
   recordingSources?: string[];
+  /** Notetakers suspected by name (policy entries) in the last report, and the rep's answers. */
+  suspectedBots?: string[];
+  confirmedBots?: string[];
+  notBots?: string[];
   /** Signal ids that detected the call (detection health), or 'manual'. */
   detectedBy: string[];
   updatedAt: number;
@@ -46,6 +50,9 @@ export type CallEventType =
   | 'recording-started'
   | 'recording-stopped'
   | 'late-joiner'
+  | 'notetaker-suspected'
+  | 'notetaker-confirmed'
+  | 'notetaker-not-bot'
   | 'left';
 
 export interface CallEvent {

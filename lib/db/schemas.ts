@@ -19,6 +19,7 @@ export const callRecordSchema = z.strictObject({
   promptShownAt: time.optional(), outcome: z.enum(outcomes).optional(), reason: z.enum(notRecordingReasons).optional(),
   decidedAt: time.optional(), category: z.enum(callCategories).optional(), rule: z.enum(recordingRules).optional(),
   recordingSince: time.optional(), recordingSources: z.array(z.string()).optional(),
+  suspectedBots: z.array(z.string()).optional(), confirmedBots: z.array(z.string()).optional(), notBots: z.array(z.string()).optional(),
   detectedBy: z.array(z.string()), updatedAt: time,
 });
 export const eventRecordSchema = z.strictObject({ id, callId: id, type: z.string().min(1).max(40), at: time, data: json, chain: z.literal(0).optional() });

@@ -17,20 +17,28 @@ function valueOf(el: Element, signal: Signal): string {
   return (signal.attribute ? el.getAttribute(signal.attribute) : el.textContent) ?? '';
 }
 
+/** The signal's elements in one root (none when its selector is broken, e.g. a policy override's). */
+function select(root: ReadableRoot, signal: Signal): Iterable<Element> {
+  let found: NodeListOf<Element>;
+  try {
+    found = root.querySelectorAll(signal.selector);
+  } catch {
+    return [];
+  }
+  const { notInside, exclude } = signal;
+  if (!notInside && !exclude) return found;
+  try {
+    return [...found].filter(
+      (el) => !(notInside && el.closest(notInside)) && !(exclude && (exclude.test(el.getAttribute('aria-label') ?? '') || exclude.test(el.textContent ?? ''))),
+    );
+  } catch {
+    return [];
+  }
+}
+
 function matches(roots: readonly ReadableRoot[], signal: Signal): boolean {
   for (const root of roots) {
-    let found: NodeListOf<Element>;
-    try {
-      found = root.querySelectorAll(signal.selector);
-    } catch {
-      // A broken selector (e.g. from a policy override) must not stop detection.
-      return false;
-    }
-    if (!signal.text) {
-      if (found.length > 0) return true;
-      continue;
-    }
-    for (const el of found) if (signal.text.test(valueOf(el, signal))) return true;
+    for (const el of select(root, signal)) if (!signal.text || signal.text.test(valueOf(el, signal))) return true;
   }
   return false;
 }
@@ -51,13 +59,7 @@ export function participantNames(roots: readonly ReadableRoot[], signals: readon
   const names = new Set<string>();
   for (const signal of signals) {
     for (const root of roots) {
-      let found: NodeListOf<Element>;
-      try {
-        found = root.querySelectorAll(signal.selector);
-      } catch {
-        continue;
-      }
-      for (const el of found) {
+      for (const el of select(root, signal)) {
         const name = valueOf(el, signal).replace(/\s+/g, ' ').trim();
         if (name && (!signal.text || signal.text.test(name))) names.add(name);
       }
@@ -76,7 +78,8 @@ export function readSignals(platform: PlatformDefinition, roots: readonly Readab
   const recording = matching(roots, signals.recording);
   const left = any(roots, signals.left);
   if (left) return { state: 'left', signals: [left], recording, participants: [] };
-  const inCall = any(roots, signals.inCall);
+  // Guesses (no public source) and supporting signals add evidence but never decide admission alone.
+  const inCall = any(roots, signals.inCall.filter((s) => !s.guess && !s.supportOnly));
   const lobby = any(roots, signals.lobby);
   if (lobby) return { state: 'lobby', signals: [lobby], recording, participants: [] };
   if (inCall) {

@@ -1,4 +1,4 @@
-import { handleDecide, handleLateJoiner, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
+import { callConfig, handleDecide, handleLateJoiner, handleNotetaker, handleObserved, handlePromptShown, handleRecording } from '../background/calls';
 import { markStatement, saveAiDraft } from '../background/ai-drafts';
 import { auditReportBody } from '../background/audit-days';
 import { deleteAllData, importBackup } from '../background/backup';
@@ -19,11 +19,13 @@ type Handler<T extends RequestType> = (s: Services, msg: Extract<Request, { type
 
 /** Which surface may send what: call messages only from call tabs, the rest only from our own pages. */
 const handlers: { [T in RequestType]: { from: Origin; handle: Handler<T> } } = {
+  'call/config': { from: 'call-tab', handle: (s, m, sender) => callConfig(s, sender) },
   'call/observed': { from: 'call-tab', handle: handleObserved },
   'call/decide': { from: 'call-tab', handle: (s, m) => handleDecide(s, m) },
   'call/keep-alive': { from: 'call-tab', handle: async () => null },
   'call/prompt-shown': { from: 'call-tab', handle: (s, m) => handlePromptShown(s, m) },
   'call/recording': { from: 'call-tab', handle: (s, m) => handleRecording(s, m) },
+  'call/notetaker': { from: 'call-tab', handle: (s, m) => handleNotetaker(s, m) },
   'call/late-joiner': { from: 'call-tab', handle: (s, m) => handleLateJoiner(s, m) },
   'note/save': { from: 'extension-page', handle: (s, m) => saveNote(s, m) },
   // One click in the call page, or with text from the popup.

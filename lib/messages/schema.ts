@@ -61,6 +61,9 @@ export const callDecide = z.strictObject({
   path: ['reason'],
 });
 
+/** The organisation's detection settings for the sending call page (selector overrides). */
+export const callConfig = z.strictObject({ type: z.literal('call/config') });
+
 /** Sent while the prompt asks, so the worker is awake when the rep clicks; writes nothing. */
 export const callKeepAlive = z.strictObject({
   type: z.literal('call/keep-alive'),
@@ -81,8 +84,24 @@ export const callRecording = z.strictObject({
   at,
   callId,
   active: z.boolean(),
-  /** Recording signal ids and notetaker names (policy data, not page text). */
+  /** The platform's own recording marks (signal ids). */
   sources: z.array(z.string().min(1).max(80)).max(40),
+  /**
+   * Participants whose display name matches the policy's notetaker list, as the matched entry (policy
+   * data, never the participant's own name). Only suspected: they count as recording once the rep
+   * confirms one, or when the platform's own mark shows.
+   */
+  suspected: z.array(z.string().min(1).max(80)).max(40).default([]),
+});
+
+/** The rep's answer about a suspected notetaker: it is a bot (it may be recording), or a person. */
+export const callNotetaker = z.strictObject({
+  type: z.literal('call/notetaker'),
+  eventId,
+  at,
+  callId,
+  name: z.string().min(1).max(80),
+  verdict: z.enum(['bot', 'not-bot']),
 });
 
 export const lateJoinerAnswers = ['agreed', 'declined', 'dismissed'] as const;
@@ -228,7 +247,7 @@ export const policySave = z.strictObject({
 
 export const requestSchema = z.discriminatedUnion('type', [
   exportRequest, backupImport, dataDelete, policySave, ledgerVerify, auditReportRequest, syncStatusRequest, syncRetry,
-  callObserved, callDecide, callKeepAlive, callPromptShown, callRecording, callLateJoiner, noteSave,
+  callConfig, callObserved, callDecide, callKeepAlive, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
@@ -247,9 +266,11 @@ export interface CallView {
   decidedAt: number | null;
   promptShown: boolean;
   texts: { language: string; purposeStatement: string; consentScript: string; declineLine: string };
-  /** The platform's recording or a notetaker, as last reported for this call. */
+  /** The platform's recording, or a notetaker the rep confirmed, as last reported for this call. */
   recording: { active: boolean; since: number | null; sources: string[] };
-  /** Policy: participant names that mark a notetaker bot (matched case-insensitively). */
+  /** Notetakers suspected by name that the rep has not answered about yet. */
+  suspectedBots: string[];
+  /** Policy: the display names (or `*` patterns) of notetaker bots (lib/detect/notetakers.ts). */
   notetakerNames: string[];
   /** Policy: the live tags offered in the call. */
   tags: string[];
@@ -262,11 +283,13 @@ export interface CallView {
 
 
 export interface Replies {
+  'call/config': { overrides: import('../platforms/overrides').PlatformOverrides | null };
   'call/observed': CallView | null;
   'call/decide': CallView;
   'call/keep-alive': null;
   'call/prompt-shown': CallView;
   'call/recording': CallView;
+  'call/notetaker': CallView;
   'call/late-joiner': CallView;
   'note/save': { updatedAt: number };
   'tag/add': { id: string; offsetMs: number };

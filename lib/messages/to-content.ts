@@ -1,8 +1,10 @@
 import { browser } from 'wxt/browser';
 import { platformForUrl, platforms } from '../platforms';
 
-/** The one message the extension sends to a call tab: the manual "Start consent check". */
+/** The manual "Start consent check", sent to a call tab from the popup or the keyboard command. */
 export const START_CONSENT_CHECK = 'content/start-consent-check';
+/** The tab plays sound but no call was detected: the call tab offers the manual start. */
+export const NUDGE_START = 'content/nudge-start';
 
 /** Asks the call tab to start the consent check; false when no call page is open there. */
 export async function startConsentCheck(tabId: number): Promise<boolean> {

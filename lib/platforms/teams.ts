@@ -1,14 +1,16 @@
 import type { PlatformDefinition } from './types';
 
 /**
- * Microsoft Teams on the web (teams.microsoft.com, teams.live.com, teams.cloud.microsoft).
+ * Microsoft Teams on the web (teams.microsoft.com, teams.live.com, teams.cloud.microsoft). Every
+ * signal has a row in docs/platforms.md naming its public source; a unit test fails when one is
+ * missing.
  *
- * Teams marks its UI with `data-tid` test ids, which are language-independent and far more stable
- * than its hashed Fluent UI classes. The hang-up button (`#hangup-button` /
- * `[data-tid="hangup-main-btn"]`) is shown in the lobby as well, so it is deliberately NOT an
- * in-call signal; admission is read from things only the call stage renders (call timer, meeting
- * controls toolbar, "More" button, voice-level outlines on tiles).
- * Provenance of every signal is listed in docs/platforms.md.
+ * Teams marks its UI with `data-tid` test ids and element ids, which are language-independent and
+ * far more stable than its hashed Fluent UI classes. The hang-up button (`#hangup-button`) and the
+ * mute/video toggles are shown in the lobby as well, so they are deliberately NOT in-call signals;
+ * admission is read from things only the call stage renders (call timer, meeting controls toolbar,
+ * "More" button, voice-level outlines on tiles). The retry screen ends a call, but it also shows
+ * for a wrong meeting id or passcode: from the lobby it only ends the lobby visit.
  */
 
 /** Generic reference for calls that run inside the Teams app with no meeting id in the URL. */
@@ -101,29 +103,28 @@ export const teams: PlatformDefinition = {
   signals: {
     lobby: [
       {
-        // Pre-join join button. It stays in the DOM (disabled) while waiting in the lobby,
-        // which is what lets the lobby win over the hang-up button shown there.
+        // Pre-join join button. It stays in the DOM (disabled) while waiting in the lobby, which is
+        // what lets the lobby win over the hang-up button shown there.
         id: 'teams-prejoin-join-button',
         selector: '#prejoin-join-button, [data-tid="prejoin-join-button"]',
         languageIndependent: true,
       },
       {
         id: 'teams-prejoin-screen',
-        selector:
-          '[data-tid="calling-prejoin-screen"], [data-tid="prejoin-screen"], [data-tid="prejoin-display-name-input"]',
+        selector: '[data-tid="calling-prejoin-screen"], [data-tid="prejoin-display-name-input"], [data-tid="calling-prejoin-render-content-container"]',
         languageIndependent: true,
       },
       {
-        // Lobby container test ids as used by other public adapters (not confirmed by capture).
         id: 'teams-lobby-screen',
         selector: '[data-tid="calling-lobby-screen"], [data-tid="lobby-screen-title"]',
         languageIndependent: true,
+        guess: true,
       },
       {
         id: 'teams-lobby-text',
-        // No bare div: textContent of a container div would read the whole page on every check.
+        // No bare div: the textContent of a container div would read the whole page on every check.
         selector: 'h1, h2, h3, [role="heading"], span, p',
-        text: /^\s*(?:Someone (?:in the meeting )?(?:will|should) let you in (?:soon|shortly)|When the meeting starts, we['’]ll let people in|We['’]ll let people in when the meeting starts|Waiting for someone to let you in|Quelqu['’]un (?:dans la réunion )?(?:devrait vous laisser entrer|va vous laisser entrer|vous permettra d['’]entrer) (?:sous peu|bientôt|dans un instant)|Jemand (?:in der Besprechung )?(?:sollte Sie in Kürze zulassen|wird Sie in Kürze zulassen|lässt Sie in Kürze eintreten|wird Sie in Kürze einlassen)|Alguien (?:de|en) la reunión (?:debería dejarle entrar|le dejará entrar|le permitirá entrar) (?:pronto|en breve)|Qualcuno (?:nella riunione )?(?:dovrebbe ammetterti|ti ammetterà|ti farà entrare) a breve|Alguém (?:na reunião )?(?:deve permitir sua entrada|permitirá sua entrada|deverá permitir sua entrada) em breve|会議の参加者がまもなく(?:参加を許可します|入室を許可します))\s*[.。]?\s*$/i,
+        text: /^\s*(?:Someone (?:in the meeting )?(?:will|should) let you in (?:soon|shortly)|We['’]ve let people in the meeting know you['’]re waiting|When the meeting starts, we['’]ll let people (?:in|know you['’]re waiting)|We['’]ll let people in when the meeting starts|We['’]ve let the meeting organi[sz]er know you['’]re waiting|When someone lets you in, you['’]ll join the meeting|Waiting for someone to let you in|Quelqu['’]un (?:dans la réunion )?(?:devrait vous laisser entrer|va vous laisser entrer|vous permettra d['’]entrer) (?:sous peu|bientôt|dans un instant)|Jemand (?:in der Besprechung )?(?:sollte Sie in Kürze zulassen|wird Sie in Kürze zulassen|lässt Sie in Kürze eintreten|wird Sie in Kürze einlassen)|Alguien (?:de|en) la reunión (?:debería dejarle entrar|le dejará entrar|le permitirá entrar) (?:pronto|en breve)|Qualcuno (?:nella riunione )?(?:dovrebbe ammetterti|ti ammetterà|ti farà entrare) a breve|Alguém (?:na reunião )?(?:deve permitir sua entrada|permitirá sua entrada|deverá permitir sua entrada) em breve|会議の参加者がまもなく(?:参加を許可します|入室を許可します))\s*[.。]?\s*$/i,
         languageIndependent: false,
       },
     ],
@@ -162,24 +163,31 @@ export const teams: PlatformDefinition = {
     ],
     left: [
       {
-        // Post-call / removed screens (test ids from public adapters; not confirmed by capture).
-        id: 'teams-call-ended-screen',
-        selector: '[data-tid="call-ended-screen"], [data-tid="rejoin-title"]',
+        // The screen after leaving, being removed or the meeting ending ("Did you leave by
+        // mistake?", "You've been removed from this meeting"), with Rejoin and Dismiss.
+        id: 'teams-retry-screen',
+        selector: '[data-tid="calling-retry-screen"], #calling-retry-screen-title',
         languageIndependent: true,
       },
       {
-        // Headings only: meeting chat shows "Meeting ended" system lines for past occurrences.
+        id: 'teams-call-ended-screen',
+        selector: '[data-tid="call-ended-screen"], [data-tid="rejoin-title"]',
+        languageIndependent: true,
+        guess: true,
+      },
+      {
+        // Headings and short lines only: meeting chat shows "Meeting ended" system lines for past occurrences.
         id: 'teams-left-heading',
-        selector: 'h1, h2, h3, [role="heading"]',
-        text: /^\s*(?:You left the meeting|You['’]ve left the meeting|You have left the meeting|The meeting has ended|Meeting ended|Call ended|You['’]ve been removed from this meeting|Vous avez quitté la réunion|La réunion est terminée|Sie haben die Besprechung verlassen|Die Besprechung wurde beendet|Has salido de la reunión|Saliste de la reunión|La reunión ha finalizado|Hai abbandonato la riunione|La riunione è terminata|Você saiu da reunião|A reunião terminou|会議から退出しました|会議は終了しました)\s*[.。]?\s*$/i,
+        selector: 'h1, h2, h3, [role="heading"], span',
+        text: /^\s*(?:You left the meeting|You['’]ve left the meeting|You have left the meeting|Did you leave by mistake\?|The meeting has ended|This meeting has ended|Call ended|You['’]ve been removed from this meeting|Removed from the meeting|Sorry, but you were denied access to the meeting|Your request to join was declined|Vous avez quitté la réunion|La réunion est terminée|Sie haben die Besprechung verlassen|Die Besprechung wurde beendet|Besprechung wurde beendet|Sie wurden entfernt|Has salido de la reunión|Saliste de la reunión|La reunión ha finalizado|Hai abbandonato la riunione|La riunione è terminata|Você saiu da reunião|A reunião terminou|会議から退出しました|会議は終了しました)\s*[.。]?\s*$/i,
         languageIndependent: false,
       },
     ],
     recording: [
       {
-        // Red "recording" dot in the call header. Test id assumed; see docs.
+        // The header's recording indicator.
         id: 'teams-recording-indicator',
-        selector: '[data-tid*="recording-indicator"]',
+        selector: '#recording-indicator-custom',
         languageIndependent: true,
       },
       {
@@ -188,6 +196,7 @@ export const teams: PlatformDefinition = {
         selector: '[role="alert"], [role="status"]',
         text: /(?:Recording has started|Recording and transcription have started|Transcription has started|This meeting is being recorded|L['’]enregistrement a commencé|L['’]enregistrement et la transcription ont commencé|La transcription a commencé|Die Aufzeichnung wurde gestartet|Die Aufzeichnung hat begonnen|La grabación ha comenzado|Se ha iniciado la grabación|La registrazione è iniziata|A gravação foi iniciada|A gravação começou|レコーディングが開始されました|文字起こしが開始されました)/i,
         languageIndependent: false,
+        guess: true,
       },
     ],
     participants: [

@@ -14,8 +14,28 @@ export interface Signal {
   text?: RegExp;
   /** Read this attribute instead of textContent for `text` matching and participant names. */
   attribute?: string;
+  /**
+   * Matched elements inside an element matching this selector do not count (Meet's self preview
+   * carries a participant id in the green room and the waiting room, so it is no sign of admission).
+   */
+  notInside?: string;
+  /**
+   * Matched elements whose own `aria-label` or text matches this do not count: Meet's self preview
+   * is a `[data-participant-id]` element whose label leads with the `visual_effects` icon ligature.
+   */
+  exclude?: RegExp;
   /** True when the signal does not depend on the UI language (ids, data-*, icon ligatures, URL). */
   languageIndependent: boolean;
+  /**
+   * No public source shows this signal (docs/platforms.md marks it a guess). It adds evidence, but
+   * admission is never decided by guesses alone.
+   */
+  guess?: true;
+  /**
+   * Counts toward admission only beside a deciding in-call signal: something very like it exists
+   * before admission (Meet's tiles and its self preview).
+   */
+  supportOnly?: true;
 }
 
 export type CallState = 'lobby' | 'inCall' | 'left';
@@ -36,7 +56,7 @@ export interface PlatformDefinition {
    * scopes them to the tab and never continues an earlier call from them.
    */
   genericReferences?: readonly string[];
-  /** Same-origin iframes that may hold the call UI (Zoom's web client on some versions). */
+  /** Same-origin iframes that hold the call UI (Zoom's web app runs the whole call in `iframe#webclient`). */
   frames: string[];
   signals: {
     /** Pre-join screen or waiting room. Any lobby signal wins over inCall signals. */

@@ -1,13 +1,15 @@
 import type { PlatformDefinition } from './types';
 
 /**
- * Zoom web client (app.zoom.us/wc/…, <vanity>.zoom.us/wc/…, app.zoom.com/wc/…).
+ * Zoom web client (app.zoom.us/wc/…, <vanity>.zoom.us/wc/…, app.zoom.com/wc/…). Every signal has a
+ * row in docs/platforms.md naming its public source; a unit test fails when one is missing.
  *
- * Zoom's web client uses readable BEM class names (`footer__leave-btn-container`,
- * `preview-join-button`) and a few ids (`#audioOptionMenu`), which is what open-source
- * transcript extensions and bots key on; those are language-independent. Older versions render
- * the call inside a same-origin `#webclient` iframe, hence `frames`.
- * Provenance of every signal is listed in docs/platforms.md.
+ * "Join from browser" opens the Zoom web app (`/wc/<id>/join?fromPWA=1`), which runs the whole
+ * call, from the preview to the end dialog, in a same-origin `iframe#webclient`
+ * (`/wc/<id>/join?from=pwa`): hence `frames`, which the watcher reads and observes like the page.
+ * Zoom's readable BEM classes and ids (`footer__leave-btn-container`, `#audioOptionMenu`) are what
+ * open-source bots and extensions key on; they are language-independent. The waiting room renders
+ * inside `.meeting-app` too, so containers are no sign of admission; the footer is.
  */
 
 /** Zoom meeting/webinar ids are 9–13 digits (PMIs are 10, webinars 11). */
@@ -38,30 +40,30 @@ export const zoom: PlatformDefinition = {
     return m[1] ?? m[2] ?? null; // digits only; ?pwd=…, ?fromPWA=1 and the hash are ignored
   },
 
-  frames: ['iframe#webclient'],
+  frames: ['iframe#webclient', 'iframe.pwa-webclient__iframe'],
 
   signals: {
     lobby: [
       {
-        // Preview ("Join") page: join button, name field and preview A/V toggles.
+        // Preview ("Join") page of the current client, and the classic client's join button.
         id: 'zoom-preview-join-button',
-        selector: 'button.preview-join-button',
+        selector: 'button.preview-join-button, #joinBtn',
         languageIndependent: true,
       },
       {
         id: 'zoom-preview-controls',
-        selector: '#input-for-name, #preview-audio-control-button, #preview-video-control-button',
+        selector: '#input-for-name, #inputname, #preview-audio-control-button, #preview-video-control-button',
         languageIndependent: true,
       },
       {
-        // Waiting room: `wr-` (waiting room) BEM block and its own Leave button.
+        // Waiting room of older builds: the `wr-` (waiting room) block and its own Leave button.
         id: 'zoom-waiting-room',
-        selector: '.wr-leave-btn, [class*="wr-default__text"], [class*="waiting-room-container"]',
+        selector: '.wr-leave-btn, .wr-default__text',
         languageIndependent: true,
       },
       {
         id: 'zoom-waiting-text',
-        // No bare div: textContent of a container div would read the whole page on every check.
+        // No bare div: the textContent of a container div would read the whole page on every check.
         selector: 'span, p, h1, h2, [class*="waiting"]',
         text: /^\s*(?:Please wait, the meeting host will let you in soon|Waiting for the host to start (?:this|the) meeting|Host has joined\. We['’]ve let them know you['’]re here|Espere, el anfitrión de la reunión le permitirá entrar pronto|Bitte warten Sie, der Meeting-Host wird Sie in Kürze eintreten lassen|Veuillez patienter, l['’]hôte de la réunion va bientôt vous laisser entrer|Attendi, l['’]host della riunione ti farà entrare a breve|Aguarde, o anfitrião da reunião permitirá sua entrada em breve|ミーティングのホストがまもなく入室を許可します。?しばらくお待ちください)\s*[.。]?\s*$/i,
         languageIndependent: false,
@@ -69,74 +71,77 @@ export const zoom: PlatformDefinition = {
     ],
     inCall: [
       {
-        // Footer Leave button container: only exists in the meeting footer (the waiting room
-        // uses `.wr-leave-btn`).
+        // The meeting footer's Leave button container (the waiting room has no footer).
         id: 'zoom-footer-leave',
         selector: '.footer__leave-btn-container',
         languageIndependent: true,
       },
       {
-        // The audio options caret in the footer; TranscripTonic treats it as "meeting started".
+        // The audio options caret in the footer: "meeting started" for TranscripTonic.
         id: 'zoom-audio-menu',
         selector: '#audioOptionMenu',
         languageIndependent: true,
       },
       {
+        // The footer's Leave button ("End" for the host): never in the preview or the waiting room.
         id: 'zoom-leave-button-label',
-        selector: '#wc-footer button[aria-label], #foot-bar button[aria-label]',
+        selector: '#wc-footer button[aria-label], #foot-bar button[aria-label], button.footer-button__button[aria-label]',
         attribute: 'aria-label',
-        text: /^(?:Leave|Salir|Verlassen|Quitter|Esci|Sair|退出)$/i,
+        text: /^(?:Leave|End|Salir|Finalizar|Verlassen|Beenden|Quitter|Terminer|Esci|Termina|Sair|Encerrar|退出|終了)$/i,
         languageIndependent: false,
       },
     ],
     left: [
       {
-        // "This meeting has been ended by host" modal (BEM title shared by all zm-modals, so the
-        // text is what distinguishes it). No language-independent end marker is known.
+        // "This meeting has been ended by host": a dialog over the still-present call toolbar.
+        id: 'zoom-ended-dialog',
+        selector: '[role="dialog"][aria-label="Meeting is end now"], [role="dialog"][aria-label="You have been removed"]',
+        languageIndependent: false,
+      },
+      {
+        // The same modal's title (its classes are shared by every Zoom modal: the text decides).
         id: 'zoom-ended-modal',
         selector: '.zm-modal-body-title, [role="alertdialog"]',
-        text: /(?:meeting has been ended by (?:the )?host|This meeting has ended|You have been removed from this meeting|The host has removed you from this meeting|La reunión ha sido finalizada por el anfitrión|El anfitrión finalizó esta reunión|Dieses Meeting wurde vom Host beendet|Cette réunion a été terminée par l['’]hôte|Questa riunione è stata terminata dall['’]host|Esta reunião foi encerrada pelo anfitrião|このミーティングはホストによって終了されました)/i,
+        text: /(?:meeting has been ended by (?:the )?host|This meeting has ended|You have been removed(?: from this meeting)?|The host has removed you from this meeting|La reunión ha sido finalizada por el anfitrión|El anfitrión finalizó esta reunión|Dieses Meeting wurde vom Host beendet|Cette réunion a été terminée par l['’]hôte|Questa riunione è stata terminata dall['’]host|Esta reunião foi encerrada pelo anfitrião|このミーティングはホストによって終了されました)/i,
         languageIndependent: false,
       },
     ],
     recording: [
       {
-        // Top-bar "Recording…" pill. Class name assumed from Zoom's BEM naming; see docs.
+        // The meeting-info bar's recording container.
         id: 'zoom-recording-indicator',
-        selector: '[class*="recording-indicator"]',
+        selector: '.recording-indication__recording-container',
         languageIndependent: true,
       },
       {
+        // The top-bar "Recording…" pill text; the host's "Record" button does not match.
         id: 'zoom-recording-label',
         selector: '[class*="record"]',
         text: /^\s*(?:Recording(?: to the cloud| in the cloud)?|Grabando|Grabación en curso|Aufnahme läuft|Aufzeichnung läuft|Enregistrement(?: en cours)?|Registrazione in corso|Gravando|Gravação em andamento|レコーディング中|録画中)\s*(?:\.{1,3}|…)?\s*$/i,
         languageIndependent: false,
+        guess: true,
       },
       {
-        // Recording disclaimer shown to attendees when recording starts.
+        // The disclaimer shown to participants when recording starts.
         id: 'zoom-recording-disclaimer',
         selector: '.zm-modal-body-title, [role="dialog"]',
         text: /(?:This meeting is being recorded|is being recorded|se está grabando|wird aufgezeichnet|est en cours d['’]enregistrement|viene registrata|está sendo gravada|レコーディングされています)/i,
         languageIndependent: false,
+        guess: true,
       },
     ],
     participants: [
       {
-        // Video tile name. Current client: <div class="video-avatar__avatar-footer"><span>Name</span>.
+        // Video tile name: <div class="video-avatar__avatar-footer"><span>Name</span>.
         id: 'zoom-tile-name',
         selector: '.video-avatar__avatar-footer > span',
         languageIndependent: true,
       },
       {
-        // Older client versions.
-        id: 'zoom-tile-name-legacy',
-        selector: '.video-avatar__avatar-name',
-        languageIndependent: true,
-      },
-      {
         // Participants panel; "(Host, me)" lives in a sibling `participants-item__name-label`.
         id: 'zoom-participants-list',
-        selector: '.participants-item__display-name',
+        selector: '[id^="participants-list-"] .participants-item__display-name, .participants-item__display-name',
+        notInside: '[id^="waitingRoom-li-"]',
         languageIndependent: true,
       },
     ],

@@ -1,5 +1,37 @@
 import type { Policy } from './schema';
 
+/**
+ * Notetaker bots' display names: whole names, or patterns where `*` stands for any text. Each entry's
+ * source is in docs/platforms.md ("Notetaker names"); the test there fails on an entry without one.
+ */
+export const NOTETAKER_DEFAULTS = [
+  // Specific names first: the first entry that matches is the one the rep sees.
+  'Fireflies.ai Notetaker',
+  'Fireflies.ai Notetaker *', // Fireflies adds the inviter's first name
+  "*'s Notetaker (Otter.ai)",
+  'Otter.ai',
+  'OtterPilot',
+  "*'s Fathom Notetaker",
+  'Fathom AI Notetaker',
+  'read.ai meeting notes',
+  'Gong Recorder',
+  '* Recorder by Gong',
+  'Gong Notetaker',
+  'Gong AI Notetaker',
+  "*'s MeetGeek Notetaker",
+  'Metaview Notetaker',
+  'ScreenApp Notetaker',
+  'ScreenApp AI Notes',
+  'Modjo Assistant',
+  'Avoma Assistant',
+  'tl;dv recorder',
+  'Bluedot recorder',
+  'Clari Copilot',
+  'VexaBot-*',
+  'Facilitator',
+  '* Notetaker', // any other "<something> Notetaker": the word vendors' bots share
+];
+
 /** Safe defaults: consent is always asked unless a rule says the call is never recorded. */
 export const defaultPolicy: Policy = {
   policyVersion: 'default-1',
@@ -27,7 +59,9 @@ export const defaultPolicy: Policy = {
     personal: 'never-record',
   },
   defaultCategory: null,
-  notetakerNames: ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Chorus', 'Grain', 'Fellow'],
+  // The display names vendors' bots really use, as whole names or `*` patterns (sources: docs/platforms.md,
+  // "Notetaker names"). Never a word inside a person's name: "Wei Gong (Acme)" is not Gong's recorder.
+  notetakerNames: NOTETAKER_DEFAULTS,
   tags: ['objection', 'next step', 'risk', 'competitor', 'pricing', 'timeline', 'decision maker', 'champion'],
   checklistRequired: ['qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance'],
   retentionDays: {

@@ -4,16 +4,26 @@
  * migrated step by step when read, so an organisation's deployed policy keeps working after a
  * Candor update. A shipped migration is never edited: a change to the schema adds the next one.
  */
-export const POLICY_SCHEMA_VERSION = 2;
+export const POLICY_SCHEMA_VERSION = 3;
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
 type Fields = Record<string, unknown>;
 
 /** migrations[n] turns a version-n policy into version n + 1. */
+/** The notetaker list before version 3, when an entry matched any word of a name. */
+const NOTETAKER_WORDS_V2 = ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Chorus', 'Grain', 'Fellow'];
+
 const migrations: Record<number, (fields: Fields) => Fields> = {
   // 1 → 2: the checklist reminder became an object, so an organisation can switch it off.
   1: ({ reminderDelayMinutes, ...rest }) =>
     reminderDelayMinutes === undefined ? rest : { ...rest, checklistReminder: { enabled: true, afterMinutes: reminderDelayMinutes } },
+  // 2 → 3: notetaker entries became whole display names or `*` patterns ("Gong" no longer matches
+  // "Wei Gong"). The old default word list gives way to the new default list; an organisation's own
+  // list is kept as whole names (docs/admin.md says how to write patterns).
+  2: ({ notetakerNames, ...rest }) =>
+    Array.isArray(notetakerNames) && notetakerNames.length === NOTETAKER_WORDS_V2.length && notetakerNames.every((n, i) => n === NOTETAKER_WORDS_V2[i])
+      ? rest
+      : { ...rest, ...(notetakerNames === undefined ? {} : { notetakerNames }) },
 };
 
 export interface MigratedPolicy {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
 
 /** The built Chrome extension; CANDOR_OUT_DIR (as in wxt.config.ts) points at another build. */
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../..', process.env.CANDOR_OUT_DIR ?? '.output', 'chrome-mv3');
@@ -104,16 +104,20 @@ export function fixtureHtml(platform: FixturePlatform, name: string): string {
 
 /**
  * Serves committed fixture pages at the real platform URLs (no network): every request to a
- * platform host gets the page currently chosen for that platform; anything else is aborted.
+ * platform host gets the page currently chosen for that platform (a document loaded into a frame,
+ * such as Zoom's web-app `iframe#webclient`, the one chosen with `serveFrame`); anything else is
+ * aborted.
  */
 export async function routeFixtures(context: BrowserContext) {
   const current: Partial<Record<FixturePlatform, string>> = {};
+  const inFrame: Partial<Record<FixturePlatform, string>> = {};
   const hostPlatform = (host: string): FixturePlatform | null =>
     host === 'meet.google.com' ? 'meet' : host.endsWith('zoom.us') || host.endsWith('zoom.com') ? 'zoom' : host.startsWith('teams.') ? 'teams' : null;
   await context.route(/^https?:\/\//, async (route) => {
     const url = new URL(route.request().url());
     const platform = hostPlatform(url.hostname);
-    const body = platform ? current[platform] : undefined;
+    const frameDocument = route.request().frame().parentFrame() !== null;
+    const body = platform ? (frameDocument ? inFrame[platform] : current[platform]) : undefined;
     if (body !== undefined && route.request().resourceType() === 'document') {
       await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
     } else {
@@ -124,14 +128,29 @@ export async function routeFixtures(context: BrowserContext) {
     serve(platform: FixturePlatform, name: string) {
       current[platform] = fixtureHtml(platform, name);
     },
+    /** The page a frame on the platform's host gets (Zoom's web app loads the call into one). */
+    serveFrame(platform: FixturePlatform, name: string) {
+      inFrame[platform] = fixtureHtml(platform, name);
+    },
   };
 }
 
 /** What the platform does when the rep is admitted: the page changes in place, the URL stays. */
-export async function switchFixture(page: Page, platform: FixturePlatform, name: string) {
+export async function switchFixture(page: Page | Frame, platform: FixturePlatform, name: string) {
   await page.evaluate((html) => {
     const next = new DOMParser().parseFromString(html, 'text/html');
     document.title = next.title;
     document.body.replaceWith(document.adoptNode(next.body));
   }, fixtureHtml(platform, name));
+}
+
+/** The page's first child frame once it has loaded a document (Zoom's web-app call frame). */
+export async function callFrame(page: Page, timeoutMs = 5_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = page.mainFrame().childFrames()[0];
+    if (frame && frame.url() !== 'about:blank' && (await frame.evaluate(() => document.readyState).catch(() => '')) === 'complete') return frame;
+    if (Date.now() > end) throw new Error('The page has no loaded call frame');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -104,8 +104,11 @@ describe('recording awareness', () => {
     await page.close();
   });
 
-  it('spots a notetaker bot among the participants', async () => {
+  it('suspects a notetaker bot among the participants; once the rep confirms it, consent is asked now', async () => {
     const { page, prompt } = await open('zoom', 'bot');
+    expect(await prompt.waitForText(/may be a notetaker bot/)).toMatch(/Fireflies\.ai Notetaker/);
+    expect(await prompt.text()).not.toMatch(/Recording has already started/);
+    await prompt.click('It’s a notetaker');
     const text = await prompt.waitForText(/Recording has already started/);
     expect(text).toMatch(/Fireflies/);
     await page.close();

@@ -1,7 +1,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { launchWithExtension, routeFixtures, type ExtensionBrowser } from '../../scripts/lib/browser';
 
-export { callUrl, switchFixture } from '../../scripts/lib/browser';
+export { callFrame, callUrl, switchFixture } from '../../scripts/lib/browser';
 
 export async function startBrowser(opts: { executablePath?: string; extraArgs?: string[]; profile?: string } = {}) {
   const browser = await launchWithExtension(opts);

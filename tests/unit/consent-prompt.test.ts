@@ -36,6 +36,7 @@ function callView(overrides: Partial<CallView> = {}): CallView {
       declineLine: defaultPolicy.declineLine.en!,
     },
     recording: { active: false, since: null, sources: [] },
+    suspectedBots: [],
     notetakerNames: [],
     tags: [],
     recordingStandards: defaultPolicy.recordingStandards,
@@ -87,6 +88,7 @@ beforeEach(() => {
     shown: vi.fn<PromptHandlers['shown']>(),
     lateJoiner: vi.fn<PromptHandlers['lateJoiner']>(async () => decidedView('agreed')),
     tag: vi.fn<PromptHandlers['tag']>(async () => ({ offsetMs: 0 })),
+    notetaker: vi.fn<PromptHandlers['notetaker']>(async () => decidedView('agreed')),
   };
   mount();
 });
