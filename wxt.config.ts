@@ -30,6 +30,11 @@ export default defineConfig({
     // Plain http only to loopback (a collector on this machine), matching the policy schema.
     ...(browser === 'firefox' ? { optional_permissions: syncHostPatterns } : { optional_host_permissions: syncHostPatterns }),
     action: { default_title: 'Candor' },
+    // The consent prompt's own frame, embedded only by the content script in call pages. Chrome's
+    // dynamic URL changes every session, so a page cannot embed the frame itself (it also needs a
+    // token from the background to show anything).
+    web_accessible_resources:
+      browser === 'firefox' ? ['prompt.html'] : [{ resources: ['prompt.html'], matches: callPageMatches, use_dynamic_url: true }],
     // Organisation policy through chrome.storage.managed (see docs/admin.md).
     storage: { managed_schema: 'managed_schema.json' },
     // The manual fallback when detection misses a call (a new platform UI, an unusual URL).

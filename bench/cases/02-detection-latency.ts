@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import { callFrame, callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
-import { readStore } from '../../tests/e2e/support';
+import { PromptDriver, readStore } from '../../tests/e2e/support';
 import { assertOnePrompt, pollPage, withBench } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
@@ -8,14 +8,16 @@ import { defineCase, metric } from '../lib/types';
 /**
  * Row 2 — detection latency: the platform admits the rep (the lobby page's body is swapped for the
  * in-call body, as scripts/lib/browser.ts switchFixture does) → Candor's prompt is on screen.
- * Both ends are timed inside the page with performance.now(): just before the swap, and when a
- * main-world MutationObserver on <html> sees `candor-consent` inserted, plus one animation frame
- * (the frame that paints it). Platforms rotate Meet → Zoom → Teams; every iteration is a new tab
- * on a new meeting URL, settled in the lobby first. The stored `admitted` event (its `at` is the
- * content script's clock when it reported) splits each sample in two: detection in the page, and
- * the background's handling + reply + drawing the prompt. `zoom-webapp` is Zoom's web app: the
- * admission happens inside its same-origin `iframe#webclient` while the prompt draws in the top
- * document; times are compared on the shared epoch clock (timeOrigin + now) of both documents.
+ * The prompt's frame is loaded, hidden, while the rep waits in the lobby. Both ends are epoch times
+ * (timeOrigin + now; every frame of the tab shares that clock): just before the swap, in the page;
+ * and the later of the page's animation frame after the box's `data-shown` turned true (a main-world
+ * MutationObserver) and the prompt frame's animation frame after it first drew the call
+ * (`data-view-at`; drawn ahead in the lobby, so normally the earlier of the two).
+ * Platforms rotate Meet → Zoom → Teams → Zoom's web app (admission inside its same-origin
+ * `iframe#webclient`); every iteration is a new tab on a new meeting URL, settled in the lobby
+ * first. The stored `admitted` event (its `at` is the content script's clock when it reported)
+ * splits each sample in two: detection in the page, and the background's handling, the push to
+ * the frame and its drawing.
  */
 type Path = FixturePlatform | 'zoom-webapp';
 const PLATFORMS: Path[] = ['meet', 'zoom', 'teams', 'zoom-webapp'];
@@ -24,26 +26,23 @@ const sizes = {
   smoke: { iterations: 4, lobbySettleMs: 400 },
 };
 
-/** Epoch times (timeOrigin + performance.now()): the frame and the top document share that clock. */
 interface Det { t0: number; inserted: number; visible: number }
-const det = () => (window as unknown as { __det: Det }).__det;
 
 async function admitAndTime(page: Page, target: Page | Frame, platform: FixturePlatform): Promise<Det> {
   await page.evaluate(() => {
     // No named helper functions in evaluated code: tsx would wrap them in a __name() the page lacks.
-    const d: Det = { t0: 0, inserted: 0, visible: 0 };
-    (window as unknown as { __det: Det }).__det = d;
-    const mo = new MutationObserver((records) => {
-      for (const r of records) {
-        for (const n of r.addedNodes) {
-          if (n.nodeName !== 'CANDOR-CONSENT' || d.inserted) continue;
-          d.inserted = performance.timeOrigin + performance.now();
-          mo.disconnect();
-          requestAnimationFrame(() => (d.visible = performance.timeOrigin + performance.now()));
-        }
-      }
+    const w = window as unknown as { __boxShown: number; __boxPainted: number };
+    w.__boxShown = 0;
+    w.__boxPainted = 0;
+    const host = document.querySelector('candor-consent');
+    if (!host) return;
+    const mo = new MutationObserver(() => {
+      if (w.__boxShown || host.getAttribute('data-shown') !== 'true') return;
+      w.__boxShown = performance.timeOrigin + performance.now();
+      mo.disconnect();
+      requestAnimationFrame(() => (w.__boxPainted = performance.timeOrigin + performance.now()));
     });
-    mo.observe(document.documentElement, { childList: true });
+    mo.observe(host, { attributes: true, attributeFilter: ['data-shown'] });
   });
   // switchFixture's swap (in the call frame on the web-app path), the start time taken right before it.
   const t0 = await target.evaluate((html) => {
@@ -53,8 +52,14 @@ async function admitAndTime(page: Page, target: Page | Frame, platform: FixtureP
     document.body.replaceWith(document.adoptNode(next.body));
     return start;
   }, fixtureHtml(platform, 'in-call'));
-  const d = await pollPage(page, det, (x) => x.visible > 0, 5_000);
-  return { ...d, t0 };
+  const prompt = new PromptDriver(page).frame();
+  if (!prompt) throw new Error('The prompt frame was not loaded in the lobby');
+  const drawn = Number(await pollPage(prompt, () => document.documentElement.dataset.viewAt ?? '0', (v) => Number(v) > 0, 5_000));
+  const box = await pollPage(page, () => {
+    const w = window as unknown as { __boxShown: number; __boxPainted: number };
+    return { __boxShown: w.__boxShown, __boxPainted: w.__boxPainted };
+  }, (v) => v.__boxPainted > 0, 5_000);
+  return { t0, inserted: box.__boxShown, visible: Math.max(drawn, box.__boxPainted) };
 }
 
 export default defineCase({
@@ -76,7 +81,8 @@ export default defineCase({
           await page.goto(path === 'zoom-webapp' ? `${callUrl('zoom', n + 5_000)}?fromPWA=1` : callUrl(platform, n));
           const target = path === 'zoom-webapp' ? await callFrame(page) : page;
           await sleep(p.lobbySettleMs); // the content script is injected at document_idle and reads the lobby
-          if (await page.evaluate(() => document.querySelector('candor-consent') !== null)) throw new Error(`${path}: a prompt is shown in the lobby`);
+          if (await page.evaluate(() => document.querySelector('candor-consent')?.getAttribute('data-shown') === 'true')) throw new Error(`${path}: a prompt is shown in the lobby`);
+          if (!new PromptDriver(page).frame()) throw new Error(`${path}: the prompt frame was not loaded in the lobby`);
           const d = await admitAndTime(page, target, platform);
           await assertOnePrompt(page);
           return { inserted: d.inserted - d.t0, visible: d.visible - d.t0, t0Epoch: d.t0, insertedEpoch: d.inserted };
@@ -115,7 +121,7 @@ export default defineCase({
         metrics: [
           metric('p50', 'p50 admitted → prompt visible', round(median(visible)), 'ms', 50),
           metric('p95', 'p95 admitted → prompt visible', round(percentile(visible, 95)), 'ms', 150),
-          metric('insertedP50', 'p50 admitted → prompt in DOM', round(median(inserted)), 'ms'),
+          metric('insertedP50', 'p50 admitted → prompt box shown', round(median(inserted)), 'ms'),
           metric('max', 'max admitted → prompt visible', round(Math.max(...visible)), 'ms'),
           ...(detect.length === 0 ? [] : [
             metric('detectP50', 'p50 admitted → content script sends "in call" (batching timer + read)', round(median(detect)), 'ms'),

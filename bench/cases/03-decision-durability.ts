@@ -8,9 +8,9 @@ import { defineCase, metric } from '../lib/types';
 /**
  * Row 3 — decision durability: a trusted click on "Customer agreed" → the prompt shows "Consent
  * recorded", which it only does once the background replied, and the background only replies
- * after the Dexie transaction (calls + events) committed. Both ends are timed in the page:
- * a capture-phase click listener and a MutationObserver on the prompt's closed shadow root
- * (reached through CDP, as PromptDriver does), with one animation frame for "visible".
+ * after the Dexie transaction (calls + events) committed. Both ends are timed in the prompt's
+ * frame: a capture-phase click listener and a MutationObserver on its document, with one
+ * animation frame for "visible". The click waits until the prompt is armed (input-guard.ts).
  * Two series: the worker awake (it just handled the call's messages), and the worker stopped
  * first (CDP ServiceWorker.stopAllWorkers, what Chrome does to an idle MV3 worker), so the click
  * has to start it. Afterwards the events store is read to check every decision was committed.
@@ -88,7 +88,9 @@ export default defineCase({
           await prompt.waitForText(/Ask for recording consent/);
           await assertOnePrompt(page);
           await armTimers(prompt);
+          await prompt.armed();
           const agree = await prompt.buttonCenter('Customer agreed');
+          const frame = prompt.frame()!;
           // DevTools' DOM agent off before the click: it would mirror the prompt's re-render to the driver.
           await prompt.release();
           await sleep(150); // let "prompt shown" reach the background first
@@ -102,9 +104,9 @@ export default defineCase({
             throw new Error('The worker was not running for an "awake" sample');
           }
           await page.mouse.click(agree.x, agree.y); // trusted, as the rep's
-          const r = (await pollPage(page, rec, (v) => !!v && v.paintedAt > 0, 10_000))!;
-          // Epoch clocks (same machine clock in page and worker) split the sample.
-          const clickEpoch = (await page.evaluate(() => performance.timeOrigin)) + r.clickAt;
+          const r = (await pollPage(frame, rec, (v) => !!v && v.paintedAt > 0, 10_000))!;
+          // Epoch clocks (same machine clock in the frame and the worker) split the sample.
+          const clickEpoch = (await frame.evaluate(() => performance.timeOrigin)) + r.clickAt;
           const savedEpoch = clickEpoch + (r.savedAt - r.clickAt);
           let workerStart: number | null = null;
           if (stopWorker) {

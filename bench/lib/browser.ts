@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Frame, Page } from 'playwright-core';
 import { EXTENSION_DIR, launchWithExtension, routeFixtures } from '../../scripts/lib/browser';
 import { sleep } from './stats';
 
@@ -166,6 +166,9 @@ export async function workerControl(page: Page, extensionId: string) {
 
 /** Measurements assume one copy of the content script: two prompts mean two copies running. */
 export async function assertOnePrompt(page: Page): Promise<void> {
+  if (await page.evaluate(() => document.querySelector('candor-consent')?.getAttribute('data-shown')) !== 'true') {
+    throw new Error(`The Candor prompt is not shown on ${page.url()}`);
+  }
   // page.evaluate, not a locator: a locator injects Playwright's selector engine into the page's
   // renderer, which cost a busy page 1.6-1.9 % in an A/A run of row 1 (docs/performance.md).
   const hosts = await page.evaluate(() => document.querySelectorAll('candor-consent').length);
@@ -173,7 +176,7 @@ export async function assertOnePrompt(page: Page): Promise<void> {
 }
 
 /** Polls a page-side value until `ok`, quickly (the measurement itself is taken in the page). */
-export async function pollPage<T>(page: Page, read: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000, everyMs = 15): Promise<T> {
+export async function pollPage<T>(page: Page | Frame, read: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000, everyMs = 15): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = (await page.evaluate(read)) as T;

@@ -5,17 +5,17 @@ import type { MessageKey } from '../../lib/i18n/translate';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
 import type { CallCategory } from '../../lib/policy/schema';
 import { formatOffset } from '../../lib/util/time';
-import { promptCss } from './styles';
 
 /**
- * The in-page consent prompt. Plain DOM (no framework) so the content script stays small and
- * fast; a closed shadow root so page scripts cannot reach it and page CSS cannot restyle it.
+ * The consent prompt's content. It runs in Candor's own frame (entrypoints/prompt), an extension
+ * page the content script embeds in the call page: the page can neither read it (another origin:
+ * no DOM access, no find/selection) nor script it. Plain DOM, no framework: the frame loads fast.
  * Text is only ever set with textContent: policy strings render as text, never as HTML.
  * The prompt's own words come from the browser's i18n messages (the browser's UI language); the
  * purpose, consent script and decline line come from the policy, in the policy's language.
- * Only trusted (real user) events count: a page script's synthetic click() changes nothing.
+ * A choice counts only from a trusted click while the prompt is armed (input-guard.ts): visible and
+ * unobstructed for a moment, so a page cannot slip it under the rep's cursor or cover its labels.
  */
-export type PromptPosition = 'top-right' | 'bottom-right';
 
 export interface PromptHandlers {
   /** Stores the decision; resolves with the updated call, or an error message to show. */
@@ -28,6 +28,13 @@ export interface PromptHandlers {
   tag(tag: string): Promise<{ offsetMs: number } | string>;
   /** The rep's answer about a participant named like a notetaker bot. */
   notetaker(name: string, verdict: 'bot' | 'not-bot'): Promise<CallView | string>;
+}
+
+/** Whether a click may count now (input-guard.ts), and what to tell the rep when it may not. */
+export interface ArmState {
+  armed(): boolean;
+  /** The page covers, hides or shrinks the prompt: choices go to the toolbar button instead. */
+  obstructed(): boolean;
 }
 
 export interface ConsentPrompt {
@@ -44,7 +51,10 @@ export interface ConsentPrompt {
   tagByIndex(index: number): void;
   /** No call was detected but the page plays sound: offer the manual start (until a call shows). */
   offerManualStart(start: () => void): void;
-  remove(): void;
+  /** The obstruction state changed: redraw (the notice, disabled choices). */
+  refresh(): void;
+  /** A tag was added from the keyboard shortcut: say so. */
+  tagged(tag: string, offsetMs: number): void;
 }
 
 /** The three outcomes, in the UI language (in English exactly "Customer agreed", …). */
@@ -80,28 +90,30 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...
   return el;
 }
 
-function button(label: string, onTrustedClick: () => void, props: Props = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', ...props }, label);
-  b.addEventListener('click', (e) => {
-    if (e.isTrusted) onTrustedClick();
-  });
-  return b;
-}
+/**
+ * The prompt's content, drawn into `root` (with `live` as its screen-reader status line). `arm`
+ * decides whether a choice counts now; unarmed clicks on choices are ignored.
+ */
+export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: { handlers: PromptHandlers; arm: ArmState }): ConsentPrompt {
+  root.setAttribute('lang', uiLanguage());
+  live.setAttribute('lang', uiLanguage());
 
-export function mountConsentPrompt(opts: { position: PromptPosition; platformLabel: string; handlers: PromptHandlers; parent?: HTMLElement }): ConsentPrompt {
-  const host = document.createElement('candor-consent');
-  host.setAttribute('data-position', opts.position);
-  const shadow = host.attachShadow({ mode: 'closed' });
-  const style = h('style');
-  style.textContent = promptCss;
-  // The prompt's own language, whatever the call page is in (screen readers pronounce it right).
-  const root = h('div', { class: 'root', lang: uiLanguage() });
-  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', lang: uiLanguage() });
-  shadow.append(style, root, live);
-  // One prompt per page: a second copy of the content script in the same page (e.g. injected again
-  // while the extension installs) takes over instead of stacking a twin prompt under this one.
-  for (const other of document.querySelectorAll('candor-consent')) other.remove();
-  (opts.parent ?? document.documentElement).append(host);
+  /** A control: a trusted click runs it. */
+  function button(label: string, onTrustedClick: () => void, props: Props = {}): HTMLButtonElement {
+    const b = h('button', { type: 'button', ...props }, label);
+    b.addEventListener('click', (e) => {
+      if (e.isTrusted) onTrustedClick();
+    });
+    return b;
+  }
+  /** A choice that is recorded: a trusted click counts only while the prompt is armed. */
+  function choice(label: string, onArmedClick: () => void, props: Props = {}): HTMLButtonElement {
+    const b = h('button', { type: 'button', ...props, ...(opts.arm.obstructed() ? { 'aria-disabled': 'true' } : {}) }, label);
+    b.addEventListener('click', (e) => {
+      if (e.isTrusted && opts.arm.armed()) onArmedClick();
+    });
+    return b;
+  }
 
   let view: CallView | null = null;
   let mode: Mode = 'collapsed';
@@ -167,8 +179,8 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
     return h('div', { class: 'botcheck', role: 'group', 'aria-label': t('prompt_bot_group') },
       h('p', { class: 'status' }, t('prompt_bot_suspected', name)),
       h('div', { class: 'actions' },
-        button(t('prompt_bot_confirm'), () => void answerBot(name, 'bot')),
-        button(t('prompt_bot_not'), () => void answerBot(name, 'not-bot')),
+        choice(t('prompt_bot_confirm'), () => void answerBot(name, 'bot')),
+        choice(t('prompt_bot_not'), () => void answerBot(name, 'not-bot')),
       ),
     );
   }
@@ -186,7 +198,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
 
   function header(title: string) {
     return h('div', { class: 'head' },
-      h('h2', { id: 'candor-title' }, title),
+      h('h1', { id: 'candor-title' }, title),
       button(t('prompt_collapse'), () => { mode = 'collapsed'; draw(); }, { class: 'icon', 'aria-expanded': 'true', 'aria-label': t('prompt_collapse_label') }),
     );
   }
@@ -226,7 +238,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
             class: 'pill', 'aria-expanded': 'false', 'aria-label': t('prompt_pill_label', v.outcome ? decisionLabel(v.outcome) : t('prompt_pending_spoken')),
           }),
           v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': t('prompt_tagbar_label') },
-            ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
+            ...v.tags.map((tag, i) => choice(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
           tagStatus && h('p', { class: 'tagstatus' }, tagStatus),
         );
       case 'ask': {
@@ -237,7 +249,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
             header(t('prompt_rule_title')),
             categoryPicker(v),
             h('p', { class: 'status' }, t('prompt_rule_text', t(categoryKeys[category]))),
-            h('div', { class: 'actions' }, button(t('prompt_rule_confirm'), () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
+            h('div', { class: 'actions' }, choice(t('prompt_rule_confirm'), () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
             errorLine(),
           );
         }
@@ -246,14 +258,14 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           header(notice ? t('prompt_notice_title') : t('prompt_ask_title')),
           categoryPicker(v),
           v.recording.active && h('p', { class: 'error', role: 'alert' },
-            t('prompt_recording_started', describeSources(v.recording.sources, opts.platformLabel))),
+            t('prompt_recording_started', describeSources(v.recording.sources, v.platformLabel))),
           h('p', { class: 'purpose' }, policyText.purposeStatement),
           h('p', { class: 'label', id: 'candor-script-label' }, notice ? t('prompt_read_notice') : t('prompt_read_aloud')),
           h('blockquote', { lang: policyText.language, 'aria-labelledby': 'candor-script-label' }, policyText.consentScript),
           h('div', { class: 'actions', role: 'group', 'aria-label': t('prompt_outcome_group') },
-            button(notice ? t('prompt_notice_given') : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
-            button(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
-            button(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
+            choice(notice ? t('prompt_notice_given') : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
+            choice(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
+            choice(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
           ),
           errorLine(),
         );
@@ -264,7 +276,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           h('p', { class: 'status', id: 'candor-reason-q' }, t('prompt_reason_question')),
           h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'candor-reason-q' },
             ...Object.entries(reasonChoiceKeys).map(([reason, key]) =>
-              button(t(key), () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), busy() ? { disabled: '' } : {})),
+              choice(t(key), () => void decide('not-recorded', reason as NotRecordingReason, 'summary'), busy() ? { disabled: '' } : {})),
             button(t('prompt_back'), () => { mode = 'ask'; draw(); }),
           ),
           errorLine(),
@@ -276,7 +288,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           h('p', { class: 'status' }, t('prompt_declined_status')),
           saving ? h('p', { class: 'status' }, t('prompt_saving')) : !error && h('p', { class: 'done' }, t('prompt_saved')),
           errorLine(),
-          error ? button(t('prompt_try_again'), () => void decide('declined', undefined, 'declined')) : null,
+          error ? choice(t('prompt_try_again'), () => void decide('declined', undefined, 'declined')) : null,
           button(t('prompt_done'), () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
       case 'agreed':
@@ -291,19 +303,19 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
           header(t('prompt_late_title')),
           h('p', { class: 'status' }, joined === 1 ? t('prompt_late_one') : t('prompt_late_many', joined)),
           h('div', { class: 'actions', role: 'group', 'aria-label': t('prompt_late_group') },
-            button(joined === 1 ? t('prompt_late_agreed_one') : t('prompt_late_agreed_many'), () => void answerLateJoiner('agreed'), { class: 'primary' }),
-            button(joined === 1 ? t('prompt_late_declined_one') : t('prompt_late_declined_many'), () => void answerLateJoiner('declined')),
-            button(t('prompt_late_not_now'), () => void answerLateJoiner('dismissed')),
+            choice(joined === 1 ? t('prompt_late_agreed_one') : t('prompt_late_agreed_many'), () => void answerLateJoiner('agreed'), { class: 'primary' }),
+            choice(joined === 1 ? t('prompt_late_declined_one') : t('prompt_late_declined_many'), () => void answerLateJoiner('declined')),
+            choice(t('prompt_late_not_now'), () => void answerLateJoiner('dismissed')),
           ),
           errorLine(),
         );
       case 'violation':
         // Cannot be collapsed while it holds: recording against a decline must be stopped.
         return h('section', { class: 'panel', role: 'alert', 'aria-labelledby': 'candor-title' },
-          h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, t('prompt_violation_title'))),
+          h('div', { class: 'head' }, h('h1', { id: 'candor-title' }, t('prompt_violation_title'))),
           h('p', { class: 'error' }, v.outcome === 'not-recorded'
-            ? t('prompt_violation_not_recorded', describeSources(v.recording.sources, opts.platformLabel))
-            : t('prompt_violation_declined', describeSources(v.recording.sources, opts.platformLabel))),
+            ? t('prompt_violation_not_recorded', describeSources(v.recording.sources, v.platformLabel))
+            : t('prompt_violation_declined', describeSources(v.recording.sources, v.platformLabel))),
           h('p', { class: 'status' }, t('prompt_violation_clears')),
         );
       case 'stopped':
@@ -316,7 +328,7 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
         return panel(
           header(t('prompt_summary_title')),
           h('p', { class: 'status' }, v.outcome ? decisionLabel(v.outcome) : t('prompt_pending')),
-          v.outcome === 'agreed' ? button(t('prompt_withdraw'), () => void decide('withdrawn', undefined, 'summary')) : null,
+          v.outcome === 'agreed' ? choice(t('prompt_withdraw'), () => void decide('withdrawn', undefined, 'summary')) : null,
           errorLine(),
         );
     }
@@ -325,18 +337,18 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
   let startManually: (() => void) | null = null;
   function nudgePanel() {
     return h('section', { class: 'panel', role: 'region', 'aria-labelledby': 'candor-title' },
-      h('div', { class: 'head' }, h('h2', { id: 'candor-title' }, t('prompt_nudge_title'))),
+      h('div', { class: 'head' }, h('h1', { id: 'candor-title' }, t('prompt_nudge_title'))),
       h('p', { class: 'status' }, t('prompt_nudge_text')),
       h('div', { class: 'actions' },
-        button(t('prompt_nudge_start'), () => { const start = startManually; startManually = null; start?.(); }, { class: 'primary' }),
-        button(t('prompt_nudge_dismiss'), () => { startManually = null; root.replaceChildren(); }),
+        choice(t('prompt_nudge_start'), () => { const start = startManually; startManually = null; start?.(); }, { class: 'primary' }),
+        button(t('prompt_nudge_dismiss'), () => { startManually = null; draw(); }),
       ),
     );
   }
 
   function draw() {
     if (!view) {
-      if (startManually) root.replaceChildren(nudgePanel());
+      root.replaceChildren(...(startManually ? [nudgePanel()] : []));
       return;
     }
     // The recording rules override whatever the rep was looking at.
@@ -348,11 +360,16 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       mode = 'stopped';
       announce(t('prompt_announce_stopped'));
     }
-    const hadFocus = shadow.activeElement !== null;
+    const focused = root.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
     const bots = mode === 'violation' ? null : botCheck(view);
-    root.replaceChildren(bots ? h('div', { class: 'stack' }, bots, content(view)) : content(view));
-    // Keep keyboard users in the flow they are in; never take focus from the call otherwise.
-    if (hadFocus) root.querySelector<HTMLElement>('button:not([disabled])')?.focus();
+    const notice = opts.arm.obstructed() ? h('p', { class: 'obstructed', role: 'alert' }, t('prompt_obstructed')) : null;
+    root.replaceChildren(notice || bots ? h('div', { class: 'stack' }, notice, bots, content(view)) : content(view));
+    // Keep keyboard users in the flow they are in (the same control if it is still there, else the
+    // first one); never take focus from the call otherwise.
+    if (focused) {
+      const same = [...root.querySelectorAll<HTMLElement>(focused.tagName)].find((el) => el.id === focused.id && el.textContent === focused.textContent);
+      (same ?? root.querySelector<HTMLElement>('button:not([disabled])'))?.focus();
+    }
   }
 
   return {
@@ -398,8 +415,13 @@ export function mountConsentPrompt(opts: { position: PromptPosition; platformLab
       draw();
       root.querySelector<HTMLElement>('button:not([disabled])')?.focus();
     },
-    remove() {
-      host.remove();
+    refresh() {
+      draw();
+    },
+    tagged(tag, offsetMs) {
+      tagStatus = t('prompt_tagged', tag, formatOffset(offsetMs));
+      announce(tagStatus);
+      draw();
     },
   };
 }

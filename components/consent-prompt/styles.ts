@@ -1,25 +1,14 @@
 /**
- * Styles live inside the closed shadow root. `:host` rules are !important because, for important
- * declarations, the shadow tree beats the page: no page stylesheet can hide, move or restyle the
- * prompt. Sizes are px (the page's root font size must not scale us).
+ * The prompt frame's styles (entrypoints/prompt). The frame is sized to its content by the
+ * content script, so nothing here depends on the frame's viewport. Sizes do not depend on the
+ * outcome: the collapsed pill has one width and every expanded panel at least one height, so the
+ * page, which can measure the frame's box, learns "collapsed" or "expanded" and nothing more.
+ * Sizes are px (the page's zoom and root font size never reach this document anyway).
  */
 export const promptCss = `
-:host {
-  all: initial !important;
-  position: fixed !important;
-  z-index: 2147483646 !important;
-  display: block !important;
-  visibility: visible !important;
-  opacity: 1 !important;
-  transform: none !important;
-  pointer-events: auto !important;
-  contain: layout style !important;
-  /* Its own compositor layer: the call page repaints video tiles all the time; without a layer, the
-     prompt (with its shadow) over them is repainted with them (bench row 1). */
-  will-change: transform !important;
-}
-:host([data-position="top-right"]) { top: 72px !important; right: 16px !important; }
-:host([data-position="bottom-right"]) { bottom: 24px !important; right: 16px !important; }
+html { overflow: hidden auto; }
+html, body { margin: 0; padding: 0; background: transparent; }
+body { padding: 6px 8px 10px; width: max-content; }
 * { box-sizing: border-box; }
 .root {
   --bg: #ffffff; --fg: #1d2330; --muted: #4f5868; --line: #d5d9e0; --accent: #1a56db; --accent-fg: #ffffff;
@@ -31,7 +20,7 @@ export const promptCss = `
 .panel {
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg); background: var(--bg);
-  width: 360px; max-width: calc(100vw - 32px); max-height: calc(100vh - 200px); overflow: auto;
+  width: 360px; min-height: 440px;
   border: 1px solid var(--line); border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
   padding: 14px 16px 16px;
 }
@@ -40,7 +29,7 @@ export const promptCss = `
     --ok: #6fd39a; --warn-bg: #3d2a12; --warn-fg: #ffd699; --focus: #ffb347; color-scheme: dark; }
 }
 .head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
-h2 { font-size: 15px; font-weight: 650; margin: 0; }
+h1 { font-size: 15px; font-weight: 650; margin: 0; }
 .purpose { color: var(--muted); margin: 0 0 10px; }
 .category { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 10px; font-size: 13px; color: var(--muted); }
 select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 6px; }
@@ -63,17 +52,20 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .status { color: var(--muted); margin: 0 0 12px; }
 .done { color: var(--ok); font-weight: 600; }
 .error { background: var(--warn-bg); color: var(--warn-fg); border-radius: 6px; padding: 6px 8px; margin: 8px 0 0; }
-.pill { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center; gap: 8px;
+.pill { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center; justify-content: center; gap: 8px;
+  width: 240px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   font: 600 13px/1 system-ui, sans-serif; padding: 9px 14px; border-radius: 999px; color: var(--fg); background: var(--bg);
   border: 1px solid var(--line); box-shadow: 0 4px 16px rgba(0,0,0,.25); }
 .pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
 .dot.agreed { background: var(--ok); }
 .stack { display: grid; justify-items: end; gap: 6px; }
-.botcheck { width: 360px; max-width: calc(100vw - 32px); background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
+.obstructed { width: 360px; margin: 0; background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
+  border-radius: 10px; padding: 10px 12px; font: 600 13px/1.4 system-ui, sans-serif; }
+.botcheck { width: 360px; background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
   border-radius: 10px; padding: 10px 12px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.4 system-ui, sans-serif; }
 .botcheck .status { margin: 0 0 8px; color: inherit; }
-.collapsed { display: grid; justify-items: end; gap: 6px; max-width: 360px; }
+.collapsed { display: grid; justify-items: end; gap: 6px; width: 360px; }
 .tagbar { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 4px; }
 .chip { font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; min-height: 26px; border-radius: 999px; background: var(--bg); color: var(--fg);
   border: 1px solid var(--line); box-shadow: 0 2px 8px rgba(0,0,0,.18); text-align: center; }
@@ -82,7 +74,8 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 /* Motion only for those who have not asked for less; nothing moves otherwise. */
 @media (prefers-reduced-motion: no-preference) { .panel { animation: in .16s ease-out; } }
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
-@keyframes in { from { opacity: 0; transform: translateY(-4px); } }
+/* Movement only: fading in would pass through unreadable contrast. */
+@keyframes in { from { transform: translateY(-4px); } }
 /* Windows high contrast: system colours, and the focus ring stays visible. */
 @media (forced-colors: active) {
   .panel, .pill, .chip, .tagstatus { border: 1px solid CanvasText; }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
+import { MAX_BACKUP_BYTES } from '../../lib/messages/limits';
 import { dataLabel } from '../../lib/ui/labels';
 
 /** Import a backup (validated, all-or-nothing) and delete everything after confirmation. */
@@ -9,6 +10,12 @@ export function DataSection() {
   const [confirm, setConfirm] = useState('');
 
   async function importFile(file: File) {
+    // Refused before reading: the browser could not carry a bigger file to the background anyway.
+    if (file.size > MAX_BACKUP_BYTES) {
+      setMessage({ kind: 'error', text: t('options_import_too_big', (file.size / 1024 / 1024).toFixed(0), MAX_BACKUP_BYTES / 1024 / 1024) });
+      return;
+    }
+    setMessage({ kind: 'ok', text: t('options_import_reading') });
     const reply = await sendRequest({ type: 'data/import', text: await file.text() });
     setMessage(
       reply.ok
@@ -26,6 +33,7 @@ export function DataSection() {
     <section id="data" aria-labelledby="data-title">
       <h2 id="data-title">{t('options_data_title')}</h2>
       <p className="muted">{t('options_data_intro')}</p>
+      <p className="muted small">{t('options_import_limit', MAX_BACKUP_BYTES / 1024 / 1024)}</p>
       <label>
         {t('options_import_label')}
         <input type="file" accept="application/json,.json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />

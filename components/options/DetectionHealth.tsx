@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
 import { platforms } from '../../lib/platforms';
-import { NUDGES_KEY, type NudgeCounts } from '../../lib/detect/nudges';
+import { NUDGES_KEY, type NudgeCounts } from '../../lib/detect/health';
 import { readDb } from '../../lib/ui/db';
 
 type Stats = Map<string, { calls: number; manual: number; nudges: number; signals: Map<string, number> }>;

@@ -2,7 +2,7 @@ import { Suspense, useCallback, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n';
 import { CallList } from './CallList';
-import { CallDetail, ConcernForm, PolicyIssues, preloadViews } from './lazy';
+import { CallDetail, ConcernForm, DecideHere, PolicyIssues, preloadViews } from './lazy';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
@@ -38,6 +38,11 @@ export function PopupApp() {
         </Suspense>
       ) : (
         <>
+          {listShown && (
+            <Suspense fallback={null}>
+              <DecideHere />
+            </Suspense>
+          )}
           <StartConsentCheck />
           <CallList onShown={onListShown} />
           {concern && (

@@ -1,10 +1,11 @@
+import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import type { TagRecord } from '../../lib/db';
 import { sendRequest } from '../../lib/messages/client';
 import { formatOffset } from '../../lib/util/time';
 import { readDb } from '../../lib/ui/db';
-import { t } from '../../lib/i18n';
+import { t, uiLanguage } from '../../lib/i18n';
 
 function TagItem({ tag }: { tag: TagRecord }) {
   const [text, setText] = useState(tag.text ?? '');
@@ -30,18 +31,33 @@ function TagItem({ tag }: { tag: TagRecord }) {
   );
 }
 
+/** Tags shown at once; more come a page at a time (a restored backup may hold thousands for one call). */
+export const TAG_PAGE = 50;
+
 /** Moments tagged live in the call; details are typed here, in the extension, never in the call page. */
 export function TagList({ callId }: { callId: string }) {
-  const tags = useLiveQuery(() => readDb.tags.where('callId').equals(callId).sortBy('offsetMs'), [callId]);
+  const [shown, setShown] = useState(TAG_PAGE);
+  const total = useLiveQuery(() => readDb.tags.where('callId').equals(callId).count(), [callId]);
+  // Only the rows on screen are read, in order, from the [callId+offsetMs] index.
+  const tags = useLiveQuery(
+    () => readDb.tags.where('[callId+offsetMs]').between([callId, Dexie.minKey], [callId, Dexie.maxKey]).limit(shown).toArray(),
+    [callId, shown],
+  );
   if (!tags?.length) return null;
+  const more = (total ?? 0) - tags.length;
   return (
     <section aria-labelledby="tags-title">
       <h3 id="tags-title">{t('popup_tagged_moments')}</h3>
       <ul className="tags">
-        {tags.map((t) => (
-          <TagItem key={t.id} tag={t} />
+        {tags.map((tag) => (
+          <TagItem key={tag.id} tag={tag} />
         ))}
       </ul>
+      {more > 0 && (
+        <button type="button" className="link" onClick={() => setShown(shown + TAG_PAGE)}>
+          {t('popup_tags_more', Math.min(more, TAG_PAGE), more.toLocaleString(uiLanguage()))}
+        </button>
+      )}
     </section>
   );
 }

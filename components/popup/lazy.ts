@@ -14,10 +14,12 @@ const afterZodConfig = <T,>(load: () => Promise<T>) => () => import('../../lib/u
 const loadDetail = afterZodConfig(() => import('./CallDetail').then((m) => ({ default: m.CallDetail })));
 const loadConcernForm = () => import('./ConcernForm').then((m) => ({ default: m.ConcernForm }));
 const loadPolicyIssues = afterZodConfig(() => import('./PolicyIssues').then((m) => ({ default: m.PolicyIssues })));
+const loadDecideHere = afterZodConfig(() => import('./DecideHere').then((m) => ({ default: m.DecideHere })));
 
 export const CallDetail = lazy(loadDetail);
 export const ConcernForm = lazy(loadConcernForm);
 export const PolicyIssues = lazy(loadPolicyIssues);
+export const DecideHere = lazy(loadDecideHere);
 
 /** Once the list is on screen: fetch the on-demand views while the rep reads, so a click is instant. */
 export function preloadViews(): void {

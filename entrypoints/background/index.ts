@@ -6,8 +6,10 @@ import { createAuditDaysRefresher } from '../../lib/background/audit-days';
 import { closeCallsAfterRestart, closeOrphanedCalls, endTab, isTabInCall, tabNavigated } from '../../lib/background/calls';
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
+import { isCallView, pushView } from '../../lib/background/prompt';
 import { refreshBadge, remindDue, REMINDER_ALARM, scheduleReminder } from '../../lib/background/reminders';
 import { reinjectCallScripts } from '../../lib/background/reinject';
+import { startBrowserSession } from '../../lib/background/session';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
@@ -18,7 +20,7 @@ import type { RequestType } from '../../lib/messages/schema';
 import { NUDGE_START, startConsentCheck } from '../../lib/messages/to-content';
 
 /** Requests that write nothing the ledger, the outbox, the badge or the audit cache depend on. */
-const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'audit/report', 'sync/status']);
+const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'call/config', 'prompt/mount', 'prompt/attach', 'prompt/size', 'prompt/relay', 'prompt/start-manual', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'audit/report', 'sync/status']);
 /** Requests that can open, complete or remove a post-call checklist (badge and reminder). */
 const CHECKLIST_REQUESTS = new Set<RequestType>(['call/observed', 'checklist/save', 'data/import', 'data/delete-all', 'policy/save']);
 
@@ -61,11 +63,27 @@ export default defineBackground(() => {
     setTimer: (run, ms) => void setTimeout(run, ms),
   });
 
+  // Calls whose pages are gone end before any message or tab event is handled, so a reused tab id
+  // never lands in an old call. Within one browser session tab ids are never reused, so an existing
+  // tab is enough (its document changes on a reload). A new session (storage.session starts empty
+  // after a browser restart, and after an extension update) cannot trust tab ids: a call page is
+  // alive only if its very document still is, which survives an update but not a restart.
+  const pageAlive = (newSession: boolean) => async (tabId: number, documentId: string | undefined) => {
+    const tab = await browser.tabs.get(tabId).then(() => true, () => false);
+    // Firefox identifies no documents to scripting: there the tab must still exist.
+    if (!tab || !newSession || !documentId || import.meta.env.BROWSER === 'firefox') return tab;
+    return browser.scripting.executeScript({ target: { tabId, documentIds: [documentId] }, func: () => true, injectImmediately: true }).then(() => true, () => false);
+  };
+  const ready = startBrowserSession()
+    .then((newSession) => closeOrphanedCalls(services, pageAlive(newSession)))
+    .then((closed) => (closed > 0 ? afterTabChange() : undefined), () => undefined);
+
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
     // Our own pages (popup, options) may be open in a tab too: the origin, not the tab, tells them apart.
     const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
-    void routeMessage(services, raw, { tabId: sender.tab?.id, url: sender.url, extensionPage }).then((reply) => {
+    const from = { tabId: sender.tab?.id, frameId: sender.frameId, documentId: (sender as { documentId?: string }).documentId, url: sender.url, extensionPage };
+    void ready.then(() => routeMessage(services, raw, from)).then((reply) => {
       sendResponse(reply);
       const type = (raw as { type?: unknown }).type as RequestType;
       if (!reply.ok) return;
@@ -74,6 +92,8 @@ export default defineBackground(() => {
       if (!QUIET_REQUESTS.has(type)) void flushAndSync();
       if (CHECKLIST_REQUESTS.has(type)) void checklistsChanged();
       if (type === 'call/observed' && reply.data && sender.tab?.id !== undefined) audible.clear(sender.tab.id);
+      // A call changed: the prompt frames of its tabs redraw it (the page's content script never sees it).
+      if (isCallView(reply.data)) void pushView(services, reply.data);
     });
     return true;
   });
@@ -94,16 +114,13 @@ export default defineBackground(() => {
   const ifCallsEnded = (calls: number) => (calls > 0 ? afterTabChange() : undefined);
   browser.tabs.onRemoved.addListener((tabId) => {
     audible.clear(tabId);
-    void endTab(services, tabId, 'tab-closed').then(ifCallsEnded);
+    void ready.then(() => endTab(services, tabId, 'tab-closed')).then(ifCallsEnded);
   });
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     if (change.audible !== undefined) audible.audible(tabId, change.audible, tab.url);
     // tab.url is only visible for the call platforms (host permissions): anything else is "away".
-    if (change.status === 'loading' || change.url) void tabNavigated(services, tabId, change.url ?? tab.url).then(ifCallsEnded);
+    if (change.status === 'loading' || change.url) void ready.then(() => tabNavigated(services, tabId, change.url ?? tab.url)).then(ifCallsEnded);
   });
-  // Calls whose tabs are gone (the browser crashed or restarted without onStartup) end now.
-  const tabExists = (tabId: number) => browser.tabs.get(tabId).then(() => true, () => false);
-  void closeOrphanedCalls(services, tabExists).then((closed) => (closed > 0 ? afterTabChange() : undefined));
   browser.runtime.onStartup.addListener(() => {
     void closeCallsAfterRestart(services)
       .then(() => ledger.flush())

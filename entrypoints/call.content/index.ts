@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { startCallWatcher } from '../../lib/content/call-watcher';
-import { NUDGE_START, START_CONSENT_CHECK } from '../../lib/messages/to-content';
+import { startCallWatcher, type CallWatcher } from '../../lib/content/call-watcher';
+import { CALL_STATE, NUDGE_START, PROMPT_SIZE, START_CONSENT_CHECK } from '../../lib/messages/to-content';
 import { meet } from '../../lib/platforms/meet';
 import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';
@@ -49,7 +49,13 @@ export default defineContentScript({
       const type = (msg as { type?: unknown })?.type;
       if (type === START_CONSENT_CHECK) watcher?.startManually();
       else if (type === NUDGE_START) watcher?.offerManualStart();
-      else return undefined;
+      else if (type === CALL_STATE) {
+        const { callId, outcome } = msg as { callId?: unknown; outcome?: unknown };
+        if (typeof callId === 'string') watcher?.callState(callId, (outcome ?? null) as Parameters<CallWatcher['callState']>[1]);
+      } else if (type === PROMPT_SIZE) {
+        const { width, height } = msg as { width?: unknown; height?: unknown };
+        if (typeof width === 'number' && typeof height === 'number') watcher?.resizePrompt(width, height);
+      } else return undefined;
       return Promise.resolve({ ok: !!watcher });
     };
     browser.runtime.onMessage.addListener(onMessage);

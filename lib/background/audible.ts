@@ -1,9 +1,9 @@
-import { browser } from 'wxt/browser';
-import { NUDGES_KEY, type NudgeCounts } from '../detect/nudges';
+import { NUDGES_KEY, type NudgeCounts } from '../detect/health';
 import { t } from '../i18n';
 import { platformForUrl } from '../platforms';
 import type { PlatformId } from '../platforms/types';
 import type { Services } from './services';
+import { clearTab, markTab } from './tab-badge';
 
 /**
  * The net under selector-based detection: a call-platform tab that starts playing sound is almost
@@ -30,8 +30,7 @@ export function createAudibleNet(s: Services, deps: AudibleDeps) {
 
   async function nudge(tabId: number, platform: PlatformId) {
     nudged.add(tabId);
-    await browser.action.setBadgeText({ tabId, text: '?' });
-    await browser.action.setTitle({ tabId, title: t('badge_nudge_title') });
+    await markTab(tabId, '?', t('badge_nudge_title'));
     await deps.offerManualStart(tabId);
     await s.db.transaction('rw', s.db.meta, async () => {
       const counts = ((await s.db.meta.get(NUDGES_KEY))?.value ?? {}) as NudgeCounts;
@@ -61,8 +60,7 @@ export function createAudibleNet(s: Services, deps: AudibleDeps) {
     clear(tabId: number) {
       waiting.delete(tabId);
       if (!nudged.delete(tabId)) return;
-      void browser.action.setBadgeText({ tabId, text: null as unknown as string }).catch(() => undefined);
-      void browser.action.setTitle({ tabId, title: null as unknown as string }).catch(() => undefined);
+      void clearTab(tabId, '?');
     },
   };
 }

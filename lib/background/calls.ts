@@ -2,7 +2,7 @@ import type { CallEvent, CallRecord, CandorDB, EndReason } from '../db';
 import { openChecklist } from './checklists';
 import { currentNotice, LEDGERED_EVENTS } from './ledger';
 import type { CallView, Request } from '../messages/schema';
-import { platformForUrl } from '../platforms';
+import { platformById, platformForUrl } from '../platforms';
 import { categoryLabels } from '../call/labels';
 import { forbidsRecording } from '../call/outcomes';
 import { promptTexts } from '../policy/resolve';
@@ -26,6 +26,8 @@ export async function callView(s: Services, call: CallRecord): Promise<CallView>
   const { policy } = await s.policy();
   return {
     callId: call.id,
+    platformLabel: platformById(call.platform)?.label ?? call.platform,
+    admitted: call.status === 'active',
     outcome: call.outcome ?? null,
     reason: call.reason ?? null,
     decidedAt: call.decidedAt ?? null,
@@ -60,7 +62,7 @@ async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageU
   // A reference that names no meeting must not merge two different calls: scope it to the tab.
   const generic = platform.genericReferences?.includes(found) ?? false;
   const reference = generic ? `${found}\u0000tab:${sender.tabId}` : found;
-  return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId, generic };
+  return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId, documentId: sender.documentId, generic };
 }
 
 /** Consent events wait (chain: 0) to be appended to the ledger once their transaction commits. */
@@ -113,6 +115,8 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
       .filter((c) => c.status !== 'ended')
       .sort((a, b) => a.detectedAt - b.detectedAt)[0];
     const withTab = (c: CallRecord) => (c.tabIds.includes(meeting.tabId) ? c.tabIds : [...c.tabIds, meeting.tabId]);
+    // The call page's document in this tab: what tells a restarted browser's reused tab id apart.
+    const withDocument = (c?: CallRecord) => (meeting.documentId ? { documents: { ...c?.documents, [meeting.tabId]: meeting.documentId } } : {});
 
     if (msg.phase === 'left') {
       const reason = msg.signals.includes('meeting-switched') ? 'meeting-switched' : 'left';
@@ -127,17 +131,17 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
 
     if (msg.phase === 'lobby') {
       if (open) {
-        await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
+        await db.calls.update(open.id, { tabIds: withTab(open), ...withDocument(open), updatedAt: s.now() });
         return db.calls.get(open.id);
       }
       if (recent) {
-        await db.calls.update(recent.id, { status: 'lobby', tabIds: [meeting.tabId], endedAt: undefined, endReason: undefined, updatedAt: s.now() });
+        await db.calls.update(recent.id, { status: 'lobby', tabIds: [meeting.tabId], ...withDocument(), endedAt: undefined, endReason: undefined, updatedAt: s.now() });
         await db.events.add(event(msg.eventId, recent.id, 'lobby', at, { signals: msg.signals, rejoined: true }));
         return db.calls.get(recent.id);
       }
       const id = crypto.randomUUID();
       await db.calls.add({
-        id, platform: meeting.platform, meetingHash: meeting.hash, status: 'lobby', tabIds: [meeting.tabId],
+        id, platform: meeting.platform, meetingHash: meeting.hash, status: 'lobby', tabIds: [meeting.tabId], ...withDocument(),
         detectedAt: at, lobbyAt: at, detectedBy: msg.signals, updatedAt: s.now(),
       });
       await db.events.add(event(msg.eventId, id, 'lobby', at, { signals: msg.signals }));
@@ -150,22 +154,22 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
       if (open.status === 'lobby') {
         // A rejoin keeps its first admission time: tag times and the audit count from it.
         const rejoined = open.admittedAt !== undefined;
-        await db.calls.update(open.id, { status: 'active', admittedAt: open.admittedAt ?? at, detectedBy, tabIds: withTab(open), updatedAt: s.now() });
+        await db.calls.update(open.id, { status: 'active', admittedAt: open.admittedAt ?? at, detectedBy, tabIds: withTab(open), ...withDocument(open), updatedAt: s.now() });
         await db.events.add(event(msg.eventId, open.id, 'admitted', at, { signals: detectedBy, ...(rejoined ? { rejoined } : {}) }));
       } else {
         // A reload, a second tab, or a repeated signal: the same call goes on, nothing is logged twice.
-        await db.calls.update(open.id, { tabIds: withTab(open), updatedAt: s.now() });
+        await db.calls.update(open.id, { tabIds: withTab(open), ...withDocument(open), updatedAt: s.now() });
       }
       return db.calls.get(open.id);
     }
     if (recent) {
-      await db.calls.update(recent.id, { status: 'active', tabIds: [meeting.tabId], endedAt: undefined, endReason: undefined, updatedAt: s.now() });
+      await db.calls.update(recent.id, { status: 'active', tabIds: [meeting.tabId], ...withDocument(), endedAt: undefined, endReason: undefined, updatedAt: s.now() });
       await db.events.add(event(msg.eventId, recent.id, 'admitted', at, { signals: detectedBy, rejoined: true }));
       return db.calls.get(recent.id);
     }
     const id = crypto.randomUUID();
     await db.calls.add({
-      id, platform: meeting.platform, meetingHash: meeting.hash, status: 'active', tabIds: [meeting.tabId],
+      id, platform: meeting.platform, meetingHash: meeting.hash, status: 'active', tabIds: [meeting.tabId], ...withDocument(),
       detectedAt: at, admittedAt: at, detectedBy, updatedAt: s.now(),
     });
     await db.events.add(event(msg.eventId, id, 'admitted', at, { signals: detectedBy, manual: msg.manual }));
@@ -176,7 +180,8 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
   return callView(s, call);
 }
 
-export async function handleDecide(s: Services, msg: Decide): Promise<CallView> {
+/** `via`: where the rep chose, the prompt in the call page or the toolbar popup (the page obstructed the prompt). */
+export async function handleDecide(s: Services, msg: Decide, via: 'prompt' | 'toolbar' = 'prompt'): Promise<CallView> {
   const at = clampTime(msg.at, s.now());
   const { db } = s;
   const { policy } = await s.policy();
@@ -192,6 +197,7 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
     if (!current) throw new RequestError('This call is not known to Candor.');
     if (await db.events.get(msg.eventId)) return current;
     if (current.admittedAt === undefined) throw new RequestError('Consent is asked once you are in the call, not in the lobby.');
+    if (current.status === 'ended' && via === 'toolbar' && msg.outcome !== 'withdrawn') throw new RequestError('This call has ended.');
     if (msg.outcome === 'withdrawn' && current.outcome !== 'agreed') {
       throw new RequestError('Only a consent that was given can be withdrawn.');
     }
@@ -205,6 +211,7 @@ export async function handleDecide(s: Services, msg: Decide): Promise<CallView> 
       ...(msg.category ? { category: msg.category, rule } : {}),
       policyVersion: policy.policyVersion,
       notice,
+      via,
       ...(current.outcome ? { previous: current.outcome } : {}),
     }));
     if (current.recordingSince !== undefined && forbidsRecording(msg.outcome)) {
@@ -240,25 +247,40 @@ function recordingSourcesOf(call: CallRecord, marks: readonly string[], suspecte
 }
 
 /**
+ * Recording episodes logged per call. A page that flips its indicator on and off (or a flaky one)
+ * would otherwise add two ledger entries per flip, each synced, without end; beyond this the call's
+ * state still follows, and the flips are only counted on the call.
+ */
+export const MAX_RECORDING_EPISODES = 12;
+
+/**
  * Applies what records the call now. What it means depends on the decision: before one, the rep
  * must ask now; after a decline it must stop; after agreement it is fine. Runs inside a transaction.
  */
 async function applyRecording(s: Services, current: CallRecord, sources: string[], at: number, eventId: string) {
   const { db } = s;
   const running = current.recordingSince !== undefined;
+  const episodes = current.recordingEpisodes ?? 0;
+  const logged = episodes < MAX_RECORDING_EPISODES;
   if (sources.length > 0 && !running) {
     const type = current.outcome === undefined ? 'recording-before-consent' : forbidsRecording(current.outcome) ? 'recording-after-decline' : 'recording-started';
-    await db.calls.update(current.id, { recordingSince: at, recordingSources: sources, updatedAt: s.now() });
-    await db.events.add(event(eventId, current.id, type, at, { sources }));
+    await db.calls.update(current.id, {
+      recordingSince: at, recordingSources: sources, recordingEpisodes: episodes + 1, updatedAt: s.now(),
+      ...(logged ? {} : { recordingFlaps: (current.recordingFlaps ?? 0) + 1 }),
+    });
+    if (logged) await db.events.add(event(eventId, current.id, type, at, { sources }));
   } else if (sources.length > 0) {
     if (sources.join('|') !== (current.recordingSources ?? []).join('|')) await db.calls.update(current.id, { recordingSources: sources, updatedAt: s.now() });
   } else if (running) {
     await db.calls.update(current.id, { recordingSince: undefined, recordingSources: undefined, updatedAt: s.now() });
-    await db.events.add(event(eventId, current.id, 'recording-stopped', at, {
-      durationMs: Math.max(0, at - current.recordingSince!),
-      sources: current.recordingSources ?? [],
-      afterDecline: forbidsRecording(current.outcome),
-    }));
+    // The stop of the last logged episode is logged; stops of unlogged ones are not.
+    if (episodes <= MAX_RECORDING_EPISODES) {
+      await db.events.add(event(eventId, current.id, 'recording-stopped', at, {
+        durationMs: Math.max(0, at - current.recordingSince!),
+        sources: current.recordingSources ?? [],
+        afterDecline: forbidsRecording(current.outcome),
+      }));
+    }
   }
 }
 
@@ -378,17 +400,19 @@ export async function closeCallsAfterRestart(s: Services): Promise<number> {
 }
 
 /**
- * Open calls none of whose tabs exists any more end as "ended (unknown)". Runs at every worker
- * start: `runtime.onStartup` does not fire for every restart (a crash, an unpacked extension
- * loaded from the command line), and a call must not stay open forever. Tabs are checked outside
- * the transaction (IndexedDB transactions cannot wait for other APIs), then re-read inside it.
+ * Open calls none of whose call pages exists any more end as "ended (unknown)". Runs at every worker
+ * start, before any message or tab event is handled: `runtime.onStartup` does not fire for every
+ * restart (a crash, an unpacked extension loaded from the command line), and after a browser
+ * restart tab ids start over, so a new tab may carry an old call's tab id: a page is alive only if
+ * its document (where known) still is. Checked outside the transaction (IndexedDB transactions
+ * cannot wait for other APIs), then re-read inside it.
  */
-export async function closeOrphanedCalls(s: Services, tabExists: (tabId: number) => Promise<boolean>): Promise<number> {
+export async function closeOrphanedCalls(s: Services, pageAlive: (tabId: number, documentId: string | undefined) => Promise<boolean>): Promise<number> {
   const { db } = s;
   const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
   const orphaned: CallRecord[] = [];
   for (const call of open) {
-    const alive = await Promise.all(call.tabIds.map(tabExists));
+    const alive = await Promise.all(call.tabIds.map((tabId) => pageAlive(tabId, call.documents?.[tabId])));
     if (!alive.some(Boolean)) orphaned.push(call);
   }
   if (orphaned.length === 0) return 0;

@@ -62,6 +62,7 @@ function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: Le
   if (typeof d.afterDecline === 'boolean') details.afterDecline = d.afterDecline;
   if (typeof d.joined === 'number') details.joined = d.joined;
   if (typeof d.previous === 'string') details.previous = d.previous;
+  if (typeof d.via === 'string') details.via = d.via;
   return {
     v: 1,
     type,

@@ -13,8 +13,15 @@ export interface Services {
 /** Who sent a message, as told by the browser (never by the page). */
 export interface SenderInfo {
   tabId?: number;
+  /** The frame within the tab (0: the top frame, where the call page's content script runs). */
+  frameId?: number;
+  /**
+   * The sending document (Chromium): unlike a tab id, never reused after a browser restart, and the
+   * same across an extension update (content scripts are injected again into the same document).
+   */
+  documentId?: string;
   url?: string;
-  /** True for the extension's own pages (popup, options). */
+  /** True for the extension's own pages (popup, options, the prompt frame). */
   extensionPage: boolean;
 }
 

@@ -20,6 +20,8 @@ const BATCH = 25;
 const TIMEOUT_MS = 15_000;
 /** If the worker is stopped mid-drain, this alarm brings it back. */
 const SAFETY_NET_MS = 60_000;
+/** Of an answer that is not a success, only this much is read (the reason shown is 200 characters). */
+const MAX_ANSWER_BYTES = 4_096;
 
 export interface SyncDeps {
   fetch: typeof fetch;
@@ -34,6 +36,11 @@ export interface SyncState {
   lastSuccessAt: number | null;
   lastAttemptAt: number | null;
   lastError: string | null;
+  /**
+   * The endpoint is in trouble (a retryable answer, its Retry-After honoured): nothing is sent to it
+   * before this time, whatever is queued meanwhile. Null: no hold.
+   */
+  holdUntil: number | null;
 }
 
 export interface DrainResult {
@@ -61,7 +68,36 @@ export async function browserHasPermission(pattern: string): Promise<boolean> {
 
 async function readState(s: Services): Promise<SyncState> {
   const value = (await s.db.meta.get(STATE_KEY))?.value as Partial<SyncState> | undefined;
-  return { lastSuccessAt: value?.lastSuccessAt ?? null, lastAttemptAt: value?.lastAttemptAt ?? null, lastError: value?.lastError ?? null };
+  return { lastSuccessAt: value?.lastSuccessAt ?? null, lastAttemptAt: value?.lastAttemptAt ?? null, lastError: value?.lastError ?? null, holdUntil: value?.holdUntil ?? null };
+}
+
+/**
+ * At most `max` bytes of an answer, as text; the rest is never downloaded (an endpoint, or something
+ * in front of it, may answer with a huge body, and the worker's other replies must not wait for it).
+ */
+async function readLimited(res: Response, max: number): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(Math.min(size, max));
+  let at = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, Math.min(chunk.byteLength, bytes.length - at));
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 type Attempt = { verdict: 'delivered' } | { verdict: 'retry' | 'park'; error: string; retryAfter?: number | null };
@@ -90,7 +126,7 @@ async function post(endpoint: string, row: OutboxRecord, body: unknown, deps: Sy
       await res.body?.cancel().catch(() => undefined);
       return { verdict };
     }
-    const detail = (await res.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const detail = (await readLimited(res, MAX_ANSWER_BYTES).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
     const error = redirected
       ? `the endpoint answered with a redirect (HTTP ${res.status || '3xx'}); Candor does not follow redirects: put the final URL in the policy`
       : `the endpoint answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`;
@@ -125,10 +161,17 @@ export async function drainOutbox(s: Services, deps: SyncDeps): Promise<DrainRes
     await deps.schedule(null);
     return { ...result, state: 'waiting-for-permission' };
   }
+  const held = (await readState(s)).holdUntil;
+  if (held !== null && held > s.now()) {
+    // The endpoint asked for a pause (or keeps failing): one wake-up when it ends, no request before.
+    await deps.schedule(held);
+    return { ...result, state: 'failing' };
+  }
   let batch = await dueBatch(s);
   if (batch.length) {
     await deps.schedule(s.now() + SAFETY_NET_MS);
     const state = await readState(s);
+    state.holdUntil = null;
     const rep = await repId(s);
     let sent = 0;
     outer: while (batch.length && sent < MAX_PER_DRAIN) {
@@ -154,9 +197,11 @@ export async function drainOutbox(s: Services, deps: SyncDeps): Promise<DrainRes
           result.parked++;
           continue;
         }
-        // Temporary trouble: this item waits its backoff, and the rest wait with it (no hammering).
+        // Temporary trouble: the whole endpoint waits (this item's backoff, or the endpoint's own
+        // Retry-After), so records written meanwhile do not hammer it either.
         const delay = Math.max(backoffDelay(attempts, deps.random), Math.min(attempt.retryAfter ?? 0, BACKOFF.capMs));
         await db.outbox.update(row.id, { attempts, nextAttemptAt: s.now() + delay, lastError: attempt.error });
+        state.holdUntil = s.now() + delay;
         result.state = 'failing';
         break outer;
       }
@@ -165,7 +210,8 @@ export async function drainOutbox(s: Services, deps: SyncDeps): Promise<DrainRes
     await db.meta.put({ key: STATE_KEY, value: state });
   }
   const next = await db.outbox.where('nextAttemptAt').below(OUTBOX_PARKED).first();
-  await deps.schedule(next ? next.nextAttemptAt : null);
+  const hold = (await readState(s)).holdUntil;
+  await deps.schedule(next ? Math.max(next.nextAttemptAt, hold ?? 0) : null);
   return result;
 }
 
@@ -238,8 +284,10 @@ export async function syncStatus(s: Services, hasPermission: (pattern: string) =
   };
 }
 
-/** "Retry now": every waiting and parked item is due again, with a fresh backoff. */
+/** "Retry now": every waiting and parked item is due again, with a fresh backoff, and the endpoint's hold lifts. */
 export async function retrySync(s: Services): Promise<{ requeued: number }> {
   const now = s.now();
-  return { requeued: await s.db.outbox.toCollection().modify({ nextAttemptAt: now, attempts: 0 }) };
+  const requeued = await s.db.outbox.toCollection().modify({ nextAttemptAt: now, attempts: 0 });
+  await s.db.meta.put({ key: STATE_KEY, value: { ...(await readState(s)), holdUntil: null } });
+  return { requeued };
 }

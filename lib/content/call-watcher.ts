@@ -1,13 +1,14 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { mountConsentPrompt, type ConsentPrompt, type PromptPosition } from '../../components/consent-prompt';
 import { initialLifecycle, manualLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
 import { notetakerMatcher } from '../detect/notetakers';
 import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
 import { sendRequest } from '../messages/client';
-import type { CallView, RequestInput } from '../messages/schema';
+import { MAX_JOINED } from '../messages/limits';
+import type { CallView, PageGuardState, PromptEvent, RequestInput } from '../messages/schema';
 import { platformForUrl } from '../platforms';
 import { withOverrides } from '../platforms/overrides';
 import type { PlatformDefinition, PlatformId } from '../platforms/types';
+import { createPromptHost, EXPANDED_SIZE, type PromptHost, type PromptPosition } from './prompt-host';
 
 /** Where the prompt sits so it never covers the platform's own call controls. */
 const promptPosition: Record<PlatformId, PromptPosition> = {
@@ -24,16 +25,25 @@ const promptPosition: Record<PlatformId, PromptPosition> = {
  */
 const QUICK_INTERVAL_MS = 100;
 const STEADY_INTERVAL_MS = 1_000;
-/** While the prompt asks, keep the service worker awake so the rep's click never waits for it to start. */
-export const KEEPALIVE_MS = 20_000;
+/** How often the prompt's box is checked for interference while it asks, and once decided. */
+const GUARD_ASKING_MS = 250;
+const GUARD_STEADY_MS = 2_000;
+/** Participants remembered per call (in memory): beyond this, newcomers are still counted, not stored. */
+const MAX_KNOWN_PARTICIPANTS = 2_000;
 /** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
 export const RECORDING_GONE_MS = 1_500;
+/**
+ * An indicator that comes back within FLAP_WINDOW_MS of a stop is flapping: each time, the grace
+ * before "stopped" doubles (up to MAX_GONE_MS), so a flickering indicator reads as one long recording.
+ */
+const FLAP_WINDOW_MS = 60_000;
+const MAX_GONE_MS = 30_000;
 
 /**
  * Watches one call page: one MutationObserver whose callback only schedules a read; the observer
  * is disconnected until that read runs (the read sees every change made meanwhile), so a busy page
  * costs one callback per read, not one per mutation batch. Lifecycle changes go to the background.
- * No timers run while nothing changes (except the keep-alive while the prompt asks). Everything is
+ * No timers run while nothing changes (except the prompt box's guard while it is shown). Everything is
  * torn down through `ctx`.
  */
 export interface CallWatcher {
@@ -41,6 +51,10 @@ export interface CallWatcher {
   startManually(): void;
   /** The tab plays sound but no call was detected: offer the manual start in the page. */
   offerManualStart(): void;
+  /** The prompt frame's content size (relayed by the background). */
+  resizePrompt(width: number, height: number): void;
+  /** The call's outcome changed (decided in the prompt frame or the popup). */
+  callState(callId: string, outcome: CallView['outcome']): void;
 }
 
 export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null {
@@ -54,7 +68,13 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   let detection: PlatformDefinition = platform;
   let configAsked = false;
   let call: CallView | null = null;
-  let prompt: ConsentPrompt | null = null;
+  /** The prompt's box in the page (created, hidden, in the lobby so its frame is loaded on admission). */
+  let host: PromptHost | null = null;
+  let hostPending: Promise<PromptHost | null> | null = null;
+  let promptSize: { width: number; height: number } | null = null;
+  /** The guard's last verdict sent to the frame (null: send the next one whatever it is). */
+  let guardState: PageGuardState | null = null;
+  let guardTimer: number | null = null;
   let scheduled: number | null = null;
   /** When the scheduled read runs (performance.now() time). */
   let scheduledFor = 0;
@@ -62,12 +82,12 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   /** Sources last reported to the background ('' = none), and since when they are gone. */
   let reportedRecording = '';
   let recordingGoneSince: number | null = null;
+  /** The grace before "stopped" now, and when recording was last reported stopped. */
+  let goneGraceMs = RECORDING_GONE_MS;
+  let lastStopAt = -Infinity;
   let isNotetaker: ((name: string) => string | null) | null = null;
   /** Participants already seen in this call (in memory only: names are never sent or stored). */
   let knownParticipants: Set<string> | null = null;
-  let keepAlive: number | null = null;
-  /** What the background said about this meeting while in the lobby: lets the prompt draw at once on admission. */
-  let lobbyView: CallView | null = null;
   const aborter = new AbortController();
   ctx.onInvalidated(() => {
     aborter.abort();
@@ -127,61 +147,58 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     return { meeting: null, url: location.href };
   }
 
-  function ensurePrompt(): ConsentPrompt {
-    prompt ??= mountConsentPrompt({
-      position: promptPosition[platform!.id],
-      platformLabel: platform!.label,
-      handlers: {
-        async tag(tag) {
-          if (!call) return 'No call is active in this tab.';
-          const reply = await send({ type: 'tag/add', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, tag });
-          return reply.ok ? reply.data : reply.error;
-        },
-        async lateJoiner(answer, joined) {
-          if (!call) return 'No call is active in this tab.';
-          const reply = await send({ type: 'call/late-joiner', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, joined, answer });
-          if (!reply.ok) return reply.error;
-          call = reply.data;
-          return reply.data;
-        },
-        async notetaker(name, verdict) {
-          if (!call) return 'No call is active in this tab.';
-          const reply = await send({ type: 'call/notetaker', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, name, verdict });
-          if (!reply.ok) return reply.error;
-          call = reply.data;
-          return reply.data;
-        },
-        async decide(outcome, reason, category) {
-          if (!call) return 'No call is active in this tab.';
-          const reply = await send({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, outcome, reason, category });
-          if (!reply.ok) return reply.error;
-          call = reply.data;
-          return reply.data;
-        },
-        shown() {
-          if (call) void send({ type: 'call/prompt-shown', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId });
-        },
-      },
+  /** The prompt's box, once the background gave the token its frame presents. */
+  function ensureHost(): Promise<PromptHost | null> {
+    if (host) return Promise.resolve(host);
+    hostPending ??= send({ type: 'prompt/mount' }).then((reply) => {
+      if (!reply.ok || aborter.signal.aborted) return null;
+      host = createPromptHost({ position: promptPosition[platform!.id], token: reply.data.token });
+      return host;
     });
-    return prompt;
+    return hostPending;
   }
 
-  /** A cheap message every KEEPALIVE_MS while consent is undecided (MV3 stops an idle worker at 30 s). */
-  function keepWorkerAwake(asking: boolean) {
-    if (asking && keepAlive === null) {
-      keepAlive = ctx.setInterval(() => {
-        if (call) void send({ type: 'call/keep-alive', callId: call.callId });
-      }, KEEPALIVE_MS);
-    } else if (!asking && keepAlive !== null) {
-      clearInterval(keepAlive);
-      keepAlive = null;
-    }
+  /** Sends an event to the prompt frame, once the box (and its token) exists. */
+  function relay(event: PromptEvent) {
+    void ensureHost().then((h) => (h ? send({ type: 'prompt/relay', event }) : undefined));
+  }
+
+  function showPrompt() {
+    void ensureHost().then((h) => {
+      if (!h || host !== h) return;
+      h.show(promptSize ?? EXPANDED_SIZE);
+      watchHost();
+    });
+  }
+
+  /** The page's interference with the prompt's box, reported on change (the frame then takes no choice). */
+  function guardHost() {
+    if (!host) return;
+    const state = host.check();
+    if (state === guardState) return;
+    guardState = state;
+    relay({ kind: 'guard', state });
+  }
+  // The top layer (popovers, modal dialogs, fullscreen) is the one thing that paints over the box:
+  // check at once when something enters it, not at the next poll. toggle does not bubble; the
+  // capture phase on the document still sees it.
+  for (const type of ['toggle', 'fullscreenchange'] as const) ctx.addEventListener(document, type, () => guardHost(), { capture: true });
+
+  function watchHost() {
+    if (guardTimer !== null) clearInterval(guardTimer);
+    guardState = null;
+    guardTimer = ctx.setInterval(guardHost, call && call.outcome !== null ? GUARD_STEADY_MS : GUARD_ASKING_MS);
+    guardHost();
   }
 
   function closePrompt() {
-    keepWorkerAwake(false);
-    prompt?.remove();
-    prompt = null;
+    if (guardTimer !== null) clearInterval(guardTimer);
+    guardTimer = null;
+    guardState = null;
+    host?.remove();
+    host = null;
+    hostPending = null;
+    promptSize = null;
     call = null;
     reportedRecording = '';
     recordingGoneSince = null;
@@ -189,14 +206,14 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   function showCall(view: CallView) {
+    const decidedNow = !!call && call.outcome === null && view.outcome !== null;
     if (call?.callId !== view.callId) {
       isNotetaker = notetakerMatcher(view.notetakerNames);
       // Known to the background as recording or suspected: the next reading reports what it sees (or its end).
       reportedRecording = view.recording.active || view.suspectedBots.length > 0 ? '?' : '';
     }
     call = view;
-    keepWorkerAwake(view.outcome === null);
-    ensurePrompt().render(view);
+    if (!host || decidedNow) showPrompt();
   }
 
   async function reportRecording(marks: string[], suspected: string[]) {
@@ -217,17 +234,19 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       recordingGoneSince = null;
       const key = `${marks.join('|')}#${suspected.join('|')}`;
       if (key !== reportedRecording) {
+        if (!reportedRecording) goneGraceMs = now - lastStopAt < FLAP_WINDOW_MS ? Math.min(goneGraceMs * 2, MAX_GONE_MS) : RECORDING_GONE_MS;
         reportedRecording = key;
         void reportRecording(marks, suspected);
       }
     } else if (reportedRecording) {
       recordingGoneSince ??= now;
       const waited = now - recordingGoneSince;
-      if (waited >= RECORDING_GONE_MS) {
+      if (waited >= goneGraceMs) {
         reportedRecording = '';
         recordingGoneSince = null;
+        lastStopAt = now;
         void reportRecording([], []);
-      } else schedule(RECORDING_GONE_MS - waited);
+      } else schedule(goneGraceMs - waited);
     }
   }
 
@@ -239,26 +258,28 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       return;
     }
     const newcomers = people.filter((name) => !knownParticipants!.has(name));
-    for (const name of newcomers) knownParticipants.add(name);
-    if (newcomers.length > 0 && call?.outcome === 'agreed') prompt?.nudgeLateJoiner(newcomers.length);
+    // Names stay in memory only, and a page inventing names cannot grow this without bound.
+    for (const name of newcomers) if (knownParticipants.size < MAX_KNOWN_PARTICIPANTS) knownParticipants.add(name);
+    // The background asks only after an agreement (it knows the outcome for sure).
+    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED) });
   }
 
   async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
-    const reported = meeting;
-    if (phase === 'inCall' && lobbyView && !call) {
-      // Admitted: draw the prompt now from the lobby's texts (outcomes wait for the reply below).
-      ensurePrompt().render(lobbyView, { pending: true });
-    }
-    lobbyView = null;
+    // Admitted: the box shows at once (its frame was loaded in the lobby); the background draws the call in it.
+    if (phase === 'inCall') showPrompt();
     const reply = await send({ type: 'call/observed', eventId: crypto.randomUUID(), at: Date.now(), phase, url, signals, manual });
-    if (phase !== 'inCall') {
+    if (phase === 'left') {
       closePrompt();
-      if (phase === 'lobby' && reply.ok && meeting === reported && lifecycle.phase === 'lobby') lobbyView = reply.data;
+      return;
+    }
+    if (phase === 'lobby') {
+      // Load the prompt's frame now, hidden, so it is ready the moment the rep is let in.
+      if (lifecycle.phase === 'lobby') void ensureHost();
       return;
     }
     if (aborter.signal.aborted || lifecycle.phase !== 'inCall') return;
     if (!reply.ok || !reply.data) {
-      if (!call) closePrompt(); // a drawn-ahead prompt must not stay without a call behind it
+      if (!call) closePrompt(); // a shown box must not stay without a call behind it
       return;
     }
     showCall(reply.data);
@@ -280,7 +301,6 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
         if (lifecycle.phase === 'inCall' || lifecycle.phase === 'lobby') void report('left', ['meeting-switched'], false, previous);
         meeting = shown.meeting;
         lifecycle = initialLifecycle;
-        lobbyView = null;
         closePrompt();
       }
     }
@@ -302,6 +322,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
       if (effect.type === 'phase') void report(effect.phase, effect.signals);
       else schedule(effect.inMs);
     }
+    guardHost();
     if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
       trackRecording(reading, now);
       trackParticipants(reading);
@@ -349,18 +370,22 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   });
   ctx.onInvalidated(() => {
     observer.disconnect();
-    prompt?.remove();
+    host?.remove();
   });
   schedule(0);
 
   // Tag shortcuts: Alt+1… (real key presses only; the page may see the keys, they carry no secret),
   // in the page and in its call frames (keys go to the frame that has focus).
   function onTagKey(e: KeyboardEvent) {
-    if (!e.isTrusted || !e.altKey || e.ctrlKey || e.metaKey || !prompt || lifecycle.phase !== 'inCall') return;
+    if (!e.isTrusted || !e.altKey || e.ctrlKey || e.metaKey || !call || lifecycle.phase !== 'inCall') return;
     const digit = /^Digit([1-9])$/.exec(e.code)?.[1];
-    if (!digit) return;
+    const tag = digit ? call.tags[Number(digit) - 1] : undefined;
+    if (!tag) return;
     e.preventDefault();
-    prompt.tagByIndex(Number(digit) - 1);
+    const callId = call.callId;
+    void send({ type: 'tag/add', eventId: crypto.randomUUID(), at: Date.now(), callId, tag }).then((reply) => {
+      if (reply.ok) relay({ kind: 'tagged', tag, offsetMs: reply.data.offsetMs });
+    });
   }
   function listenForTagKeys(target: Window | null) {
     if (target) ctx.addEventListener(target, 'keydown', onTagKey, { capture: true });
@@ -370,15 +395,31 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   const watcher: CallWatcher = {
     offerManualStart() {
       if (lifecycle.phase === 'inCall' && call) return;
-      ensurePrompt().offerManualStart(() => watcher.startManually());
+      showPrompt();
+      relay({ kind: 'nudge-start' });
     },
     startManually() {
       if (lifecycle.phase === 'inCall' && call) {
-        prompt?.expand();
+        relay({ kind: 'expand' });
         return;
       }
       lifecycle = manualLifecycle;
-      void report('inCall', ['manual'], true).then(() => prompt?.expand());
+      void report('inCall', ['manual'], true);
+    },
+    callState(callId, outcome) {
+      if (call?.callId !== callId || call.outcome === outcome) return;
+      call = { ...call, outcome };
+      if (host) watchHost();
+    },
+    resizePrompt(width, height) {
+      // Nothing left to show (the nudge was dismissed): the box goes, so it never blocks the call page.
+      if (width === 0 || height === 0) {
+        host?.hide();
+        return;
+      }
+      promptSize = { width, height };
+      host?.resize(width, height);
+      guardHost();
     },
   };
   return watcher;

@@ -15,6 +15,11 @@ export interface CallRecord {
   status: CallStatus;
   /** Tabs currently in this call (two tabs on one meeting share the call). */
   tabIds: number[];
+  /**
+   * The call page's document in each tab (Chromium's documentId, by tab id): tab ids start over
+   * after a browser restart, documents never come back, so a call whose documents are all gone ended.
+   */
+  documents?: Record<string, string>;
   detectedAt: number;
   lobbyAt?: number;
   admittedAt?: number;
@@ -33,6 +38,9 @@ export interface CallRecord {
   recordingSources?: string[];
   /** Notetakers suspected by name (policy entries) in the last report, and the rep's answers. */
   suspectedBots?: string[];
+  /** Recording episodes seen in this call, and the ones beyond the logged maximum (a flapping indicator). */
+  recordingEpisodes?: number;
+  recordingFlaps?: number;
   confirmedBots?: string[];
   notBots?: string[];
   /** Signal ids that detected the call (detection health), or 'manual'. */
@@ -289,5 +297,9 @@ export class CandorDB extends Dexie {
       auditDays: 'day',
       auditDirty: 'key',
     }).upgrade((tx) => tx.table('auditDirty').put({ key: 'all', v: 1 }));
+    // v5: a call's tags in order without reading them all (a restored call may hold thousands).
+    this.version(5).stores({
+      tags: 'id, callId, at, [callId+offsetMs]',
+    });
   }
 }

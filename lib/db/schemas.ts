@@ -13,13 +13,13 @@ const json = z.record(z.string(), z.unknown());
 
 export const callRecordSchema = z.strictObject({
   id, platform: z.enum(['meet', 'zoom', 'teams']), meetingHash: z.string().regex(/^[0-9a-f]{64}$/),
-  status: z.enum(['lobby', 'active', 'ended']), tabIds: z.array(z.number().int()),
+  status: z.enum(['lobby', 'active', 'ended']), tabIds: z.array(z.number().int()), documents: z.record(z.string(), z.string().max(100)).optional(),
   detectedAt: time, lobbyAt: time.optional(), admittedAt: time.optional(), endedAt: time.optional(),
   endReason: z.enum(['left', 'tab-closed', 'navigated-away', 'meeting-switched', 'ended-unknown']).optional(),
   promptShownAt: time.optional(), outcome: z.enum(outcomes).optional(), reason: z.enum(notRecordingReasons).optional(),
   decidedAt: time.optional(), category: z.enum(callCategories).optional(), rule: z.enum(recordingRules).optional(),
   recordingSince: time.optional(), recordingSources: z.array(z.string()).optional(),
-  suspectedBots: z.array(z.string()).optional(), confirmedBots: z.array(z.string()).optional(), notBots: z.array(z.string()).optional(),
+  suspectedBots: z.array(z.string()).optional(), recordingEpisodes: z.number().int().nonnegative().optional(), recordingFlaps: z.number().int().nonnegative().optional(), confirmedBots: z.array(z.string()).optional(), notBots: z.array(z.string()).optional(),
   detectedBy: z.array(z.string()), updatedAt: time,
 });
 export const eventRecordSchema = z.strictObject({ id, callId: id, type: z.string().min(1).max(40), at: time, data: json, chain: z.literal(0).optional() });

@@ -37,6 +37,10 @@ export async function sendRequest<M extends RequestInput>(
       lastError = error instanceof Error ? error.message : String(error);
       // The extension was reloaded or removed: this script is an orphan, retrying cannot help.
       if (!browser.runtime?.id) return { ok: false, error: 'Candor was updated or removed; reload the page.' };
+      // The browser refused the message itself (too big): the same message would be refused again.
+      if (/maximum allowed size|message length exceeded|too large/i.test(lastError)) {
+        return { ok: false, error: 'This is too large to send to Candor in one piece.' };
+      }
     }
     if (Date.now() + delay > deadline) return { ok: false, error: `Candor could not reach its background: ${lastError}`, retryable: true };
     await sleep(delay, signal);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { echo } from '../util/zod-error';
+import { MAX_BACKUP_BYTES, MAX_JOINED } from './limits';
 import { concernCategories } from '../db';
 import { callCategories, type CallCategory } from '../policy/schema';
 
@@ -105,15 +106,42 @@ export const callNotetaker = z.strictObject({
 });
 
 export const lateJoinerAnswers = ['agreed', 'declined', 'dismissed'] as const;
+const joinedCount = z.number().int().min(1).transform((n) => Math.min(n, MAX_JOINED));
 export const callLateJoiner = z.strictObject({
   type: z.literal('call/late-joiner'),
   eventId,
   at,
   callId,
-  /** How many people joined after consent was given (names are never sent). */
-  joined: z.number().int().min(1).max(500),
+  /** How many people joined after consent was given (names are never sent); more than 500 is stored as 500. */
+  joined: joinedCount,
   answer: z.enum(lateJoinerAnswers),
 });
+
+/** The content script wants to show the prompt: a one-time token the prompt frame presents. */
+export const promptMount = z.strictObject({ type: z.literal('prompt/mount') });
+/** The prompt frame presents its token and gets the tab's call. */
+export const promptAttach = z.strictObject({ type: z.literal('prompt/attach'), token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
+/** The prompt frame's content size, for its box in the page. */
+export const promptSize = z.strictObject({
+  type: z.literal('prompt/size'),
+  width: z.number().int().min(0).max(2_000),
+  height: z.number().int().min(0).max(4_000),
+});
+/** The nudge's "Start consent check", clicked in the prompt frame. */
+export const promptStartManual = z.strictObject({ type: z.literal('prompt/start-manual') });
+export const pageGuardStates = ['ok', 'hidden', 'covered', 'shrunk', 'removed'] as const;
+/** The content script's verdict on the prompt's box in the page (lib/content/prompt-host.ts). */
+export type PageGuardState = (typeof pageGuardStates)[number];
+/** What the call page's content script has for the prompt frame (relayed by the background). */
+export const promptEventSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('guard'), state: z.enum(pageGuardStates) }),
+  z.strictObject({ kind: z.literal('late-joiner'), joined: joinedCount }),
+  z.strictObject({ kind: z.literal('expand') }),
+  z.strictObject({ kind: z.literal('nudge-start') }),
+  z.strictObject({ kind: z.literal('tagged'), tag: z.string().min(1).max(40), offsetMs: z.number().int().nonnegative() }),
+]);
+export type PromptEvent = z.infer<typeof promptEventSchema>;
+export const promptRelay = z.strictObject({ type: z.literal('prompt/relay'), event: promptEventSchema });
 
 export const noteSave = z.strictObject({
   type: z.literal('note/save'),
@@ -215,7 +243,7 @@ export const exportRequest = z.strictObject({
 export const backupImport = z.strictObject({
   type: z.literal('data/import'),
   /** The backup file's text, parsed and validated in the background. */
-  text: z.string().max(200_000_000),
+  text: z.string().max(MAX_BACKUP_BYTES, `Backups up to ${MAX_BACKUP_BYTES / 1024 / 1024} MB can be restored here.`),
 });
 
 export const dataDelete = z.strictObject({
@@ -247,7 +275,7 @@ export const policySave = z.strictObject({
 
 export const requestSchema = z.discriminatedUnion('type', [
   exportRequest, backupImport, dataDelete, policySave, ledgerVerify, auditReportRequest, syncStatusRequest, syncRetry,
-  callConfig, callObserved, callDecide, callKeepAlive, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
+  callConfig, callObserved, callDecide, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
@@ -261,6 +289,13 @@ export type RequestType = Request['type'];
 /** What the content script needs to render the prompt for the current call. */
 export interface CallView {
   callId: string;
+  /** The call platform's name, for "Google Meet's own recording". */
+  platformLabel: string;
+  /**
+   * The rep is in the call. Before that (the lobby) the view only lets the prompt be drawn ahead,
+   * hidden, with its choices off, so it shows complete the moment the rep is let in.
+   */
+  admitted: boolean;
   outcome: Outcome | null;
   reason: NotRecordingReason | null;
   decidedAt: number | null;
@@ -285,6 +320,11 @@ export interface CallView {
 export interface Replies {
   'call/config': { overrides: import('../platforms/overrides').PlatformOverrides | null };
   'call/observed': CallView | null;
+  'prompt/mount': { token: string };
+  'prompt/attach': { view: CallView | null; events: PromptEvent[] };
+  'prompt/size': null;
+  'prompt/start-manual': null;
+  'prompt/relay': null;
   'call/decide': CallView;
   'call/keep-alive': null;
   'call/prompt-shown': CallView;

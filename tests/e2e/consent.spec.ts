@@ -146,6 +146,7 @@ describe('prompt integrity', () => {
     await page.keyboard.press('Tab'); // call type
     await page.keyboard.press('Tab');
     expect(await prompt.focused()).toBe('Customer agreed');
+    await prompt.armed(); // a choice counts once the reopened prompt has been visible for a moment
     await page.keyboard.press('Enter');
     await prompt.waitForText(/Consent recorded/);
     await page.close();

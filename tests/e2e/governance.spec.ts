@@ -108,4 +108,15 @@ describe('governance in the product', () => {
     expect((await readStore(b, 'events')).length).toBe(before.events);
     await options.close();
   });
+
+  it('a backup over the stated limit is refused before it is read, with the limit in the sentence', async () => {
+    const before = (await readStore(b, 'calls')).length;
+    const options = await b.context.newPage();
+    await options.goto(`chrome-extension://${b.extensionId}/options.html`);
+    await expect.poll(() => options.getByText('Backups up to 32 MB can be restored here.').count()).toBe(1);
+    await options.getByLabel('Import a backup (JSON)').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.alloc(40 * 1024 * 1024, 0x20) });
+    await expect.poll(() => options.getByRole('alert').first().textContent()).toBe('This file is 40 MB; backups up to 32 MB can be restored here. Nothing was changed.');
+    expect((await readStore(b, 'calls')).length).toBe(before);
+    await options.close();
+  });
 });

@@ -46,4 +46,30 @@ describe('popup', () => {
     await popup.close();
     await call.close();
   });
+
+  it('a call with thousands of tags (a restored backup) shows 50 at a time', async () => {
+    const callId = crypto.randomUUID();
+    const ext = await b.context.newPage();
+    await ext.goto(`chrome-extension://${b.extensionId}/manifest.json`);
+    // Stored as an import would store them (the import path itself is tested elsewhere).
+    await ext.evaluate((id) => new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('candor');
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['calls', 'tags'], 'readwrite');
+        const at = Date.now() - 3_600_000;
+        tx.objectStore('calls').put({ id, platform: 'zoom', meetingHash: 'e'.repeat(64), status: 'ended', tabIds: [], detectedAt: at, admittedAt: at, endedAt: at + 60_000, endReason: 'left', detectedBy: ['zoom-footer-leave'], updatedAt: at });
+        for (let i = 0; i < 5_000; i++) tx.objectStore('tags').put({ id: crypto.randomUUID(), callId: id, tag: 'objection', offsetMs: i * 1_000, at: at + i });
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }), callId);
+    await ext.close();
+    const popup = await b.context.newPage();
+    await popup.goto(`chrome-extension://${b.extensionId}/popup.html`);
+    await popup.getByRole('button', { name: /Zoom/ }).first().click();
+    await expect.poll(() => popup.locator('.tag-item').count()).toBe(50);
+    await popup.getByRole('button', { name: 'Show 50 more (4,950 not shown)' }).click();
+    await expect.poll(() => popup.locator('.tag-item').count()).toBe(100);
+    await popup.close();
+  });
 });

@@ -26,7 +26,7 @@ describe('hostile page', () => {
     const prompt = new PromptDriver(page);
     const text = await prompt.waitForText(/Ask for recording consent/);
     expect(text).toContain(hostile);
-    expect(await prompt.call<number>('function () { return this.querySelectorAll("img, b, script").length; }')).toBe(0);
+    expect(await prompt.call<number>('function () { return this.getElementById("root").querySelectorAll("img, b, script").length; }')).toBe(0);
 
     const attack = await page.evaluate(async (extensionId) => {
       const host = document.querySelector('candor-consent') as HTMLElement;
@@ -84,7 +84,8 @@ describe('privacy', () => {
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*']);
     expect(manifest.externally_connectable).toBeUndefined();
     expect(manifest.content_security_policy).toBeUndefined(); // the default MV3 CSP: no eval, no remote code
-    expect(manifest.web_accessible_resources).toBeUndefined();
+    // Only the consent prompt's own frame, only to the call pages, only under the session's dynamic id.
+    expect(manifest.web_accessible_resources).toEqual([{ resources: ['prompt.html'], matches: manifest.host_permissions, use_dynamic_url: true }]);
   });
 
   it('makes no network request at all during a full call flow', async () => {

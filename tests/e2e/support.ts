@@ -1,4 +1,4 @@
-import type { CDPSession, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { launchWithExtension, routeFixtures, type ExtensionBrowser } from '../../scripts/lib/browser';
 
 export { callFrame, callUrl, switchFixture } from '../../scripts/lib/browser';
@@ -10,82 +10,41 @@ export async function startBrowser(opts: { executablePath?: string; extraArgs?: 
 }
 export type TestBrowser = Awaited<ReturnType<typeof startBrowser>>;
 
-export interface DomNode {
-  nodeId: number;
-  nodeName: string;
-  children?: DomNode[];
-  shadowRoots?: DomNode[];
-}
-
-/** The prompt's host in a CDP DOM tree (pierced: shadow roots included). */
-export function findHost(node: DomNode): DomNode | null {
-  if (node.nodeName === 'CANDOR-CONSENT') return node;
-  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
-    const found = findHost(child);
-    if (found) return found;
-  }
-  return null;
-}
-
 /**
- * The consent prompt lives in a closed shadow root that page scripts (and Playwright locators)
- * cannot enter. The DevTools protocol can: it reads the prompt and finds where its buttons are,
- * and clicks go through the real mouse, so they are trusted events like a rep's.
+ * The consent prompt lives in Candor's own frame (prompt.html, an extension page) inside a closed
+ * shadow root: page scripts cannot reach it, Playwright can (it drives every frame of the tab).
+ * Clicks go through the real mouse, so they are trusted events like a rep's, and they wait until
+ * the prompt is armed (visible and unobstructed for a moment, components/consent-prompt/input-guard.ts).
  */
 export class PromptDriver {
-  private session: Promise<CDPSession> | null = null;
   constructor(private page: Page) {}
 
-  private get cdp(): Promise<CDPSession> {
-    this.session ??= this.page.context().newCDPSession(this.page);
-    return this.session;
+  /** The prompt frame, if the page has one. */
+  frame(): Frame | null {
+    return this.page.frames().find((f) => f.url().includes('/prompt.html')) ?? null;
   }
 
-  /**
-   * Turns DevTools' DOM agent off and detaches. DOM.getDocument enables that agent for the page:
-   * from then on every DOM change is mirrored to the client (~20 % more main-thread time on a
-   * busy call page, bench row 1). Measurements release the driver first; the next call reattaches.
-   */
-  async release(): Promise<void> {
-    const session = this.session;
-    this.session = null;
-    if (!session) return;
-    const cdp = await session;
-    await cdp.send('DOM.disable').catch(() => {});
-    await cdp.detach().catch(() => {});
+  /** Kept for callers that released DevTools' DOM agent before measuring (the frame needs none). */
+  async release(): Promise<void> {}
+
+  /** Whether the prompt's box is shown in the page (it is loaded, hidden, while in the lobby). */
+  private async shown(): Promise<boolean> {
+    return this.page.evaluate(() => document.querySelector('candor-consent')?.getAttribute('data-shown') === 'true').catch(() => false);
   }
 
-  private async shadowRoot(): Promise<string | null> {
-    const cdp = await this.cdp;
-    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
-    const host = findHost(root);
-    const shadow = host?.shadowRoots?.[0];
-    if (!shadow) return null;
-    try {
-      const { object } = await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId });
-      return object.objectId ?? null;
-    } catch {
-      return null; // the prompt was replaced between the two calls (a new call): read again
-    }
-  }
-
+  /** Runs `fn` (a function's source) in the prompt frame with `this` = its document. */
   async call<T>(fn: string, ...args: unknown[]): Promise<T | null> {
-    const objectId = await this.shadowRoot();
-    if (!objectId) return null;
-    const cdp = await this.cdp;
-    const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
-      objectId,
-      functionDeclaration: fn,
-      arguments: args.map((value) => ({ value })),
-      returnByValue: true,
-    });
-    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-    return result.value as T;
+    const frame = this.frame();
+    if (!frame) return null;
+    // An expression, not new Function(): the extension page's CSP forbids eval in the page itself.
+    return (await frame.evaluate(`(${fn}).apply(document, ${JSON.stringify(args)})`)) as T;
   }
 
-  /** The prompt's visible text, or null when no prompt is on the page. */
-  text(): Promise<string | null> {
-    return this.call<string>('function () { return this.querySelector(".root")?.innerText ?? ""; }');
+  /** The prompt's visible text, or null when no prompt is shown on the page. */
+  async text(): Promise<string | null> {
+    if (!(await this.shown())) return null;
+    const text = await this.call<string>('function () { return this.getElementById("root")?.innerText ?? ""; }').catch(() => null);
+    return text ? text : null;
   }
 
   async waitForText(pattern: RegExp, timeoutMs = 5_000): Promise<string> {
@@ -101,48 +60,54 @@ export class PromptDriver {
 
   /** Names (accessible text) of the prompt's buttons. */
   buttons(): Promise<string[] | null> {
-    return this.call<string[]>('function () { return [...this.querySelectorAll("button")].map((b) => b.textContent.trim()); }');
+    return this.call<string[]>('function () { return [...this.querySelectorAll("#root button")].map((b) => b.textContent.trim()); }');
   }
 
-  async buttonBox(name: string) {
-    return this.call<{ x: number; y: number; width: number; height: number }>(
-      `function (name) {
-        const b = [...this.querySelectorAll("button")].find((el) => el.textContent.trim() === name);
-        if (!b) return null;
-        const r = b.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      }`,
-      name,
-    );
+  /** Waits until the prompt takes choices (visible and unobstructed for a moment). */
+  async armed(timeoutMs = 5_000): Promise<void> {
+    const frame = this.frame();
+    if (!frame) throw new Error('No prompt frame on the page');
+    await frame.waitForFunction(() => document.documentElement.dataset.armed === 'true', undefined, { timeout: timeoutMs });
   }
 
-  /** Where a prompt button's centre is on the page (a click there after `release()` needs no DevTools). */
+  private async button(name: string) {
+    const frame = this.frame();
+    if (!frame) throw new Error('No prompt frame on the page');
+    const index = (await this.buttons())?.indexOf(name) ?? -1;
+    if (index < 0) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
+    return frame.locator('#root button').nth(index);
+  }
+
+  /** Where a prompt button's centre is on the page (for a click by coordinates). */
   async buttonCenter(name: string): Promise<{ x: number; y: number }> {
-    const box = await this.buttonBox(name);
+    const box = await (await this.button(name)).boundingBox();
     if (!box) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   }
 
-  /** Clicks a prompt button with the real mouse (a trusted event). */
-  async click(name: string): Promise<void> {
+  /** Clicks a prompt button with the real mouse (a trusted event), once the prompt is armed. */
+  async click(name: string, opts: { armed?: boolean } = {}): Promise<void> {
+    if (opts.armed !== false) await this.armed();
     const { x, y } = await this.buttonCenter(name);
     await this.page.mouse.click(x, y);
   }
 
   /** Moves keyboard focus to a prompt element (what a Tab key would do); keys typed next are trusted. */
   async focus(selector: string): Promise<void> {
-    const ok = await this.call<boolean>('function (sel) { const el = this.querySelector(sel); if (!el) return false; el.focus(); return true; }', selector);
-    if (!ok) throw new Error(`No prompt element matches ${selector}`);
+    const frame = this.frame();
+    if (!frame) throw new Error('No prompt frame on the page');
+    // Through DevTools, as a Tab key would: script in the frame may not pull the keyboard focus into it.
+    await frame.locator(selector).first().focus();
   }
 
   /** The element focused inside the prompt, as its text, or null. */
   focused(): Promise<string | null> {
-    return this.call<string | null>('function () { return this.activeElement ? this.activeElement.textContent.trim() : null; }');
+    return this.call<string | null>('function () { const el = this.activeElement; return el && el !== this.body ? el.textContent.trim() : null; }');
   }
 
   /** Whether the focused prompt element draws a visible focus outline. */
   focusOutline(): Promise<string | null> {
-    return this.call<string | null>('function () { const el = this.activeElement; if (!el) return null; const s = getComputedStyle(el); return s.outlineStyle + " " + s.outlineWidth; }');
+    return this.call<string | null>('function () { const el = this.activeElement; if (!el || el === this.body) return null; const s = getComputedStyle(el); return s.outlineStyle + " " + s.outlineWidth; }');
   }
 }
 

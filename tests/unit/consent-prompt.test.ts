@@ -2,7 +2,7 @@ import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reasonChoiceLabels as reasonLabels } from '../../lib/call/labels';
-import { mountConsentPrompt, outcomeButtons, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
+import { createConsentPrompt, outcomeButtons, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
 import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 
@@ -25,6 +25,8 @@ const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 function callView(overrides: Partial<CallView> = {}): CallView {
   return {
     callId: 'call-1',
+    platformLabel: 'Google Meet',
+    admitted: true,
     outcome: null,
     reason: null,
     decidedAt: null,
@@ -53,8 +55,10 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-let shadow: ShadowRoot;
+let rootEl: HTMLElement;
 let prompt: ConsentPrompt;
+/** The input guard's verdict, set by each test (input-guard.test.ts tests the guard itself). */
+let arm = { armed: true, obstructed: false };
 type MockHandlers = { [K in keyof PromptHandlers]: ReturnType<typeof vi.fn<PromptHandlers[K]>> };
 let handlers: MockHandlers;
 
@@ -62,24 +66,15 @@ let handlers: MockHandlers;
 const decidedView = (outcome: Outcome, reason: NotRecordingReason | null = null) =>
   callView({ outcome, reason, decidedAt: 1_700_000_000_000, promptShown: true });
 
+/** The prompt drawn into a root, as the prompt frame (components/consent-prompt/frame.ts) does. */
 function mount() {
-  const realAttach = Element.prototype.attachShadow;
-  const roots: ShadowRoot[] = [];
-  const spy = vi.spyOn(Element.prototype, 'attachShadow').mockImplementation(function (this: Element, init: ShadowRootInit) {
-    const root = realAttach.call(this, init);
-    roots.push(root);
-    return root;
-  });
-  try {
-    prompt = mountConsentPrompt({ position: 'top-right', platformLabel: 'Google Meet', handlers });
-  } finally {
-    spy.mockRestore();
-  }
-  expect(roots).toHaveLength(1);
-  shadow = roots[0]!;
+  rootEl = document.createElement('div');
+  const live = document.createElement('div');
+  document.body.append(rootEl, live);
+  prompt = createConsentPrompt(rootEl, live, { handlers, arm: { armed: () => arm.armed, obstructed: () => arm.obstructed } });
 }
 
-const ui = () => within(shadow as unknown as HTMLElement);
+const ui = () => within(rootEl);
 
 beforeEach(() => {
   document.body.innerHTML = '';
@@ -94,24 +89,30 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  prompt.remove();
+  arm = { armed: true, obstructed: false };
 });
 
-describe('mounting', () => {
-  it('attaches a closed shadow root that outside code cannot reach', () => {
-    const host = document.querySelector('candor-consent');
-    expect(host).not.toBeNull();
-    expect(host?.shadowRoot).toBeNull();
-    expect(host?.getAttribute('data-position')).toBe('top-right');
-    expect(shadow.mode).toBe('closed');
-    // Nothing of the prompt is reachable through the page document.
+describe('input protection', () => {
+  it('a trusted click before the prompt is armed (just shown, moved, or covered) decides nothing', async () => {
+    arm = { armed: false, obstructed: false };
     prompt.render(callView());
-    expect(document.body.textContent).not.toContain(outcomeButtons.agreed);
+    userClick(ui().getByRole('button', { name: outcomeButtons.agreed }));
+    await flush();
+    expect(handlers.decide).not.toHaveBeenCalled();
+    arm.armed = true;
+    userClick(ui().getByRole('button', { name: outcomeButtons.agreed }));
+    await flush();
+    expect(handlers.decide).toHaveBeenCalledTimes(1);
   });
 
-  it('remove() takes the host out of the page', () => {
-    prompt.remove();
-    expect(document.querySelector('candor-consent')).toBeNull();
+  it('when the page obstructs the prompt, it says so and points to the toolbar button; choices are marked unavailable', () => {
+    arm = { armed: false, obstructed: true };
+    prompt.render(callView());
+    expect(ui().getByRole('alert').textContent).toMatch(/covering or hiding this prompt/);
+    expect(ui().getByRole('button', { name: outcomeButtons.declined }).getAttribute('aria-disabled')).toBe('true');
+    arm = { armed: true, obstructed: false };
+    prompt.refresh();
+    expect(ui().queryByText(/covering or hiding this prompt/)).toBeNull();
   });
 });
 
@@ -162,15 +163,15 @@ describe('pending consent', () => {
   it('renders policy text as text, never as HTML', () => {
     const evil = '<img src=x onerror=alert(1)>';
     prompt.render(callView({ texts: { language: 'en', purposeStatement: evil, consentScript: `${evil} ok?`, declineLine: evil } }));
-    expect(shadow.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
     expect(ui().getByText(evil)).toBeTruthy();
     userClick(ui().getByRole('button', { name: 'Customer declined' }));
-    expect(shadow.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
   });
 
   it('marks the consent script with its language', () => {
     prompt.render(callView({ texts: { ...callView().texts, language: 'de', consentScript: defaultPolicy.consentScript.de! } }));
-    expect(shadow.querySelector('blockquote')?.getAttribute('lang')).toBe('de');
+    expect(rootEl.querySelector('blockquote')?.getAttribute('lang')).toBe('de');
   });
 });
 
@@ -311,7 +312,7 @@ describe('accessibility', () => {
 
   it('announces the ask in a polite live region', () => {
     prompt.render(callView());
-    const status = shadow.querySelector('[role="status"][aria-live="polite"]');
+    const status = rootEl.nextElementSibling;
     expect(status?.textContent).toMatch(/ask for recording consent now/);
   });
 });

@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB, type CallEvent } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
+import { routeAsInBrowser } from './support/senders';
 import type { CallView, Reply, RequestType } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy } from '../../lib/policy/resolve';
@@ -46,7 +47,7 @@ afterEach(async () => {
   for (const d of extraDbs.splice(0)) await d.delete();
 });
 
-const send = (msg: unknown, sender: SenderInfo, services = s) => routeMessage(services, msg, sender);
+const send = (msg: unknown, sender: SenderInfo, services = s) => routeAsInBrowser(services, msg, sender);
 function ok(reply: Reply<RequestType>) {
   if (!reply.ok) throw new Error(`expected ok, got refusal: ${reply.error}`);
   return reply.data;
@@ -282,7 +283,7 @@ describe('(b) two call tabs and the popup writing at the same time', () => {
         const shuffled = order.map((i) => requests[i]!);
         expect(shuffled).toHaveLength(50);
 
-        const replies = await Promise.all(shuffled.map((r) => routeMessage(svc, r.msg, r.sender)));
+        const replies = await Promise.all(shuffled.map((r) => routeAsInBrowser(svc, r.msg, r.sender)));
 
         // No storage fault under concurrency; the only refusal allowed is withdrawing a consent not given.
         replies.forEach((reply, i) => {

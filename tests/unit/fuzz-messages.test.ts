@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB, concernCategories } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
+import { routeAsInBrowser } from './support/senders';
 import { exportRequest, lateJoinerAnswers, notRecordingReasons, outcomes, requestSchema, type Reply, type RequestType } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy } from '../../lib/policy/resolve';
@@ -45,7 +46,7 @@ const SENDERS: readonly (readonly [string, SenderInfo])[] = [
 ];
 const anySender = fc.constantFrom(...SENDERS);
 
-const send = (msg: unknown, sender: SenderInfo) => routeMessage(s, msg, sender);
+const send = (msg: unknown, sender: SenderInfo) => routeAsInBrowser(s, msg, sender);
 
 /** Every row of every table (whatever tables the schema has), read in one transaction. */
 async function dump() {
@@ -435,8 +436,11 @@ describe('arbitrary values sent to routeMessage', () => {
 
 describe('well-formed messages that cannot apply are refused readably and write nothing', () => {
   /** Which sender each type is accepted from (tag/add: both). */
+  // 'call-tab': the call page (its content script, or, for the rep's choices, its prompt frame: `send`
+  // routes those through the tab's attached prompt as the browser does). A decision may also come
+  // from the toolbar popup, so from any of the tests' own senders.
   const accepted: { [T in RequestType]?: 'call-tab' | 'extension-page' | 'any' } = {
-    'call/observed': 'call-tab', 'call/decide': 'call-tab', 'call/prompt-shown': 'call-tab', 'call/recording': 'call-tab', 'call/late-joiner': 'call-tab',
+    'call/observed': 'call-tab', 'call/decide': 'any', 'call/prompt-shown': 'call-tab', 'call/recording': 'call-tab', 'call/late-joiner': 'call-tab',
     'note/save': 'extension-page', 'tag/add': 'any', 'tag/update': 'extension-page', 'checklist/save': 'extension-page', 'ai-draft/save': 'extension-page',
     'ai-draft/mark': 'extension-page', 'concern/raise': 'extension-page', 'concern/status': 'extension-page', 'export/request': 'extension-page',
     'data/import': 'extension-page', 'data/delete-all': 'extension-page', 'policy/save': 'extension-page', 'ledger/verify': 'extension-page',

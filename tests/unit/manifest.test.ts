@@ -23,6 +23,9 @@ describe('least privilege and policy plumbing', () => {
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*']);
     expect(manifest.optional_permissions).toBeUndefined();
     expect(JSON.stringify(manifest)).not.toMatch(/all_urls|externally_connectable|"tabs"|content_security_policy/);
+    // The consent prompt's frame is the one page a call page may embed, and only under a per-session id.
+    expect(manifest.web_accessible_resources).toEqual([{ resources: ['prompt.html'], matches: platforms.flatMap((p) => p.matches), use_dynamic_url: true }]);
+    expect(config.manifest({ browser: 'firefox' }).web_accessible_resources).toEqual(['prompt.html']);
     for (const pattern of manifest.host_permissions as string[]) expect(pattern).toMatch(/^https:\/\/[^*/]*(\*\.)?[a-z.]+\/\*$/);
   });
 

@@ -3,6 +3,7 @@ import { closeCallsAfterRestart, closeOrphanedCalls, endTab, REJOIN_WINDOW_MS, t
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
+import { attachPrompt, promptFrame, routeAsInBrowser } from './support/senders';
 import { NOTE_MAX_CHARS, type CallView, type Reply, type RequestType } from '../../lib/messages/schema';
 import { resolvePolicy } from '../../lib/policy/resolve';
 
@@ -31,7 +32,7 @@ afterEach(async () => {
 const tab = (tabId: number, url = MEET_A): SenderInfo => ({ tabId, url, extensionPage: false });
 const popup: SenderInfo = { url: 'chrome-extension://test-extension-id/popup.html', extensionPage: true };
 
-const send = (msg: unknown, sender: SenderInfo) => routeMessage(s, msg, sender);
+const send = (msg: unknown, sender: SenderInfo) => routeAsInBrowser(s, msg, sender);
 
 /** A call/observed message about the page at `url` (the content script names the URL it means). */
 function observed(phase: 'lobby' | 'inCall' | 'left', url = MEET_A, extra: Record<string, unknown> = {}) {
@@ -147,20 +148,50 @@ describe('who may send what', () => {
   it.each([
     ['the popup (no tab)', popup],
     ['an extension page opened in a tab', { tabId: 9, url: 'chrome-extension://test-extension-id/popup.html', extensionPage: true }],
-  ])('call messages from %s are refused', async (_, sender: SenderInfo) => {
+  ])('detection and prompt messages from %s are refused', async (_, sender: SenderInfo) => {
     const existing = await joinCall();
     const before = await dump();
     for (const msg of [
       observed('inCall'),
-      decide(existing.callId, 'agreed'),
       { type: 'call/prompt-shown', eventId: crypto.randomUUID(), at: now, callId: existing.callId },
       recording(existing.callId, true),
       lateJoiner(existing.callId, 'declined'),
+      { type: 'prompt/attach', token: 'A'.repeat(32) },
     ]) {
-      const reply = refused(await send(msg, sender));
+      const reply = refused(await routeMessage(s, msg, sender));
       expect(reply.error).toContain(msg.type);
       expect(reply.error).toMatch(/not accepted from this sender/);
     }
+    expect(await dump()).toEqual(before);
+  });
+
+  it('the rep can decide from the toolbar popup (the page may cover the prompt); it is logged as made there', async () => {
+    const { callId } = await joinCall();
+    view(await routeMessage(s, decide(callId, 'declined'), popup));
+    const decision = (await eventsOf(callId)).find((e) => e.type === 'decision')!;
+    expect(decision.data).toMatchObject({ outcome: 'declined', via: 'toolbar' });
+  });
+
+  it('the content script of a call page never decides: only the prompt frame with its token does', async () => {
+    const { callId } = await joinCall();
+    const before = await dump();
+    expect(refused(await routeMessage(s, decide(callId, 'agreed'), tab(1))).error).toMatch(/not accepted from this sender/);
+    // A prompt frame that never presented the tab's token (one the page embedded itself) gets nothing.
+    const impostor = promptFrame(1);
+    expect(refused(await routeMessage(s, decide(callId, 'agreed'), impostor)).error).toMatch(/not accepted from this sender/);
+    expect(refused(await routeMessage(s, { type: 'prompt/attach', token: 'B'.repeat(32) }, impostor)).error).toMatch(/not opened by Candor/);
+    expect(await dump()).toEqual(before);
+    const real = await attachPrompt(s, 1, MEET_A);
+    expect(view(await routeMessage(s, decide(callId, 'agreed'), real)).outcome).toBe('agreed');
+  });
+
+  it('the prompt of one tab cannot decide the call of another', async () => {
+    const a = await joinCall(1, MEET_A);
+    await joinCall(2, MEET_B);
+    const promptOfB = await attachPrompt(s, 2, MEET_B);
+    const before = await dump();
+    expect(refused(await routeMessage(s, decide(a.callId, 'agreed'), promptOfB)).error).toBe('This call belongs to another tab.');
+    expect(refused(await routeMessage(s, recording(a.callId, true), tab(2, MEET_B))).error).toBe('This call belongs to another tab.');
     expect(await dump()).toEqual(before);
   });
 

@@ -97,7 +97,7 @@ describe('opening a v1 database with the current CandorDB', () => {
 
   it('adds the new tables, empty and writable', async () => {
     const names = db.tables.map((t) => t.name);
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox', 'ledgerBlocks', 'auditDays']) {
       expect(names, t).toContain(t);
       expect(await db.table(t).count(), t).toBe(0);
