@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPostgres, type Db } from './store/db';
+import { startService, type Running } from './service';
+import type { ServiceConfig } from './context';
+
+/**
+ * A Candor service for tests: an ephemeral port on 127.0.0.1, a temporary data dir, and either
+ * PGlite (in the data dir) or a fresh schema on CANDOR_TEST_DATABASE_URL's PostgreSQL server,
+ * dropped again by close(). The admin account's login is returned.
+ */
+export interface TestServer {
+  url: string;
+  adminLogin: { email: string; password: string };
+  running: Running;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export const TEST_ADMIN = { email: 'admin@candor.test', password: 'correct horse battery staple' };
+
+export async function startTestServer(opts: { db?: 'pglite' | 'postgres'; config?: Partial<ServiceConfig>; consoleDir?: string; witnessKey?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'candor-server-test-'));
+  let db: Db | undefined;
+  let dropSchema: (() => Promise<void>) | null = null;
+  if ((opts.db ?? 'pglite') === 'postgres') {
+    const url = process.env.CANDOR_TEST_DATABASE_URL;
+    if (!url) throw new Error('startTestServer({ db: "postgres" }) needs CANDOR_TEST_DATABASE_URL');
+    const schema = `candor_test_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const admin = openPostgres(url, { max: 1 });
+    await admin.exec(`CREATE SCHEMA ${schema}`);
+    db = openPostgres(url, { schema });
+    dropSchema = async () => {
+      await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    };
+  }
+  const running = await startService({ dataDir, db, admin: TEST_ADMIN, config: opts.config, consoleDir: opts.consoleDir, witnessKey: opts.witnessKey });
+  return {
+    url: running.url,
+    adminLogin: TEST_ADMIN,
+    running,
+    dataDir,
+    close: async () => {
+      await running.close();
+      if (db) await db.close();
+      if (dropSchema) await dropSchema();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
