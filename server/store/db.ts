@@ -57,6 +57,12 @@ export function openPostgres(url: string, opts: { max?: number; schema?: string 
     tx: async (fn) => {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client whose connection dies (server restart) emits 'error': without a
+      // listener that would end the process. The query in flight fails and is answered 503.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({ query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows as never });
@@ -68,6 +74,7 @@ export function openPostgres(url: string, opts: { max?: number; schema?: string 
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
