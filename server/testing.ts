@@ -50,3 +50,31 @@ export async function startTestServer(opts: { db?: 'pglite' | 'postgres'; config
     },
   };
 }
+
+/** The service as its own process (`node --import tsx server/main.ts`), as in production; resolves with its URL. */
+export async function spawnService(env: Record<string, string>): Promise<{ url: string; child: import('node:child_process').ChildProcess; output: () => string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /console:\s+(http:\/\/[^/\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited (${code}):\n${out}`));
+    });
+  });
+  return { url, child, output: () => out };
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Db } from '../store/db';
 import { openPglite } from '../store/db';
+import { spawnService as spawnTestService } from '../testing';
 import { chain, consentBody, HAS_POSTGRES, request } from './support';
 
 /**
@@ -13,7 +14,6 @@ import { chain, consentBody, HAS_POSTGRES, request } from './support';
  * until a 2xx). Afterwards every acknowledged record is stored, each exactly once, and the chain
  * verifies to the end.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 const N = 240;
 const BATCH = 6;
 
@@ -22,27 +22,8 @@ interface Proc {
   child: ChildProcess;
 }
 
-async function spawnService(env: Record<string, string>): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', CANDOR_ENROLLMENT_KEY: 'fault-key', CANDOR_ADMIN_EMAIL: 'a@b.test', CANDOR_ADMIN_PASSWORD: 'x'.repeat(16), CANDOR_MAX_RECORDS_PER_MINUTE: '100000', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /console:\s+(http:\/\/[^/\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`service exited (${code}):\n${out}`)));
-  });
-  return { url, child };
+function spawnService(env: Record<string, string>): Promise<Proc> {
+  return spawnTestService({ CANDOR_ENROLLMENT_KEY: 'fault-key', CANDOR_ADMIN_EMAIL: 'a@b.test', CANDOR_ADMIN_PASSWORD: 'x'.repeat(16), CANDOR_MAX_RECORDS_PER_MINUTE: '100000', ...env });
 }
 
 /** Sends every batch until the service says 2xx, whatever happens in between; returns the acknowledged ids. */
