@@ -5,6 +5,7 @@ import type { Checkpoint } from '../lib/ledger/checkpoint';
 import { syncBodySchema, type SyncBody } from '../lib/sync/payload';
 import { applyConsent, chainReply, lockChain, type ChainReply, type IncomingConsent } from './chain/assemble';
 import type { Service } from './context';
+import { applySummaryToRollups, type SummaryRow } from './rollups';
 import type { Queryable } from './store/db';
 
 /**
@@ -184,6 +185,13 @@ async function storeOther(q: Queryable, install: Install | null, body: Exclude<S
     }
     case 'call-summary': {
       const r = body.record;
+      // Serialized per install by the chain lock; the rollups move from the old copy to the new one.
+      const [old] = await q.query<SummaryRow>(
+        `SELECT team, ended_at, updated_at, checklist, checklist_ms, human_nuance, ai_statements, ai_marked, ai_wrong
+         FROM call_summaries WHERE install_id = $1 AND call_id = $2::uuid FOR UPDATE`,
+        [installId, r.callId],
+      );
+      if (old && new Date(old.updated_at).getTime() >= Date.parse(r.updatedAt)) return;
       await q.query(
         `INSERT INTO call_summaries (install_id, call_id, team, platform, ended_at, category, checklist, checklist_ms, human_nuance,
            ai_statements, ai_marked, ai_wrong, updated_at)
@@ -191,11 +199,15 @@ async function storeOther(q: Queryable, install: Install | null, body: Exclude<S
          ON CONFLICT (install_id, call_id) DO UPDATE SET platform = EXCLUDED.platform, ended_at = EXCLUDED.ended_at,
            category = EXCLUDED.category, checklist = EXCLUDED.checklist, checklist_ms = EXCLUDED.checklist_ms,
            human_nuance = EXCLUDED.human_nuance, ai_statements = EXCLUDED.ai_statements, ai_marked = EXCLUDED.ai_marked,
-           ai_wrong = EXCLUDED.ai_wrong, updated_at = EXCLUDED.updated_at
-         WHERE call_summaries.updated_at < EXCLUDED.updated_at`,
+           ai_wrong = EXCLUDED.ai_wrong, updated_at = EXCLUDED.updated_at`,
         [installId, r.callId, team, r.platform, r.endedAt, r.category, r.checklist, r.checklistMsToComplete, r.humanNuanceFilled,
           r.aiStatements, r.aiMarked, r.aiWrong, r.updatedAt],
       );
+      if (old) await applySummaryToRollups(q, old, -1);
+      await applySummaryToRollups(q, {
+        team: team!, ended_at: r.endedAt, updated_at: r.updatedAt, checklist: r.checklist, checklist_ms: r.checklistMsToComplete,
+        human_nuance: r.humanNuanceFilled, ai_statements: r.aiStatements, ai_marked: r.aiMarked, ai_wrong: r.aiWrong,
+      }, 1);
       return;
     }
   }

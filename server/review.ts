@@ -1,4 +1,5 @@
 import type { Role } from './http/auth';
+import { bucketRange } from './rollups';
 import type { Queryable } from './store/db';
 
 /**
@@ -128,27 +129,32 @@ export async function buildReview(q: Queryable, query: ReviewQuery, role: Role, 
   }
   const sentiment = { total, anonymous, concernsByCategory, concernsByMonth: [...months].map(([month, counts]) => ({ month, counts })), statusCounts };
 
-  // --- Coaching quality and AI summary reliability (call summaries).
-  const p4: unknown[] = [fromTs, toTs];
+  // --- Coaching quality and AI summary reliability (call-summary rollups, migration 002).
+  const p4: unknown[] = [query.from, query.to];
+  const tf4 = teamFilter(query, p4);
   const [cs] = await q.query<Record<string, number | null>>(
-    `SELECT count(*)::int AS calls,
-       count(*) FILTER (WHERE checklist <> 'not-required')::int AS due,
-       count(*) FILTER (WHERE checklist = 'completed')::int AS completed,
-       count(*) FILTER (WHERE checklist = 'dismissed')::int AS dismissed,
-       count(*) FILTER (WHERE checklist = 'completed' AND human_nuance)::int AS nuance,
-       (percentile_cont(0.5) WITHIN GROUP (ORDER BY checklist_ms) FILTER (WHERE checklist = 'completed'))::float8 AS median_ms,
-       coalesce(sum(ai_statements), 0)::int AS statements, coalesce(sum(ai_marked), 0)::int AS marked, coalesce(sum(ai_wrong), 0)::int AS wrong
-     FROM call_summaries WHERE coalesce(ended_at, updated_at) BETWEEN $1::timestamptz AND $2::timestamptz${teamFilter(query, p4)}`,
+    `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(sum(due), 0)::int AS due, coalesce(sum(completed), 0)::int AS completed,
+       coalesce(sum(dismissed), 0)::int AS dismissed, coalesce(sum(nuance), 0)::int AS nuance, coalesce(sum(statements), 0)::int AS statements,
+       coalesce(sum(marked), 0)::int AS marked, coalesce(sum(wrong), 0)::int AS wrong
+     FROM call_daily WHERE day BETWEEN $1::date AND $2::date${tf4}`,
+    p4,
+  );
+  const buckets = await q.query<{ bucket: number; n: number }>(
+    `SELECT bucket, sum(n)::int AS n FROM call_complete_daily WHERE day BETWEEN $1::date AND $2::date${tf4} GROUP BY bucket ORDER BY bucket`,
     p4,
   );
   const c = (k: string) => num(cs?.[k]);
+  const timed = buckets.reduce((a, b) => a + b.n, 0);
+  let seen = 0;
+  const medianBucket = timed === 0 ? null : buckets.find((b) => (seen += b.n) >= Math.ceil(timed / 2))!.bucket;
   const coaching = {
     calls: c('calls'),
     checklistsDue: c('due'),
     checklistsCompleted: c('completed'),
     checklistsDismissed: c('dismissed'),
     completionRate: rate(c('completed'), c('due')),
-    medianTimeToCompleteMs: cs?.median_ms === null || cs?.median_ms === undefined ? null : Math.round(cs.median_ms),
+    /** The time-to-complete bucket that holds the median (server/rollups.ts), or null. */
+    medianTimeToComplete: medianBucket === null ? null : bucketRange(medianBucket),
     humanNuanceFilledRate: rate(c('nuance'), c('completed')),
   };
   const aiReliability = {

@@ -4,7 +4,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { appendRecord, type ChainRecord } from '../../lib/ledger/chain';
 import { openPostgres } from '../store/db';
-import { spawnService, startTestServer } from '../testing';
+import { startService } from '../service';
+import { spawnService, startTestServer, TEST_ADMIN } from '../testing';
 import { consoleLogin, consentBody, entry, request } from '../tests/support';
 import { seedConsole } from './seed';
 
@@ -122,12 +123,22 @@ async function witnessBench(engine: 'postgres' | 'pglite') {
   }
 }
 
-/** Console views over CONSENT_ROWS consent records of REPS reps (PostgreSQL). */
+/**
+ * Console views over CONSENT_ROWS consent records of REPS reps (PostgreSQL). The seeded schema is
+ * kept (candor_bench_<rows>) and reused by later runs; drop it to seed again.
+ */
 async function viewsBench() {
-  process.env.CANDOR_TEST_DATABASE_URL = pgUrl!;
-  const s = await startTestServer({ db: 'postgres' });
+  const schema = `candor_bench_${CONSENT_ROWS}`;
+  const admin0 = openPostgres(pgUrl!, { max: 1 });
+  await admin0.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await admin0.close();
+  const db = openPostgres(pgUrl!, { schema });
+  const dataDir = mkdtempSync(join(tmpdir(), 'candor-bench-views-'));
+  const running = await startService({ dataDir, db, admin: TEST_ADMIN });
+  const s = { url: running.url, adminLogin: TEST_ADMIN, close: async () => { await running.close(); await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
   try {
-    const seeded = await seedConsole(s.running.service.db, { reps: REPS, consentRows: CONSENT_ROWS });
+    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM consent_records')) as [{ n: number }];
+    const seeded = n === CONSENT_ROWS ? { seconds: 0, reused: true } : await seedConsole(db, { reps: REPS, consentRows: CONSENT_ROWS });
     const admin = await consoleLogin(s.url, s.adminLogin);
     const today = new Date().toISOString().slice(0, 10);
     const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -151,24 +162,39 @@ async function viewsBench() {
       }
       out[name] = { medianMs: round(median(times)), maxMs: round(Math.max(...times)) };
     }
-    return { consentRecords: CONSENT_ROWS, reps: REPS, seedSeconds: seeded.seconds, views: out };
+    return { consentRecords: CONSENT_ROWS, reps: REPS, seedSeconds: seeded.seconds, reusedSeed: 'reused' in seeded, views: out };
   } finally {
     await s.close();
   }
 }
 
+const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '--only=ingest,witness,views').slice(7).split(',');
 const result: Record<string, unknown> = { at: new Date().toISOString(), quick, machine: machine() };
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `server-${quick ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const save = () => writeFileSync(file, JSON.stringify(result, null, 2));
 console.log(`Candor server bench${quick ? ' (quick)' : ''} — ${JSON.stringify(result.machine)}`);
-const ingest = [];
-if (pgUrl) ingest.push(await ingestBench('postgres'));
-else console.log('PostgreSQL parts skipped: set CANDOR_BENCH_DATABASE_URL');
-ingest.push(await ingestBench('pglite'));
-result.ingest = ingest;
-const witness = [];
-if (pgUrl) witness.push(await witnessBench('postgres'));
-witness.push(await witnessBench('pglite'));
-result.witness = witness;
-if (pgUrl) result.views = await viewsBench();
+if (!pgUrl) console.log('PostgreSQL parts skipped: set CANDOR_BENCH_DATABASE_URL');
+const ingest: Awaited<ReturnType<typeof ingestBench>>[] = [];
+const witness: Awaited<ReturnType<typeof witnessBench>>[] = [];
+if (only.includes('ingest')) {
+  result.ingest = ingest;
+  if (pgUrl) ingest.push(await ingestBench('postgres'));
+  save();
+  ingest.push(await ingestBench('pglite'));
+  save();
+}
+if (only.includes('witness')) {
+  result.witness = witness;
+  if (pgUrl) witness.push(await witnessBench('postgres'));
+  witness.push(await witnessBench('pglite'));
+  save();
+}
+if (pgUrl && only.includes('views')) {
+  result.views = await viewsBench();
+  save();
+}
 
 console.log('\nbudget                                   measured                     budget      ratio');
 for (const i of ingest) console.log(`ingest ${i.engine.padEnd(9)} (${i.records} records)      ${String(i.recordsPerSecond).padStart(7)} records/s           ≥ 2000/s    ${round(i.recordsPerSecond / 2000, 2)}x`);
@@ -177,9 +203,6 @@ if (result.views) {
   const v = result.views as Awaited<ReturnType<typeof viewsBench>>;
   for (const [name, t] of Object.entries(v.views)) console.log(`view: ${name.padEnd(32)} ${String(t.medianMs).padStart(7)} ms median (max ${t.maxMs})  ≤ 500 ms    ${round(t.medianMs / 500, 2)}`);
 }
-const dir = join(import.meta.dirname, 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `server-${quick ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify(result, null, 2));
+save();
 console.log(`\nwritten to ${file}`);
 process.exit(0);

@@ -1,3 +1,4 @@
+import { COMPLETE_BUCKETS_MS } from '../rollups';
 import type { Db } from '../store/db';
 
 /**
@@ -60,26 +61,40 @@ export async function seedConsole(db: Db, opts: { reps: number; consentRows: num
   await db.query(
     `INSERT INTO call_summaries (install_id, call_id, team, platform, ended_at, category, checklist, checklist_ms, human_nuance, ai_statements, ai_marked, ai_wrong, updated_at)
      SELECT 'rep-' || (1 + g % $2::int), md5('call' || g)::uuid, 'team-' || lpad(((1 + g % $2::int) % 20)::text, 2, '0'), 'zoom',
-       now() - ((g * 7919) % (400 * 86400)) * interval '1 second', 'customer',
+       now() - ((g::bigint * 7919) % (400 * 86400)) * interval '1 second', 'customer',
        (ARRAY['completed','completed','pending','dismissed','not-required'])[1 + g % 5], 60000 + (g * 31) % 3600000, g % 3 = 0,
        g % 9, g % 5, g % 2, now()
      FROM generate_series(1, $1::int) AS g`,
     [Math.ceil(consentRows / 4), reps],
   );
-  log('call summaries');
+  await db.query(
+    `INSERT INTO call_daily (day, team, calls, due, completed, dismissed, nuance, statements, marked, wrong)
+     SELECT (coalesce(ended_at, updated_at) AT TIME ZONE 'UTC')::date, team, count(*),
+       count(*) FILTER (WHERE checklist <> 'not-required'), count(*) FILTER (WHERE checklist = 'completed'),
+       count(*) FILTER (WHERE checklist = 'dismissed'), count(*) FILTER (WHERE checklist = 'completed' AND human_nuance),
+       sum(ai_statements), sum(ai_marked), sum(ai_wrong)
+     FROM call_summaries GROUP BY 1, 2`,
+  );
+  await db.query(
+    `INSERT INTO call_complete_daily (day, team, bucket, n)
+     SELECT (coalesce(ended_at, updated_at) AT TIME ZONE 'UTC')::date, team, width_bucket(checklist_ms, $1::bigint[]), count(*)
+     FROM call_summaries WHERE checklist = 'completed' AND checklist_ms IS NOT NULL GROUP BY 1, 2, 3`,
+    [COMPLETE_BUCKETS_MS],
+  );
+  log('call summaries and their rollups');
   await db.query(
     `INSERT INTO concerns (id, install_id, team, anonymous, category, text, rep_status, created_at, updated_at)
      SELECT md5('concern' || g)::uuid, CASE WHEN g % 5 = 0 THEN NULL ELSE 'rep-' || (1 + g % $2::int) END,
        CASE WHEN g % 5 = 0 THEN NULL ELSE 'team-' || lpad(((1 + g % $2::int) % 20)::text, 2, '0') END, g % 5 = 0,
        (ARRAY['privacy-concern','ai-summary-error','coaching-misuse','consent-confusion','access-issue','cultural-friction'])[1 + g % 6],
-       'concern text ' || g, 'open', now() - ((g * 7919) % (400 * 86400)) * interval '1 second', now()
+       'concern text ' || g, 'open', now() - ((g::bigint * 7919) % (400 * 86400)) * interval '1 second', now()
      FROM generate_series(1, $1::int) AS g`,
     [Math.ceil(consentRows / 200), reps],
   );
   await db.query(
     `INSERT INTO access_log (id, install_id, team, at, purpose, action, call_count, approver, reference)
      SELECT md5('access' || g)::uuid, 'rep-' || (1 + g % $2::int), 'team-' || lpad(((1 + g % $2::int) % 20)::text, 2, '0'),
-       now() - ((g * 7919) % (400 * 86400)) * interval '1 second', CASE WHEN g % 4 = 0 THEN 'performance' ELSE 'coaching' END, 'calls-csv', g % 50,
+       now() - ((g::bigint * 7919) % (400 * 86400)) * interval '1 second', CASE WHEN g % 4 = 0 THEN 'performance' ELSE 'coaching' END, 'calls-csv', g % 50,
        CASE WHEN g % 40 = 0 THEN NULL ELSE 'Dana (compliance)' END, 'HR-' || g
      FROM generate_series(1, $1::int) AS g`,
     [Math.ceil(consentRows / 2000), reps],

@@ -185,5 +185,14 @@ describe.each(ENGINES)('ingest, chain and witness on %s', (engine) => {
     await c.post('/api/v1/ingest', env('call-summary', summary(new Date(T0 + 1000).toISOString(), 1)));
     const [row] = await s.running.service.db.query<{ ai_wrong: number }>('SELECT ai_wrong FROM call_summaries WHERE call_id = $1', [callId]);
     expect(row!.ai_wrong).toBe(2);
+    // The rollups hold the latest copy only: a newer copy moves the call from completed to pending.
+    const rollup = () => s.running.service.db.query<{ calls: number; completed: number; wrong: number; timed: number }>(
+      `SELECT sum(calls)::int AS calls, sum(completed)::int AS completed, sum(wrong)::int AS wrong,
+         (SELECT sum(n)::int FROM call_complete_daily WHERE team = 'default') AS timed FROM call_daily WHERE team = 'default'`,
+    );
+    const before = (await rollup())[0]!;
+    await c.post('/api/v1/ingest', env('call-summary', { ...summary(new Date(T0 + 3000).toISOString(), 4), checklist: 'pending', checklistMsToComplete: null }));
+    const after = (await rollup())[0]!;
+    expect(after).toEqual({ calls: before.calls, completed: before.completed - 1, wrong: before.wrong + 2, timed: before.timed - 1 });
   });
 });

@@ -144,7 +144,7 @@ export function Review({ account }: { account: Account }) {
               <Metric label="Checklists due" value={r.coaching.checklistsDue} />
               <Metric label="Completed" value={r.coaching.checklistsCompleted} note={`(${pct(r.coaching.completionRate)})`} />
               <Metric label="Dismissed" value={r.coaching.checklistsDismissed} />
-              <Metric label="Median time to complete" value={dur(r.coaching.medianTimeToCompleteMs)} />
+              <Metric label="Median time to complete" value={r.coaching.medianTimeToComplete ? `${dur(r.coaching.medianTimeToComplete.fromMs)}–${r.coaching.medianTimeToComplete.toMs === null ? '…' : dur(r.coaching.medianTimeToComplete.toMs)}` : '—'} />
               <Metric label="Human nuance filled in" value={pct(r.coaching.humanNuanceFilledRate)} />
             </dl>
           </section>
