@@ -123,7 +123,7 @@ export async function ingest(service: Service, install: Install | null, raws: re
         });
         if (applied.advanced && chain.verified_seq !== null && chain.head_hash !== null) {
           const started = performance.now();
-          checkpoint = await service.witness.sign(install.installId, chain.verified_seq, chain.head_hash);
+          checkpoint = service.witness.sign(install.installId, chain.verified_seq, chain.head_hash);
           await q.query(
             'INSERT INTO checkpoints (install_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4::timestamptz, $5, $6)',
             [checkpoint.rep, checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.keyId, checkpoint.signature],
