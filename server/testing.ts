@@ -13,12 +13,15 @@ import type { ServiceConfig } from './context';
 export interface TestServer {
   url: string;
   adminLogin: { email: string; password: string };
+  /** The org enrollment key this server accepts (POST /api/v1/enroll { code }). */
+  enrollmentKey: string;
   running: Running;
   dataDir: string;
   close(): Promise<void>;
 }
 
 export const TEST_ADMIN = { email: 'admin@candor.test', password: 'correct horse battery staple' };
+export const TEST_ENROLLMENT_KEY = 'candor-test-enrollment-key';
 
 export async function startTestServer(opts: { db?: 'pglite' | 'postgres'; config?: Partial<ServiceConfig>; consoleDir?: string; witnessKey?: string } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-server-test-'));
@@ -36,10 +39,12 @@ export async function startTestServer(opts: { db?: 'pglite' | 'postgres'; config
       await admin.close();
     };
   }
-  const running = await startService({ dataDir, db, admin: TEST_ADMIN, config: opts.config, consoleDir: opts.consoleDir, witnessKey: opts.witnessKey });
+  const config = { enrollmentKey: TEST_ENROLLMENT_KEY, ...opts.config };
+  const running = await startService({ dataDir, db, admin: TEST_ADMIN, config, consoleDir: opts.consoleDir, witnessKey: opts.witnessKey });
   return {
     url: running.url,
     adminLogin: TEST_ADMIN,
+    enrollmentKey: config.enrollmentKey ?? '',
     running,
     dataDir,
     close: async () => {
