@@ -8,6 +8,7 @@ import { getSettings, nextReviewDue, saveSettings, settingsSchema } from '../set
 import type { Queryable } from '../store/db';
 import { createAccount, currentAccount, login, logout, requireRole, SESSION_COOKIE, sessionCookieOptions, sha256, type Account } from './auth';
 import { readJson } from './json';
+import { RateLimiter } from './rate';
 
 /**
  * The console's JSON API (same origin as the console page). Every route needs a session (or the
@@ -33,6 +34,8 @@ async function log(q: Queryable, account: Account, action: string, detail: Recor
 export function consoleRoutes(service: Service): Hono<{ Variables: { account: Account } }> {
   const app = new Hono<{ Variables: { account: Account } }>();
   const db = service.db;
+  // Password guessing: 10 attempts a minute per email, on top of scrypt's cost.
+  const loginLimiter = new RateLimiter(10);
 
   app.use('/api/console/*', async (c, next) => {
     if (c.req.method !== 'GET') {
@@ -48,6 +51,8 @@ export function consoleRoutes(service: Service): Hono<{ Variables: { account: Ac
 
   app.post('/api/console/login', async (c) => {
     const body = await readJson(c, z.strictObject({ email: z.string().min(1).max(200), password: z.string().min(1).max(500) }), MAX);
+    const wait = loginLimiter.take(body.email.trim().toLowerCase(), 1);
+    if (wait > 0) throw new HttpError(429, 'rate-limited', `Too many sign-in attempts for this account; try again in ${wait} s.`, { 'Retry-After': String(wait) });
     const { token, account } = await login(service, body.email, body.password);
     setCookie(c, SESSION_COOKIE, token, sessionCookieOptions(c, service.config.sessionHours * 3600));
     return c.json({ account });

@@ -77,6 +77,12 @@ describe.each(ENGINES)('console API on %s', (engine) => {
     expect(admin.setCookie).not.toMatch(/Secure/);
     const bad = await request(`${s.url}/api/console/login`, 'POST', { email: s.adminLogin.email, password: 'wrong password' });
     expect(bad).toMatchObject({ status: 401, json: { error: 'The email or password is not correct.', code: 'bad-login' } });
+    let limited = 0;
+    for (let i = 0; i < 12; i++) {
+      const r = await request(`${s.url}/api/console/login`, 'POST', { email: 'nobody@acme.test', password: 'guess' });
+      if (r.status === 429) limited++;
+    }
+    expect(limited).toBeGreaterThan(0);
     const cross = await request(`${s.url}/api/console/settings`, 'POST', { showRepNames: true }, { cookie: admin.cookie, origin: 'https://evil.example' });
     expect(cross.status).toBe(403);
   });
