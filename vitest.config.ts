@@ -27,6 +27,27 @@ export default defineConfig({
         },
       },
       {
+        // The organisation service (server/): PGlite always, PostgreSQL when CANDOR_TEST_DATABASE_URL is set.
+        test: {
+          name: 'server',
+          include: ['server/tests/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // The console in real headless Chromium against a running service.
+        test: {
+          name: 'server-e2e',
+          include: ['server/tests/**/*.spec.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.spec.ts'],

@@ -8,7 +8,7 @@ import { retentionKinds, type Policy } from '../policy/schema';
  * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;
  * docs/sync.md and public/sync-payload.schema.json are generated from it (a unit test fails on drift).
  *
- * Only these four kinds exist. Notes, tags, checklists and AI drafts have no payload shape here, so
+ * Only these five kinds exist. Notes, tags, checklists and AI drafts have no payload shape here, so
  * they cannot be sent: adding one would need a new kind, a schema change and a docs change.
  */
 export const SYNC_FORMAT = 'candor-sync/1';
@@ -62,12 +62,32 @@ export const concernSyncSchema = z.strictObject({
   updatedAt: iso,
 });
 
+/**
+ * Counts about one call for the organisation's review (coaching quality, AI summary reliability):
+ * never text. Sent again on change under a new envelope id with the same callId; keep the copy
+ * with the latest updatedAt.
+ */
+export const callSummarySyncSchema = z.strictObject({
+  callId: z.uuid().meta({ description: 'The call; a change is sent again with the same callId (keep the latest updatedAt)' }),
+  platform: z.enum(['meet', 'zoom', 'teams']),
+  endedAt: iso.nullable(),
+  category: z.string().min(1).max(200).nullable().meta({ description: 'The call type chosen with the decision, or null' }),
+  checklist: z.enum(['not-required', 'pending', 'completed', 'dismissed']),
+  checklistMsToComplete: z.int().nonnegative().nullable().meta({ description: 'From the checklist becoming due to its completion' }),
+  humanNuanceFilled: z.boolean().meta({ description: 'At least one human-nuance checklist field was filled in' }),
+  aiStatements: z.int().nonnegative(),
+  aiMarked: z.int().nonnegative().meta({ description: 'Statements the rep marked correct or wrong' }),
+  aiWrong: z.int().nonnegative().meta({ description: 'Statements the rep marked wrong' }),
+  updatedAt: iso,
+});
+
 export const syncBodySchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ ...envelope, kind: z.literal('consent'), record: consentRecordSchema }),
     z.strictObject({ ...envelope, kind: z.literal('purge-receipt'), record: purgeReceiptSyncSchema }),
     z.strictObject({ ...envelope, kind: z.literal('access-log'), record: accessLogSyncSchema }),
     z.strictObject({ ...envelope, kind: z.literal('concern'), record: concernSyncSchema }),
+    z.strictObject({ ...envelope, kind: z.literal('call-summary'), record: callSummarySyncSchema }),
   ])
   .refine((b) => b.kind !== 'concern' || !b.record.anonymous || (b.rep === null && b.record.callId === undefined && b.record.statementId === undefined), {
     message: 'an anonymous concern carries no rep id and no call link',
