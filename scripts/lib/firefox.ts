@@ -134,6 +134,21 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
       return page;
     },
     navigate,
+    /**
+     * The tab showing `url` (e.g. options.html opened by the extension itself). Found through BiDi's
+     * tree: puppeteer does not follow tabs onto moz-extension:// URLs (their url() stays about:blank).
+     */
+    async waitForPage(url: string, timeoutMs = 5_000): Promise<Page> {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const { contexts } = await bidi<{ contexts: Array<{ context: string; url: string }> }>('browsingContext.getTree', { maxDepth: 0 });
+        const id = contexts.find((c) => c.url === url)?.context;
+        const page = id === undefined ? undefined : (await browser.pages()).find((p) => contextId(p) === id);
+        if (page) return page;
+        if (Date.now() > end) throw new Error(`No tab showed ${url} within ${timeoutMs} ms (tabs: ${contexts.map((c) => c.url).join(', ')})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     fixtures: {
       /** The page every navigation to this platform gets from now on. */
       serve(platform: FixturePlatform, name: string) {
