@@ -89,6 +89,8 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
     if (install === 'temporary') {
       const id = await browser.installExtension(FIREFOX_EXTENSION_DIR);
       if (id !== FIREFOX_ADDON_ID) throw new Error(`Installed add-on has id ${id}, expected ${FIREFOX_ADDON_ID}`);
+    } else {
+      await waitForPolicyInstall(browser, bidi);
     }
   } catch (error) {
     await browser.close().catch(() => undefined);
@@ -167,6 +169,28 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
   };
 }
 export type FirefoxBrowser = Awaited<ReturnType<typeof launchFirefoxWithExtension>>;
+
+/**
+ * A policy's force_installed add-on is installed by Firefox itself shortly after start: wait
+ * until its manifest answers at the fixed moz-extension:// URL.
+ */
+async function waitForPolicyInstall(browser: Browser, bidi: <T>(method: string, params: object) => Promise<T>, timeoutMs = 20_000) {
+  const page = await browser.newPage();
+  const context = (page.mainFrame() as unknown as { browsingContext: { id: string } }).browsingContext.id;
+  const end = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const ok = await bidi('browsingContext.navigate', { context, url: `${FIREFOX_EXTENSION_ORIGIN}/manifest.json`, wait: 'complete' })
+        .then(() => page.evaluate(() => document.body?.innerText ?? ''))
+        .then((text) => text.includes(FIREFOX_ADDON_ID), () => false);
+      if (ok) return;
+      if (Date.now() > end) throw new Error(`Firefox did not install ${FIREFOX_ADDON_ID} from the policy within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await page.close();
+  }
+}
 
 /** What the platform does when the rep is admitted: the page changes in place, the URL stays. */
 export async function switchFixtureFirefox(page: Page, platform: FixturePlatform, name: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtensionPage } from './pages/extension-page';
-import { callUrl, openCall, readStore, sleep, startFirefox, waitFor, type FirefoxBrowser } from './support';
+import { callUrl, managedStorage, openCall, readStore, sleep, startFirefox, waitFor, type FirefoxBrowser } from './support';
 
 /**
  * The popup and the options page in Firefox: moz-extension:// pages in a tab, reading Candor's
@@ -71,8 +71,14 @@ describe('options page', () => {
     // runtime.openOptionsPage(): Firefox opens options_ui (open_in_tab) in a new tab.
     const options = new ExtensionPage(await ff.waitForPage(ff.extensionUrl('options.html')));
     await popup.page.close();
+    // No policies.json: Firefox's managed storage throws where Chromium's is empty; Candor reads
+    // that as no organisation policy (nothing locked, no problem reported).
+    expect((await managedStorage(ff)).error).toBe('Managed storage manifest not found');
+    const before = await options.waitForText(/Purpose statement/);
+    expect(before).not.toContain('🔒');
+    expect(before).not.toContain('Policy problems');
+    expect(before).not.toContain('restart Firefox');
 
-    await options.waitForText(/Purpose statement/);
     const purpose = 'We record calls to learn from each other; you can always say no.';
     await options.fill('Purpose statement', purpose);
     await options.click('Save policy');
