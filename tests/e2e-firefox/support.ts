@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { callUrl, type FixturePlatform } from '../../scripts/lib/browser';
 import { launchFirefoxWithExtension, switchFixtureFirefox, type FirefoxBrowser, type LaunchFirefoxOptions } from '../../scripts/lib/firefox';
-import { Prompt } from './pages/prompt';
+import { Prompt } from '../../scripts/lib/firefox-prompt';
 
 export { callUrl, Prompt, type FirefoxBrowser, type FixturePlatform };
 export const switchFixture = switchFixtureFirefox;

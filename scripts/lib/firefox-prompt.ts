@@ -1,11 +1,12 @@
 import type { Page } from 'puppeteer-core';
-import type { FirefoxBrowser } from '../../../scripts/lib/firefox';
+import type { FirefoxBrowser } from './firefox';
 
 /**
- * The in-page consent prompt, as a rep sees and uses it, in real Firefox. Everything that finds,
- * reads or clicks the prompt is here, so a change of how the prompt is built (today: plain DOM in
- * a CLOSED shadow root on <candor-consent>; possibly an extension-origin iframe inside that host
- * later) is adapted in this one file.
+ * The in-page consent prompt, as a rep sees and uses it, in real Firefox: the page object of the
+ * Firefox e2e suite (tests/e2e-firefox) and of the Firefox bench cases (bench/cases/firefox-*.ts),
+ * kept here so the bench does not import tests/. Everything that finds, reads or clicks the prompt
+ * is in this file, so a change of how the prompt is built (today: plain DOM in a CLOSED shadow root
+ * on <candor-consent>; possibly an extension-origin iframe inside that host later) is adapted here.
  *
  * How it reaches a closed shadow root in Firefox 153 ESR (verified): page scripts cannot
  * (`host.shadowRoot` is null), but WebDriver BiDi can. `script.evaluate` of the host with
