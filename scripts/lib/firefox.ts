@@ -137,6 +137,39 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
     },
     navigate,
     /**
+     * Reads one object store of Candor's database (Firefox's own IndexedDB backend, in the
+     * profile's moz-extension storage) from an extension-origin page that runs none of its code.
+     */
+    async readStore<T = Record<string, unknown>>(store: string): Promise<T[]> {
+      const page = await browser.newPage();
+      try {
+        await navigate(page, extensionUrl('manifest.json'));
+        return await page.evaluate(
+          (name: string) =>
+            new Promise<T[]>((resolve, reject) => {
+              const open = indexedDB.open('candor');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains(name)) {
+                  db.close();
+                  return resolve([]);
+                }
+                const req = db.transaction(name).objectStore(name).getAll();
+                req.onsuccess = () => {
+                  resolve(req.result as T[]);
+                  db.close();
+                };
+                req.onerror = () => reject(req.error);
+              };
+            }),
+          store,
+        );
+      } finally {
+        await page.close();
+      }
+    },
+    /**
      * The tab showing `url` (e.g. options.html opened by the extension itself). Found through BiDi's
      * tree: puppeteer does not follow tabs onto moz-extension:// URLs (their url() stays about:blank).
      */

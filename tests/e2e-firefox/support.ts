@@ -28,34 +28,9 @@ async function inExtensionPage<T>(ff: FirefoxBrowser, fn: (page: Page) => Promis
   }
 }
 
-/**
- * Reads one object store of the extension's database (Firefox's own IndexedDB backend, in the
- * profile's moz-extension storage) from an extension-origin page that runs none of Candor's code.
- */
-export async function readStore<T = Record<string, unknown>>(ff: FirefoxBrowser, store: string): Promise<T[]> {
-  return inExtensionPage(ff, (page) =>
-    page.evaluate(
-      (name: string) =>
-        new Promise<T[]>((resolve, reject) => {
-          const open = indexedDB.open('candor');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            if (!db.objectStoreNames.contains(name)) {
-              db.close();
-              return resolve([]);
-            }
-            const req = db.transaction(name).objectStore(name).getAll();
-            req.onsuccess = () => {
-              resolve(req.result as T[]);
-              db.close();
-            };
-            req.onerror = () => reject(req.error);
-          };
-        }),
-      store,
-    ),
-  );
+/** Reads one object store of the extension's database (Firefox's IndexedDB backend). */
+export function readStore<T = Record<string, unknown>>(ff: FirefoxBrowser, store: string): Promise<T[]> {
+  return ff.readStore<T>(store);
 }
 
 type ExtGlobal = { browser: { browserAction: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> }; storage: { managed: { get(k: null): Promise<Record<string, unknown>> } } } };
