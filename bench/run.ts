@@ -10,6 +10,7 @@
  *                                    except the Firefox table when every Firefox case ran
  *   npm run bench -- --only firefox  the Firefox cases (bench/cases/firefox-*.ts: rows 3, 5, 7 in
  *                                    Firefox ESR); `--only 3,5,7` runs those rows in both browsers
+ *   npm run bench -- --browser firefox  only the cases of one browser (chromium, firefox)
  *   npm run bench -- --no-write      print only
  *
  * Needs the built extensions (`npm run build`, `npm run build:firefox`), Chromium (see
@@ -159,20 +160,23 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
 
 function parseArgs(argv: string[]): SuiteOptions {
   const only: string[] = [];
+  const browsers: BenchBrowserName[] = [];
   let size: BenchSize = 'full';
   let write = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--smoke') size = 'smoke';
     else if (a === '--no-write') write = false;
+    else if (a === '--browser') browsers.push(...(argv[++i] ?? '').split(',').filter(Boolean) as BenchBrowserName[]);
     else if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a.startsWith('--only=')) only.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npx tsx bench/run.ts [--smoke] [--only <row|name>[,…]] [--no-write]');
+      console.log('usage: npx tsx bench/run.ts [--smoke] [--only <row|name>[,…]] [--browser chromium|firefox] [--no-write]');
       process.exit(0);
     } else throw new Error(`Unknown argument: ${a}`);
   }
-  return { size, only, write };
+  if (browsers.some((b) => b !== 'chromium' && b !== 'firefox')) throw new Error(`--browser takes chromium and/or firefox, not ${browsers.join(',')}`);
+  return { size, only, write, ...(browsers.length ? { browsers } : {}) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
