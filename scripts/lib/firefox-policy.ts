@@ -42,16 +42,28 @@ function overlayWorks(): boolean {
   }
 }
 
-/** The wrapper to use as executablePath, or the reason it cannot work on this machine. */
-export function firefoxWithPolicies(policies: unknown, location: PolicyLocation = 'etc'): FirefoxWithPolicies | { unavailable: string } {
-  const firefox = findFirefox();
+const distributionDir = () => join(dirname(realpathSync(findFirefox())), 'distribution');
+
+/** Why a policies.json cannot be put in place this way on this machine, or null when it can. */
+export function policiesUnavailable(location: PolicyLocation = 'etc'): string | null {
   try {
     execFileSync('unshare', ['-Urm', 'true'], { stdio: 'ignore' });
   } catch {
-    return { unavailable: 'user namespaces (unshare -Urm) are not available on this machine' };
+    return 'user namespaces (unshare -Urm) are not available on this machine';
   }
-  if (!overlayWorks()) return { unavailable: 'overlay mounts inside a user namespace are not available on this machine (Linux < 5.11?)' };
+  if (!overlayWorks()) return 'overlay mounts inside a user namespace are not available on this machine (Linux < 5.11?)';
+  if (location === 'distribution') {
+    if (existsSync('/etc/firefox/policies/policies.json')) return "this machine's /etc/firefox/policies/policies.json takes precedence over the distribution folder";
+    if (!existsSync(distributionDir())) return `${distributionDir()} does not exist: this Firefox has no distribution folder to overlay`;
+  }
+  return null;
+}
 
+/** The wrapper to use as executablePath (check policiesUnavailable() first). */
+export function firefoxWithPolicies(policies: unknown, location: PolicyLocation = 'etc'): FirefoxWithPolicies {
+  const unavailable = policiesUnavailable(location);
+  if (unavailable) throw new Error(`Cannot give Firefox a policies.json here: ${unavailable}`);
+  const firefox = findFirefox();
   // The folder overlaid, and where policies.json sits inside it.
   let lower: string;
   let relative: string[];
@@ -61,12 +73,9 @@ export function firefoxWithPolicies(policies: unknown, location: PolicyLocation 
     relative = ['firefox', 'policies'];
     policiesPath = '/etc/firefox/policies/policies.json';
   } else {
-    if (existsSync('/etc/firefox/policies/policies.json')) return { unavailable: "this machine's /etc/firefox/policies/policies.json takes precedence over the distribution folder" };
-    const dist = join(dirname(realpathSync(firefox)), 'distribution');
-    if (!existsSync(dist)) return { unavailable: `${dist} does not exist: this Firefox has no distribution folder to overlay` };
-    lower = realpathSync(dist);
+    lower = realpathSync(distributionDir());
     relative = [];
-    policiesPath = join(dist, 'policies.json');
+    policiesPath = join(distributionDir(), 'policies.json');
   }
   const dir = mkdtempSync(join(tmpdir(), 'candor-firefox-policy-'));
   const upper = join(dir, 'upper');

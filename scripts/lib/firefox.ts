@@ -94,6 +94,7 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
     }
   } catch (error) {
     await browser.close().catch(() => undefined);
+    if (ownProfile) rmSync(profile, { recursive: true, force: true });
     throw error;
   }
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX_ADDON_ID, FIREFOX_EXTENSION_DIR } from '../../scripts/lib/firefox';
-import { firefoxWithPolicies, packXpi, type FirefoxWithPolicies, type PolicyLocation } from '../../scripts/lib/firefox-policy';
+import { firefoxWithPolicies, packXpi, policiesUnavailable, type FirefoxWithPolicies, type PolicyLocation } from '../../scripts/lib/firefox-policy';
 import { ExtensionPage } from './pages/extension-page';
 import { callUrl, managedStorage, openCall, readStore, startFirefox, type FirefoxBrowser } from './support';
 
@@ -26,10 +26,7 @@ function adminDocPolicies(): Policies {
 
 const docPolicies = adminDocPolicies();
 const orgPolicy = docPolicies.policies['3rdparty'].Extensions[FIREFOX_ADDON_ID]!;
-let xpi: string;
-beforeAll(() => {
-  xpi = packXpi(FIREFOX_EXTENSION_DIR);
-});
+let xpi: string | undefined;
 afterAll(() => {
   if (xpi) rmSync(dirname(xpi), { recursive: true, force: true });
 });
@@ -37,6 +34,7 @@ afterAll(() => {
 /** The doc's file, with the local build as the package to install. */
 function deployed(extra: Record<string, unknown> = {}): Policies {
   const p = structuredClone(docPolicies);
+  xpi ??= packXpi(FIREFOX_EXTENSION_DIR);
   p.policies.ExtensionSettings[FIREFOX_ADDON_ID]!.install_url = pathToFileURL(xpi).href;
   Object.assign(p.policies['3rdparty'].Extensions[FIREFOX_ADDON_ID]!, extra);
   return p;
@@ -50,16 +48,18 @@ const self = (ff: FirefoxBrowser) => ff.openExtensionPage('manifest.json').then(
 });
 
 describe.each(['etc', 'distribution'] as const)('policies.json in the %s location of docs/admin.md', (location: PolicyLocation) => {
-  const setup = firefoxWithPolicies({}, location);
-  const wrapper = 'executablePath' in setup ? setup : null;
+  const unavailable = policiesUnavailable(location);
+  let wrapper: FirefoxWithPolicies | undefined;
   let ff: FirefoxBrowser | undefined;
-  let profile: string;
+  let profile: string | undefined;
   beforeAll(() => {
+    if (unavailable) return;
+    wrapper = firefoxWithPolicies({}, location);
     profile = mkdtempSync(join(tmpdir(), 'candor-firefox-profile-'));
   });
   afterAll(async () => {
     await ff?.close();
-    rmSync(profile, { recursive: true, force: true });
+    if (profile) rmSync(profile, { recursive: true, force: true });
     wrapper?.cleanup();
   });
   const start = async (w: FirefoxWithPolicies) => {
@@ -71,7 +71,7 @@ describe.each(['etc', 'distribution'] as const)('policies.json in the %s locatio
     ? 'installs Candor for the user and sets what the prompt shows; the options page locks those fields'
     : 'is read from the distribution folder too';
   // Skipped, with the reason in its title, only where user namespaces or overlays are unavailable.
-  (wrapper ? it : it.skip)(wrapper ? title : `${title} (skipped: ${(setup as { unavailable: string }).unavailable})`, async () => {
+  (unavailable ? it.skip : it)(unavailable ? `${title} (skipped: ${unavailable})` : title, async () => {
     wrapper!.write(deployed());
     const b = await start(wrapper!);
     expect(await self(b)).toMatchObject({ installType: 'admin', mayDisable: false });
@@ -105,7 +105,8 @@ describe.each(['etc', 'distribution'] as const)('policies.json in the %s locatio
   });
 
   if (location !== 'etc') return;
-  (wrapper ? it : it.skip)('a changed policies.json applies at the next Firefox start; a value of the wrong type is named, not dropped', async () => {
+  const restartTitle = 'a changed policies.json applies at the next Firefox start; a value of the wrong type is named, not dropped';
+  (unavailable ? it.skip : it)(unavailable ? `${restartTitle} (skipped: ${unavailable})` : restartTitle, async () => {
     const changed = 'Acme records calls only to coach: say no any time.';
     wrapper!.write(deployed({ purposeStatement: changed, retentionDays: 'forever' }));
     // Firefox read the file when it started: the running browser keeps the old policy.
