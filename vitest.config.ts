@@ -58,6 +58,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'e2e-firefox',
+          include: ['tests/e2e-firefox/**/*.spec.ts'],
+          environment: 'node',
+          // One Firefox at a time (two cores), and never beside a Chromium run: npm test runs it after.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,24 +1,31 @@
 /**
  * Candor's performance suite: runs every bench/cases/*.ts in name order, one at a time (this
  * machine has two cores; benchmarks never run in parallel), prints a table, writes
- * bench/results/<date>.json, and refreshes the table in docs/performance.md.
+ * bench/results/<date>.json, and refreshes the tables in docs/performance.md.
  *
  *   npm run bench                    full sizes; writes results + docs (exit 1 on a missed budget)
  *   npm run bench -- --smoke         tiny sizes (< 60 s): proves every benchmark still runs end to
  *                                    end; budgets are reported but never fail; docs are not touched
- *   npm run bench -- --only 2,5      only these rows (or names containing the text); docs untouched
+ *   npm run bench -- --only 2,5      only these rows (or names containing the text); docs untouched,
+ *                                    except the Firefox table when every Firefox case ran
+ *   npm run bench -- --only firefox  the Firefox cases (bench/cases/firefox-*.ts: rows 3, 5, 7 in
+ *                                    Firefox ESR); `--only 3,5,7` runs those rows in both browsers
+ *   npm run bench -- --browser firefox  only the cases of one browser (chromium, firefox)
  *   npm run bench -- --no-write      print only
  *
- * Needs the built extension (`npm run build`) and Chromium (see scripts/lib/browser.ts).
- * tests/e2e/bench-smoke.spec.ts imports runSuite() and runs the smoke sizes in `npm test`.
+ * Needs the built extensions (`npm run build`, `npm run build:firefox`), Chromium (see
+ * scripts/lib/browser.ts) and, for the Firefox cases, Firefox ESR (scripts/lib/firefox.ts).
+ * tests/e2e/bench-smoke.spec.ts (Chromium cases) and tests/e2e-firefox/bench-smoke.spec.ts (Firefox
+ * cases) import runSuite() and run the smoke sizes in `npm test`.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { firefoxVersion } from './lib/firefox';
 import { buildFingerprint, machineInfo, type MachineInfo } from './lib/machine';
-import { consoleTable, updateDocs } from './lib/report';
-import type { BenchCase, BenchSize, CaseResult } from './lib/types';
+import { consoleTable, updateDocs, updateFirefoxDocs } from './lib/report';
+import type { BenchBrowserName, BenchCase, BenchSize, CaseResult } from './lib/types';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const CASES_DIR = join(ROOT, 'bench/cases');
@@ -29,6 +36,8 @@ export interface SuiteOptions {
   size: BenchSize;
   /** Row numbers or name fragments; empty = every case. */
   only?: string[];
+  /** Only the cases of these browsers (default: both). */
+  browsers?: BenchBrowserName[];
   /** Write the results file (full: bench/results/, smoke: bench/results/tmp/) and, for full complete runs, the docs. */
   write?: boolean;
   log?: (line: string) => void;
@@ -51,14 +60,19 @@ function isCase(x: unknown): x is BenchCase {
   return !!c && typeof c.name === 'string' && typeof c.row === 'number' && typeof c.budget === 'string' && typeof c.run === 'function';
 }
 
-/** Every bench/cases/*.ts, in file-name order (01-…, 02-…): adding a row is adding a file. */
-export async function loadCases(only: string[] = []): Promise<BenchCase[]> {
+const browserOf = (c: { browser?: BenchBrowserName }): BenchBrowserName => c.browser ?? 'chromium';
+
+/**
+ * Every bench/cases/*.ts, in file-name order (01-…, 02-…, then firefox-03-…): adding a row is
+ * adding a file. `browsers` keeps only the cases measured in those browsers.
+ */
+export async function loadCases(only: string[] = [], browsers?: BenchBrowserName[]): Promise<BenchCase[]> {
   const files = readdirSync(CASES_DIR).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
   const cases: BenchCase[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(CASES_DIR, file)).href)) as { default?: unknown };
     if (!isCase(mod.default)) throw new Error(`bench/cases/${file} must default-export defineCase({ row, name, what, budget, run })`);
-    cases.push(mod.default);
+    if (!browsers || browsers.includes(browserOf(mod.default))) cases.push(mod.default);
   }
   if (only.length === 0) return cases;
   return cases.filter((c) => only.some((o) => String(c.row) === o || c.name.includes(o)));
@@ -80,8 +94,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const t0 = performance.now();
   const machine = machineInfo();
   const build = buildFingerprint();
-  const cases = await loadCases(opts.only);
+  const cases = await loadCases(opts.only, opts.browsers);
   if (cases.length === 0) throw new Error(`No benchmark matches ${JSON.stringify(opts.only)}`);
+  if (cases.some((c) => browserOf(c) === 'firefox')) machine.firefox = firefoxVersion();
   log(`Candor bench (${opts.size}): ${cases.map((c) => `#${c.row} ${c.name}`).join(', ')}`);
   if (machine.loadavgStart > machine.cores) {
     log(`warning: load average ${machine.loadavgStart} on ${machine.cores} cores — other work is running; timings will be inflated and noisy`);
@@ -92,7 +107,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     const prefix = `[#${c.row} ${c.name}]`;
     log(`${prefix} running…`);
     const start = performance.now();
-    const base = { row: c.row, name: c.name, what: c.what, budget: c.budget };
+    const base = { row: c.row, name: c.name, what: c.what, budget: c.budget, ...(c.browser ? { browser: c.browser } : {}) };
     try {
       const output = await c.run({ size: opts.size, log: (line) => log(`${prefix} ${line}`) });
       const pass = output.metrics.every((m) => m.pass !== false);
@@ -117,10 +132,21 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     const file = freeName(dir, `${opts.size === 'smoke' ? 'smoke-' : ''}${stamp(started)}`);
     suite.resultsFile = file.slice(ROOT.length + 1);
     writeFileSync(file, `${JSON.stringify(suite, null, 2)}\n`);
-    // The docs show complete full runs only: a partial or smoke run would mislead.
-    if (opts.size === 'full' && !opts.only?.length && !threw && !machine.buildChangedDuringRun) {
-      updateDocs(DOCS_FILE, results, machine, { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 });
-      suite.docsUpdated = true;
+    // The docs show complete full runs only, per browser: a partial or smoke run would mislead.
+    // The Chromium table needs every Chromium case; the Firefox table every Firefox case (and shows
+    // the Chromium numbers of the same rows from this run beside them, when they ran).
+    const meta = { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 };
+    const complete = async (browser: BenchBrowserName) => {
+      const all = await loadCases([], [browser]);
+      const ran = results.filter((r) => browserOf(r) === browser);
+      return all.length > 0 && all.every((c) => ran.some((r) => r.name === c.name)) && !ran.some((r) => r.error) ? ran : null;
+    };
+    if (opts.size === 'full' && !machine.buildChangedDuringRun) {
+      const chromium = await complete('chromium');
+      if (chromium) updateDocs(DOCS_FILE, chromium, machine, meta);
+      const firefox = await complete('firefox');
+      if (firefox) updateFirefoxDocs(DOCS_FILE, firefox, results.filter((r) => browserOf(r) === 'chromium'), machine, meta);
+      suite.docsUpdated = !!(chromium || firefox);
     }
   }
 
@@ -134,20 +160,23 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
 
 function parseArgs(argv: string[]): SuiteOptions {
   const only: string[] = [];
+  const browsers: BenchBrowserName[] = [];
   let size: BenchSize = 'full';
   let write = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--smoke') size = 'smoke';
     else if (a === '--no-write') write = false;
+    else if (a === '--browser') browsers.push(...(argv[++i] ?? '').split(',').filter(Boolean) as BenchBrowserName[]);
     else if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a.startsWith('--only=')) only.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npx tsx bench/run.ts [--smoke] [--only <row|name>[,…]] [--no-write]');
+      console.log('usage: npx tsx bench/run.ts [--smoke] [--only <row|name>[,…]] [--browser chromium|firefox] [--no-write]');
       process.exit(0);
     } else throw new Error(`Unknown argument: ${a}`);
   }
-  return { size, only, write };
+  if (browsers.some((b) => b !== 'chromium' && b !== 'firefox')) throw new Error(`--browser takes chromium and/or firefox, not ${browsers.join(',')}`);
+  return { size, only, write, ...(browsers.length ? { browsers } : {}) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

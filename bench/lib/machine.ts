@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { EXTENSION_DIR, findChromium } from '../../scripts/lib/browser';
+import { FIREFOX_EXTENSION_DIR } from '../../scripts/lib/firefox';
 
 export interface MachineInfo {
   os: string;
@@ -12,6 +13,8 @@ export interface MachineInfo {
   memoryGB: number;
   node: string;
   chromium: string;
+  /** Set when Firefox cases ran: `firefox --version`. */
+  firefox?: string;
   /** 1-minute load average at the start and end of the run: other work on the machine skews timings. */
   loadavgStart: number;
   loadavgEnd?: number;
@@ -52,12 +55,16 @@ export function describeMachine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.chromium} (headless=new, --disable-gpu)`;
 }
 
+export function describeFirefoxMachine(m: MachineInfo): string {
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.firefox ?? 'Firefox (version unknown)'} (headless, puppeteer-core over WebDriver BiDi); Chromium column: ${m.chromium}`;
+}
+
 /**
  * A fingerprint of the built extension (every file's path, size and mtime). Other engineers rebuild
  * .output/ while the suite runs; a run that straddles a rebuild measured two builds (or a broken one).
  */
 export function buildFingerprint(): string {
-  if (!existsSync(EXTENSION_DIR)) return 'missing';
+  if (!existsSync(EXTENSION_DIR) && !existsSync(FIREFOX_EXTENSION_DIR)) return 'missing';
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -68,6 +75,7 @@ export function buildFingerprint(): string {
       else hash.update(`${path}:${st.size}:${st.mtimeMs}\n`);
     }
   };
-  walk(EXTENSION_DIR);
+  // Both builds: the Firefox cases measure .output/firefox-mv2.
+  for (const dir of [EXTENSION_DIR, FIREFOX_EXTENSION_DIR]) if (existsSync(dir)) walk(dir);
   return hash.digest('hex').slice(0, 16);
 }

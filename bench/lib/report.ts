@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describeMachine, type MachineInfo } from './machine';
+import { describeFirefoxMachine, describeMachine, type MachineInfo } from './machine';
 import type { CaseResult, Metric } from './types';
 
 export const TABLE_START = '<!-- bench:table:start (written by `npm run bench`; do not edit by hand) -->';
@@ -73,5 +73,39 @@ export function updateDocs(path: string, results: CaseResult[], machine: Machine
   const next = start >= 0 && end > start
     ? current.slice(0, start) + block + current.slice(end + TABLE_END.length)
     : `${current.trimEnd()}\n\n## Latest results\n\n${block}\n`;
+  writeFileSync(path, next);
+}
+
+export const FIREFOX_START = '<!-- bench:firefox:start (written by `npm run bench` when every Firefox case ran; do not edit by hand) -->';
+export const FIREFOX_END = '<!-- bench:firefox:end -->';
+
+/** Firefox's budgeted numbers, and Chromium's for the same row from the same run beside them. */
+export function firefoxMarkdownTable(firefox: CaseResult[], chromium: CaseResult[]): string {
+  const lines = ['| # | what (Firefox ESR) | budget | Firefox ESR | Chromium, same run | result (Firefox) |', '|---|---|---|---|---|---|'];
+  for (const r of firefox) {
+    const beside = chromium.find((c) => c.row === r.row);
+    lines.push(`| ${r.row} | ${esc(r.what.replace(/^Firefox ESR — /, ''))} | ${esc(r.budget)} | ${esc(measuredSummary(r))} | ${beside ? esc(measuredSummary(beside)) : '— (not in this run)'} | ${verdict(r)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Replaces the Firefox block of docs/performance.md (or appends a section holding it). */
+export function updateFirefoxDocs(path: string, firefox: CaseResult[], chromium: CaseResult[], machine: MachineInfo, meta: { date: string; resultsFile: string; wallS: number }) {
+  const block = [
+    FIREFOX_START,
+    '',
+    `Last run: ${meta.date} — ${meta.wallS.toFixed(0)} s wall for the run — raw numbers in \`${meta.resultsFile}\`.`,
+    `Machine: ${describeFirefoxMachine(machine)}; load average ${machine.loadavgStart} at start${machine.loadavgEnd !== undefined ? `, ${machine.loadavgEnd} at end` : ''}.`,
+    '',
+    firefoxMarkdownTable(firefox, chromium),
+    '',
+    FIREFOX_END,
+  ].join('\n');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const start = current.indexOf(FIREFOX_START);
+  const end = current.indexOf(FIREFOX_END);
+  const next = start >= 0 && end > start
+    ? current.slice(0, start) + block + current.slice(end + FIREFOX_END.length)
+    : `${current.trimEnd()}\n\n## Firefox\n\n${block}\n`;
   writeFileSync(path, next);
 }

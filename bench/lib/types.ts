@@ -37,9 +37,13 @@ export interface CaseOutput {
   samples?: Record<string, number[]>;
 }
 
+export type BenchBrowserName = 'chromium' | 'firefox';
+
 export interface BenchCase {
   /** Issue row number (1–7). */
   row: number;
+  /** The browser it measures in; absent = Chromium. Firefox cases are bench/cases/firefox-*.ts. */
+  browser?: BenchBrowserName;
   /** File-stable id, e.g. "host-overhead". */
   name: string;
   /** What is measured, one line (the docs table's "what"). */
@@ -52,6 +56,7 @@ export interface BenchCase {
 export interface CaseResult {
   row: number;
   name: string;
+  browser?: BenchBrowserName;
   what: string;
   budget: string;
   /** All budgeted metrics pass (true when nothing is budgeted); false when the case threw. */

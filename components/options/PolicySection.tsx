@@ -53,6 +53,8 @@ export function PolicySection() {
     <section id="policy" aria-labelledby="policy-title">
       <h2 id="policy-title">{t('options_policy_title')}</h2>
       <blockquote className="purpose">{resolved.policy.purposeStatement}</blockquote>
+      {/* Firefox reads policies.json only when it starts (docs/admin.md): say so beside the locks. */}
+      {import.meta.env.BROWSER === 'firefox' && Object.values(resolved.sources).includes('managed') && <p className="muted small">{t('options_policy_firefox_restart')}</p>}
       {resolved.issues.length > 0 && (
         <div role="alert" className="issues">
           <h3>{t('options_policy_problems')}</h3>

@@ -6,12 +6,20 @@ export const REMINDER_ALARM = 'checklist-reminder';
 /** Checklists marked as reminded per transaction. */
 const REMIND_CHUNK = 100;
 
+/**
+ * The toolbar button: `action` in the MV3 build (Chrome, Edge); Firefox's MV2 build has only
+ * `browserAction` (same badge and title calls). Without this the Firefox badge stayed empty and,
+ * since the reminder is planned after the badge, no reminder came (tests/e2e-firefox/lifecycle.spec.ts).
+ */
+const toolbarButton = () => browser.action ?? browser.browserAction;
+
 /** The toolbar badge shows how many post-call checklists are waiting. */
 export async function refreshBadge(s: Services): Promise<number> {
   const pending = await s.db.checklists.where('status').equals('pending').count();
-  await browser.action.setBadgeText({ text: pending ? String(pending) : '' });
-  await browser.action.setBadgeBackgroundColor({ color: '#b35c00' });
-  await browser.action.setTitle({ title: pending ? `Candor: ${pending} call checklist${pending === 1 ? '' : 's'} to complete` : 'Candor' });
+  const button = toolbarButton();
+  await button.setBadgeText({ text: pending ? String(pending) : '' });
+  await button.setBadgeBackgroundColor({ color: '#b35c00' });
+  await button.setTitle({ title: pending ? `Candor: ${pending} call checklist${pending === 1 ? '' : 's'} to complete` : 'Candor' });
   return pending;
 }
 
