@@ -9,11 +9,11 @@ import { defineCase, metric } from '../lib/types';
  * Row 3 in Firefox ESR — decision durability, as 03-decision-durability.ts measures it in
  * Chromium: a trusted click (BiDi input.performActions) on "Customer agreed" → the prompt shows
  * "Consent recorded", which it does only once the background replied, after the Dexie transaction
- * committed. Both ends are timed in the page: a capture-phase click listener and a
- * MutationObserver on the prompt's closed shadow root (reached through BiDi, see
- * scripts/lib/firefox-prompt.ts; they run in a BiDi sandbox realm on the page's clock), plus one
- * animation frame for "painted"; after the click one command waits in the page for that frame
- * (nothing polls the page meanwhile). Only the "awake" series exists: Firefox's MV2 background page is
+ * committed. Both ends are timed in the prompt's frame: a capture-phase click listener and a
+ * MutationObserver on its document (reached through BiDi, see scripts/lib/firefox-prompt.ts; they
+ * run in a BiDi sandbox realm on the frame's clock), plus one animation frame for "painted"; after
+ * the click one command waits in the frame for that frame (nothing polls meanwhile). The click
+ * waits until the prompt is armed (input-guard.ts). Only the "awake" series exists: Firefox's MV2 background page is
  * persistent (it never stops), so the "worker stopped" budget has no Firefox counterpart. At the
  * end the events store is read to check every click committed exactly one decision.
  */
@@ -60,6 +60,7 @@ export default defineCase({
           await prompt.waitForText(/Ask for recording consent/);
           await prompt.waitEnabled('Customer agreed');
           if (!(await prompt.call<boolean>(ARM))) throw new Error('Could not reach the prompt to arm the timers');
+          await prompt.armed();
           const agree = await prompt.buttonCenter('Customer agreed');
           await sleep(150); // let "prompt shown" reach the background first
           await page.mouse.click(agree.x, agree.y); // trusted, as the rep's

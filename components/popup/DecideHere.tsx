@@ -25,7 +25,7 @@ export function DecideHere() {
     void findCallTab().then(async (id) => {
       if (id === undefined) return;
       setTabId(id);
-      const button = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+      const button = browser.action ?? browser.browserAction;
       setObstructed((await button.getBadgeText({ tabId: id }).catch(() => '')) === '!');
     });
   }, []);

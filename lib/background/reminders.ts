@@ -1,17 +1,11 @@
 import { browser } from 'wxt/browser';
 import type { ChecklistRecord } from '../db';
 import type { Services } from './services';
+import { toolbarButton } from './tab-badge';
 
 export const REMINDER_ALARM = 'checklist-reminder';
 /** Checklists marked as reminded per transaction. */
 const REMIND_CHUNK = 100;
-
-/**
- * The toolbar button: `action` in the MV3 build (Chrome, Edge); Firefox's MV2 build has only
- * `browserAction` (same badge and title calls). Without this the Firefox badge stayed empty and,
- * since the reminder is planned after the badge, no reminder came (tests/e2e-firefox/lifecycle.spec.ts).
- */
-const toolbarButton = () => browser.action ?? browser.browserAction;
 
 /** The toolbar badge shows how many post-call checklists are waiting. */
 export async function refreshBadge(s: Services): Promise<number> {

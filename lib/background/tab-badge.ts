@@ -1,7 +1,11 @@
 import { browser } from 'wxt/browser';
 
-/** The toolbar button: `action` (Manifest V3), `browserAction` in Firefox's Manifest V2 build. */
-export const toolbarButton = () => browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+/**
+ * The toolbar button: `action` in the MV3 build (Chrome, Edge); Firefox's MV2 build has only
+ * `browserAction` (same badge and title calls). Without it the Firefox badge stays empty, and the
+ * checklist reminder, planned after the badge, never comes (tests/e2e-firefox/lifecycle.spec.ts).
+ */
+export const toolbarButton = () => browser.action ?? browser.browserAction;
 
 /**
  * A tab's own badge and title over the global ones (the pending-checklist count): "?" for a call

@@ -2,35 +2,28 @@ import type { Page } from 'puppeteer-core';
 import type { FirefoxBrowser } from './firefox';
 
 /**
- * The in-page consent prompt, as a rep sees and uses it, in real Firefox: the page object of the
- * Firefox e2e suite (tests/e2e-firefox) and of the Firefox bench cases (bench/cases/firefox-*.ts),
- * kept here so the bench does not import tests/. Everything that finds, reads or clicks the prompt
- * is in this file, so a change of how the prompt is built (today: plain DOM in a CLOSED shadow root
- * on <candor-consent>; possibly an extension-origin iframe inside that host later) is adapted here.
+ * The consent prompt, as a rep sees and uses it, in real Firefox: the page object of the Firefox
+ * e2e suite (tests/e2e-firefox) and of the Firefox bench cases (bench/cases/firefox-*.ts), kept here
+ * so the bench does not import tests/. Everything that finds, reads or clicks the prompt is here.
  *
- * How it reaches a closed shadow root in Firefox 153 ESR (verified): page scripts cannot
- * (`host.shadowRoot` is null), but WebDriver BiDi can. `script.evaluate` of the host with
- * `serializationOptions: { includeShadowTree: 'all', maxDomDepth: 0 }` returns the host node with
- * `value.shadowRoot.sharedId` even for mode "closed"; `script.callFunction` with
- * `this: { sharedId }` then runs a function on the shadow root itself (querySelector, innerText,
- * getBoundingClientRect, activeElement). The functions run in a BiDi sandbox realm (an isolated
- * world with Xray wrappers), so a hostile page's globals cannot lie to the test.
- * `browsingContext.locateNodes` with the same serialization option also returns the shadow root
- * (not needed here).
- * Clicks are real input: the button's centre from getBoundingClientRect, checked with the shadow
- * root's elementFromPoint to be that button (not covered, not off-screen), then puppeteer's
- * `page.mouse.click` = BiDi `input.performActions` (pointerMove/Down/Up): Firefox dispatches them
- * as trusted events, which is what the prompt requires (`event.isTrusted`). Keys go through
- * `page.keyboard` (BiDi key actions), also trusted.
- * If the prompt moves into an extension-origin iframe: that frame is a child browsing context of
- * the page in `browsingContext.getTree` (find it through the host's shadow root, then
- * `script.callFunction` with `target: { context: <iframe context> }`), and the iframe's box plus
- * the button's box inside it give the click coordinates on the page.
+ * The prompt is Candor's own frame (moz-extension://…/prompt.html) inside a CLOSED shadow root on
+ * <candor-consent>. Page scripts reach neither; WebDriver BiDi reaches both:
+ * - the frame is a child browsing context of the page (`browsingContext.getTree`): functions run in
+ *   it with `script.evaluate` in a sandbox realm (`this` is the frame's document), so a hostile
+ *   page's globals cannot lie to the test;
+ * - the frame element's box in the page comes from the closed root: `script.evaluate` of the host
+ *   with `serializationOptions: { includeShadowTree: 'all' }` returns the closed root's sharedId,
+ *   and `script.callFunction` with `this: { sharedId }` measures the iframe in it.
+ * Clicks are real input: the iframe's box plus the button's box inside it, checked with the frame's
+ * elementFromPoint to be that button, then puppeteer's `page.mouse.click` = BiDi
+ * `input.performActions`: Firefox dispatches them as trusted events, which the prompt requires.
+ * A choice counts once the prompt is armed (visible for a moment: input-guard.ts); `click` waits.
  */
 const SANDBOX = 'candor-e2e';
 
 type RemoteNode = { type: 'node'; sharedId: string; value?: { shadowRoot?: { sharedId: string } | null } };
-type EvalResult = { type: 'success'; result: RemoteNode | { type: string } } | { type: 'exception'; exceptionDetails: { text: string } };
+type EvalResult = { type: 'success'; result: RemoteNode | { type: string; value?: unknown } } | { type: 'exception'; exceptionDetails: { text: string } };
+interface TreeNode { context: string; url: string; children?: TreeNode[] | null }
 
 export class Prompt {
   constructor(
@@ -38,49 +31,74 @@ export class Prompt {
     readonly page: Page,
   ) {}
 
-  private get target() {
-    return { context: this.ff.contextId(this.page), sandbox: SANDBOX };
-  }
-
-  /** The shadow root's BiDi reference, or null when no prompt is on the page. */
-  private async shadowRoot(): Promise<string | null> {
-    const r = await this.ff.bidi<EvalResult>('script.evaluate', {
-      expression: 'document.querySelector("candor-consent")',
-      target: this.target,
-      awaitPromise: false,
-      serializationOptions: { includeShadowTree: 'all', maxDomDepth: 0 },
-    });
-    if (r.type !== 'success' || r.result.type !== 'node') return null;
-    return (r.result as RemoteNode).value?.shadowRoot?.sharedId ?? null;
+  /** The prompt frame's browsing context, or null when the page has none. */
+  private async frameContext(): Promise<string | null> {
+    const { contexts } = await this.ff.bidi<{ contexts: TreeNode[] }>('browsingContext.getTree', { root: this.ff.contextId(this.page) });
+    const find = (nodes: TreeNode[] | null | undefined): string | null => {
+      for (const n of nodes ?? []) {
+        if (n.url.includes('/prompt.html')) return n.context;
+        const inner = find(n.children);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    return find(contexts[0]?.children);
   }
 
   /**
-   * Runs `fn` (function source; `this` is the prompt's shadow root) with JSON arguments and returns
-   * its JSON result, or null when there is no prompt (or it was replaced between the two commands).
+   * Runs `fn` (function source; `this` is the prompt frame's document) with JSON arguments and
+   * returns its JSON result, or null when there is no prompt frame.
    */
   async call<T>(fn: string, ...args: unknown[]): Promise<T | null> {
-    const root = await this.shadowRoot();
-    if (!root) return null;
+    const context = await this.frameContext();
+    if (!context) return null;
     const r = await this.ff
-      .bidi<EvalResult>('script.callFunction', {
-        functionDeclaration: `async function (json) { const r = await (${fn}).apply(this, JSON.parse(json)); return JSON.stringify(r === undefined ? null : r); }`,
-        this: { sharedId: root },
-        arguments: [{ type: 'string', value: JSON.stringify(args) }],
-        target: this.target,
+      .bidi<EvalResult>('script.evaluate', {
+        expression: `(async () => { const r = await (${fn}).apply(document, ${JSON.stringify(args)}); return JSON.stringify(r === undefined ? null : r); })()`,
+        target: { context, sandbox: SANDBOX },
         awaitPromise: true,
       })
       .catch((error: Error) => {
-        if (/no such node|stale/i.test(error.message)) return null;
+        if (/no such (frame|node)|discarded|stale/i.test(error.message)) return null;
         throw error;
       });
     if (!r) return null;
     if (r.type === 'exception') throw new Error(`In the prompt: ${r.exceptionDetails.text}`);
-    return JSON.parse((r.result as unknown as { value: string }).value) as T;
+    return JSON.parse((r.result as { value: string }).value) as T;
   }
 
-  /** The prompt's visible text, or null when no prompt is on the page. */
-  text(): Promise<string | null> {
-    return this.call<string>('function () { return this.querySelector(".root")?.innerText ?? ""; }');
+  /** Whether the prompt's box is shown in the page (it is loaded, hidden, while in the lobby). */
+  private async shown(): Promise<boolean> {
+    return this.page.evaluate(() => document.querySelector('candor-consent')?.getAttribute('data-shown') === 'true').catch(() => false);
+  }
+
+  /** The prompt frame's box in the page, measured inside the closed shadow root. */
+  private async frameBox(): Promise<{ x: number; y: number } | null> {
+    const target = { context: this.ff.contextId(this.page), sandbox: SANDBOX };
+    const host = await this.ff.bidi<EvalResult>('script.evaluate', {
+      expression: 'document.querySelector("candor-consent")',
+      target,
+      awaitPromise: false,
+      serializationOptions: { includeShadowTree: 'all', maxDomDepth: 0 },
+    });
+    if (host.type !== 'success' || host.result.type !== 'node') return null;
+    const root = (host.result as RemoteNode).value?.shadowRoot?.sharedId;
+    if (!root) return null;
+    const r = await this.ff.bidi<EvalResult>('script.callFunction', {
+      functionDeclaration: 'function () { const r = this.querySelector("iframe").getBoundingClientRect(); return JSON.stringify({ x: r.x, y: r.y }); }',
+      this: { sharedId: root },
+      target,
+      awaitPromise: false,
+    });
+    if (r.type !== 'success') return null;
+    return JSON.parse((r.result as { value: string }).value) as { x: number; y: number };
+  }
+
+  /** The prompt's visible text, or null when no prompt is shown on the page. */
+  async text(): Promise<string | null> {
+    if (!(await this.shown())) return null;
+    const text = await this.call<string>('function () { return this.getElementById("root")?.innerText ?? ""; }');
+    return text ? text : null;
   }
 
   async waitForText(pattern: RegExp, timeoutMs = 5_000): Promise<string> {
@@ -96,29 +114,42 @@ export class Prompt {
 
   /** Names (text) of the prompt's buttons. */
   buttons(): Promise<string[] | null> {
-    return this.call<string[]>('function () { return [...this.querySelectorAll("button")].map((b) => b.textContent.trim()); }');
+    return this.call<string[]>('function () { return [...this.querySelectorAll("#root button")].map((b) => b.textContent.trim()); }');
   }
 
-  /** Where a button's centre is on the page, checked to be that very button (visible, on top). */
+  /** Waits until the prompt takes choices (visible and unobstructed for a moment). */
+  async armed(timeoutMs = 5_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await this.call<boolean>('function () { return this.documentElement.dataset.armed === "true"; }')) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('The prompt never became armed');
+  }
+
+  /** Where a button's centre is on the page, checked to be that very button (visible, on top in the frame). */
   async buttonCenter(name: string): Promise<{ x: number; y: number }> {
-    const found = await this.call<{ x: number; y: number; hit: boolean; disabled: boolean } | null>(
+    const found = await this.call<{ x: number; y: number; hit: boolean } | null>(
       `function (name) {
-        const b = [...this.querySelectorAll("button")].find((el) => el.textContent.trim() === name);
+        const b = [...this.querySelectorAll("#root button")].find((el) => el.textContent.trim() === name);
         if (!b) return null;
         const r = b.getBoundingClientRect();
         const x = r.x + r.width / 2, y = r.y + r.height / 2;
         const top = this.elementFromPoint(x, y);
-        return { x, y, hit: top === b || b.contains(top), disabled: b.disabled };
+        return { x, y, hit: top === b || b.contains(top) };
       }`,
       name,
     );
     if (!found) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
-    if (!found.hit) throw new Error(`The prompt button "${name}" is covered or off-screen at (${found.x}, ${found.y})`);
-    return { x: found.x, y: found.y };
+    if (!found.hit) throw new Error(`The prompt button "${name}" is covered or off-screen in the frame at (${found.x}, ${found.y})`);
+    const box = await this.frameBox();
+    if (!box) throw new Error('The prompt frame has no box on the page');
+    return { x: box.x + found.x, y: box.y + found.y };
   }
 
-  /** Clicks a prompt button with the real (BiDi) mouse: a trusted click, like the rep's. */
+  /** Clicks a prompt button with the real (BiDi) mouse: a trusted click, like the rep's, once armed. */
   async click(name: string): Promise<void> {
+    await this.armed();
     const { x, y } = await this.buttonCenter(name);
     await this.page.mouse.click(x, y);
   }
@@ -127,7 +158,7 @@ export class Prompt {
   async waitEnabled(name: string, timeoutMs = 5_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      const ok = await this.call<boolean>('function (name) { const b = [...this.querySelectorAll("button")].find((el) => el.textContent.trim() === name); return !!b && !b.disabled; }', name);
+      const ok = await this.call<boolean>('function (name) { const b = [...this.querySelectorAll("#root button")].find((el) => el.textContent.trim() === name); return !!b && !b.disabled; }', name);
       if (ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -141,15 +172,15 @@ export class Prompt {
 
   /** The element focused inside the prompt, as its text, or null. */
   focused(): Promise<string | null> {
-    return this.call<string | null>('function () { return this.activeElement ? this.activeElement.textContent.trim() : null; }');
+    return this.call<string | null>('function () { const el = this.activeElement; return el && el !== this.body ? el.textContent.trim() : null; }');
   }
 
   /** A page script's view of the prompt (runs in the page's own realm, as the call site's code would). */
-  async pageScriptView(): Promise<{ shadowRoot: boolean; width: number; height: number }> {
+  async pageScriptView(): Promise<{ shadowRoot: boolean; width: number; height: number; text: string }> {
     return this.page.evaluate(() => {
       const host = document.querySelector('candor-consent') as HTMLElement | null;
       const r = host?.getBoundingClientRect();
-      return { shadowRoot: !!host?.shadowRoot, width: r?.width ?? 0, height: r?.height ?? 0 };
+      return { shadowRoot: !!host?.shadowRoot, width: r?.width ?? 0, height: r?.height ?? 0, text: host?.textContent ?? '' };
     });
   }
 
@@ -158,6 +189,6 @@ export class Prompt {
    * it: the prompt must ignore it. Returns false when there is no such button.
    */
   async untrustedClick(name: string): Promise<boolean> {
-    return (await this.call<boolean>('function (name) { const b = [...this.querySelectorAll("button")].find((el) => el.textContent.trim() === name); if (!b) return false; b.click(); return true; }', name)) ?? false;
+    return (await this.call<boolean>('function (name) { const b = [...this.querySelectorAll("#root button")].find((el) => el.textContent.trim() === name); if (!b) return false; b.click(); return true; }', name)) ?? false;
   }
 }
