@@ -26,6 +26,7 @@ export function startPromptFrame() {
   const live = document.getElementById('live')!;
 
   let call: CallView | null = null;
+  let sent = '';
   let keepAlive: number | null = null;
   const send = <M extends RequestInput>(msg: M) => sendRequest(msg);
   const stamp = () => ({ eventId: crypto.randomUUID(), at: Date.now() });
@@ -34,8 +35,18 @@ export function startPromptFrame() {
   const guard = createInputGuard(root, () => prompt.refresh(), (armed) => {
     document.documentElement.dataset.armed = String(armed);
   });
+  /** Whether choices are on screen now (what is tracked for visibility, and guarded in the page). */
+  let choices = false;
   const prompt = createConsentPrompt(root, live, {
     arm: guard,
+    onDraw(shown) {
+      if (shown === choices) return;
+      choices = shown;
+      // Visibility is tracked while choices show (tracking costs the call page a little every frame).
+      guard.track(shown);
+      sent = '';
+      reportSize();
+    },
     handlers: {
       async decide(outcome, reason, category) {
         if (!call) return t('prompt_no_call');
@@ -124,21 +135,23 @@ export function startPromptFrame() {
   }
 
   // The content script sizes this frame's box to the content (rounded up; only real changes sent).
-  let sent = '';
   let drawnOnce = false;
-  new ResizeObserver(() => {
+  function reportSize() {
     // Nothing drawn yet (the call not known yet): the box keeps the size it was given. Nothing drawn
     // any more (the nudge dismissed): size 0, the box goes away.
     const empty = !root.firstElementChild;
     if (empty && !drawnOnce) return;
     drawnOnce = true;
     const box = document.body.getBoundingClientRect();
+    // Not laid out (the page hid the box, the frame is about to be moved back): no size to report.
+    if (!empty && box.width === 0) return;
     const size = empty ? { width: 0, height: 0 } : { width: Math.ceil(box.width), height: Math.ceil(box.height) };
-    const key = `${size.width}x${size.height}`;
+    const key = `${size.width}x${size.height}x${choices}`;
     if (key === sent) return;
     sent = key;
-    void send({ type: 'prompt/size', ...size });
-  }).observe(document.body);
+    void send({ type: 'prompt/size', ...size, choices });
+  }
+  new ResizeObserver(reportSize).observe(document.body);
 
   // Tag shortcuts (Alt+1…) when the keyboard focus is in this frame; the content script has them for the page.
   window.addEventListener('keydown', (e) => {

@@ -94,7 +94,11 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...
  * The prompt's content, drawn into `root` (with `live` as its screen-reader status line). `arm`
  * decides whether a choice counts now; unarmed clicks on choices are ignored.
  */
-export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: { handlers: PromptHandlers; arm: ArmState }): ConsentPrompt {
+export function createConsentPrompt(
+  root: HTMLElement,
+  live: HTMLElement,
+  opts: { handlers: PromptHandlers; arm: ArmState; onDraw?: (choicesShown: boolean) => void },
+): ConsentPrompt {
   root.setAttribute('lang', uiLanguage());
   live.setAttribute('lang', uiLanguage());
 
@@ -108,7 +112,7 @@ export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: 
   }
   /** A choice that is recorded: a trusted click counts only while the prompt is armed. */
   function choice(label: string, onArmedClick: () => void, props: Props = {}): HTMLButtonElement {
-    const b = h('button', { type: 'button', ...props, ...(opts.arm.obstructed() ? { 'aria-disabled': 'true' } : {}) }, label);
+    const b = h('button', { type: 'button', 'data-choice': '', ...props, ...(opts.arm.obstructed() ? { 'aria-disabled': 'true' } : {}) }, label);
     b.addEventListener('click', (e) => {
       if (e.isTrusted && opts.arm.armed()) onArmedClick();
     });
@@ -238,7 +242,8 @@ export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: 
             class: 'pill', 'aria-expanded': 'false', 'aria-label': t('prompt_pill_label', v.outcome ? decisionLabel(v.outcome) : t('prompt_pending_spoken')),
           }),
           v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': t('prompt_tagbar_label') },
-            ...v.tags.map((tag, i) => choice(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
+            // Tags are the rep's own markers (kept apart from consent, editable in the popup): not gated.
+            ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
           tagStatus && h('p', { class: 'tagstatus' }, tagStatus),
         );
       case 'ask': {
@@ -349,6 +354,7 @@ export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: 
   function draw() {
     if (!view) {
       root.replaceChildren(...(startManually ? [nudgePanel()] : []));
+      opts.onDraw?.(root.querySelector('[data-choice]') !== null);
       return;
     }
     // The recording rules override whatever the rep was looking at.
@@ -370,6 +376,7 @@ export function createConsentPrompt(root: HTMLElement, live: HTMLElement, opts: 
       const same = [...root.querySelectorAll<HTMLElement>(focused.tagName)].find((el) => el.id === focused.id && el.textContent === focused.textContent);
       (same ?? root.querySelector<HTMLElement>('button:not([disabled])'))?.focus();
     }
+    opts.onDraw?.(root.querySelector('[data-choice]') !== null);
   }
 
   return {

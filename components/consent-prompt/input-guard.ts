@@ -20,8 +20,13 @@ export const ARM_DELAY_MS = 500;
 export interface InputGuard extends ArmState {
   /** The content script's latest verdict on the frame's host in the page. */
   pageState(state: PageGuardState): void;
-  /** Clicks from now on wait a full delay again (the prompt was redrawn at another size or place). */
+  /** Clicks from now on wait a full delay again (a new call shown). */
   rearm(): void;
+  /**
+   * Whether choices are on screen (an expanded panel). Tracking visibility has a cost for the call
+   * page, so the collapsed pill is not tracked; expanding arms after a full delay.
+   */
+  track(on: boolean): void;
 }
 
 /**
@@ -57,12 +62,14 @@ export function createInputGuard(target: Element, onChange: () => void, onArmed:
     else clearSince = null;
     if (wasClear !== (clearSince !== null)) schedule();
     // "Obstructed" is what the rep is told; a prompt that merely just appeared is not obstructed.
-    reported = page !== 'ok' || (hasV2 && !seenVisible && visibleOnce);
+    reported = page !== 'ok' || (hasV2 && tracking && !seenVisible && visibleOnce);
     if (reported !== wasObstructed) onChange();
   }
 
+  let observer: IntersectionObserver | null = null;
+  let tracking = false;
   if (hasV2) {
-    const observer = new IntersectionObserver(
+    observer = new IntersectionObserver(
       (entries) => {
         for (const entry of entries) {
           const visible = (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true && entry.intersectionRatio >= 0.99;
@@ -74,7 +81,6 @@ export function createInputGuard(target: Element, onChange: () => void, onArmed:
       // trackVisibility needs a delay of at least 100 ms; the whole frame must be in view.
       { threshold: [0.99], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
     );
-    observer.observe(target);
   }
 
   // Without IntersectionObserver v2 the page's guard is the witness: clear until it says otherwise.
@@ -91,6 +97,17 @@ export function createInputGuard(target: Element, onChange: () => void, onArmed:
       if (clearSince === null) return;
       clearSince = now();
       schedule();
+    },
+    track(on) {
+      if (!observer || on === tracking) return;
+      tracking = on;
+      visibleOnce = false;
+      if (on) observer.observe(target);
+      else {
+        observer.unobserve(target);
+        seenVisible = false;
+        update();
+      }
     },
   };
 }

@@ -53,8 +53,8 @@ export default defineContentScript({
         const { callId, outcome } = msg as { callId?: unknown; outcome?: unknown };
         if (typeof callId === 'string') watcher?.callState(callId, (outcome ?? null) as Parameters<CallWatcher['callState']>[1]);
       } else if (type === PROMPT_SIZE) {
-        const { width, height } = msg as { width?: unknown; height?: unknown };
-        if (typeof width === 'number' && typeof height === 'number') watcher?.resizePrompt(width, height);
+        const { width, height, choices } = msg as { width?: unknown; height?: unknown; choices?: unknown };
+        if (typeof width === 'number' && typeof height === 'number') watcher?.resizePrompt(width, height, choices === true);
       } else return undefined;
       return Promise.resolve({ ok: !!watcher });
     };

@@ -100,7 +100,7 @@ export async function pushView(s: Services, view: CallView): Promise<void> {
 
 /** The frame's content size: the content script sizes the frame's box in the page to it. */
 export async function promptSize(msg: Extract<Request, { type: 'prompt/size' }>, sender: SenderInfo): Promise<null> {
-  await browser.tabs.sendMessage(tabOf(sender), { type: PROMPT_SIZE, width: msg.width, height: msg.height }, { frameId: 0 }).catch(() => undefined);
+  await browser.tabs.sendMessage(tabOf(sender), { type: PROMPT_SIZE, width: msg.width, height: msg.height, choices: msg.choices }, { frameId: 0 }).catch(() => undefined);
   return null;
 }
 

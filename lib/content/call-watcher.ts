@@ -25,9 +25,12 @@ const promptPosition: Record<PlatformId, PromptPosition> = {
  */
 const QUICK_INTERVAL_MS = 100;
 const STEADY_INTERVAL_MS = 1_000;
-/** How often the prompt's box is checked for interference while it asks, and once decided. */
-const GUARD_ASKING_MS = 250;
-const GUARD_STEADY_MS = 2_000;
+/**
+ * How often the prompt's box is checked for interference (its place on screen: a few layout reads)
+ * while it shows choices. Otherwise (the collapsed pill) only whether it is still in place is
+ * checked, with each read of the page (no layout reads in a busy call page).
+ */
+const GUARD_CHOICES_MS = 250;
 /** Participants remembered per call (in memory): beyond this, newcomers are still counted, not stored. */
 const MAX_KNOWN_PARTICIPANTS = 2_000;
 /** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
@@ -51,8 +54,8 @@ export interface CallWatcher {
   startManually(): void;
   /** The tab plays sound but no call was detected: offer the manual start in the page. */
   offerManualStart(): void;
-  /** The prompt frame's content size (relayed by the background). */
-  resizePrompt(width: number, height: number): void;
+  /** The prompt frame's content size, and whether choices show (relayed by the background). */
+  resizePrompt(width: number, height: number, choices: boolean): void;
   /** The call's outcome changed (decided in the prompt frame or the popup). */
   callState(callId: string, outcome: CallView['outcome']): void;
 }
@@ -172,9 +175,9 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   /** The page's interference with the prompt's box, reported on change (the frame then takes no choice). */
-  function guardHost() {
+  function guardHost(full = !!host?.choices()) {
     if (!host) return;
-    const state = host.check();
+    const state = host.check(full);
     if (state === guardState) return;
     guardState = state;
     relay({ kind: 'guard', state });
@@ -184,10 +187,11 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   // capture phase on the document still sees it.
   for (const type of ['toggle', 'fullscreenchange'] as const) ctx.addEventListener(document, type, () => guardHost(), { capture: true });
 
+  /** The full check runs on a timer only while a panel with choices shows. */
   function watchHost() {
     if (guardTimer !== null) clearInterval(guardTimer);
+    guardTimer = host?.choices() ? ctx.setInterval(() => guardHost(true), GUARD_CHOICES_MS) : null;
     guardState = null;
-    guardTimer = ctx.setInterval(guardHost, call && call.outcome !== null ? GUARD_STEADY_MS : GUARD_ASKING_MS);
     guardHost();
   }
 
@@ -409,17 +413,18 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     callState(callId, outcome) {
       if (call?.callId !== callId || call.outcome === outcome) return;
       call = { ...call, outcome };
-      if (host) watchHost();
     },
-    resizePrompt(width, height) {
+    resizePrompt(width, height, choices) {
       // Nothing left to show (the nudge was dismissed): the box goes, so it never blocks the call page.
       if (width === 0 || height === 0) {
         host?.hide();
         return;
       }
+      const hadChoices = host?.choices();
       promptSize = { width, height };
-      host?.resize(width, height);
-      guardHost();
+      host?.resize(width, height, choices);
+      if (host && host.choices() !== hadChoices) watchHost();
+      else guardHost();
     },
   };
   return watcher;

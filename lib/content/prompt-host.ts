@@ -15,9 +15,14 @@ export interface PromptHost {
   /** Shows the box (at `size`, or the frame's last reported size). */
   show(size?: { width: number; height: number }): void;
   hide(): void;
-  resize(width: number, height: number): void;
-  /** The page's interference with the box right now (cheap: a few reads of layout). */
-  check(): PageGuardState;
+  resize(width: number, height: number, choices: boolean): void;
+  /**
+   * The page's interference with the box right now. `full`: also where it is drawn (a few layout
+   * reads; while the prompt takes choices); else only whether it is still in place (no layout).
+   */
+  check(full: boolean): PageGuardState;
+  /** Whether the frame shows choices now (what it last said with its size). */
+  choices(): boolean;
   remove(): void;
 }
 
@@ -78,6 +83,8 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
   // Hidden at the expanded size: the frame lays out and draws ahead, so showing it is instant.
   let size = { ...EXPANDED_SIZE };
   let shown = false;
+  /** Choices on screen (an expanded panel, a question about a notetaker): shown until the frame says. */
+  let choicesShown = true;
   const remounts: number[] = [];
 
   function apply() {
@@ -127,16 +134,17 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
       shown = false;
       host.setAttribute('data-shown', 'false');
     },
-    resize(width, height) {
+    resize(width, height, withChoices) {
       size = { width, height };
+      choicesShown = withChoices;
       apply();
     },
-    check() {
+    check(full) {
       const root = document.documentElement;
       if (!host.isConnected || host.parentNode !== root || host.nextElementSibling) {
         if (!remount()) return 'removed';
       }
-      if (!shown || size.height === 0) return 'ok';
+      if (!full || !shown || size.height === 0) return 'ok';
       const visible = typeof host.checkVisibility === 'function' ? host.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true;
       const page = getComputedStyle(root);
       const veiled = Number(page.opacity) < 1 || page.filter !== 'none' || page.transform !== 'none' || (page.clipPath || 'none') !== 'none';
@@ -147,6 +155,9 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
       const set = { width: Math.min(size.width, innerWidth - 16), height: Math.min(size.height, innerHeight - 80) };
       if (expected.width < set.width * SHRINK_TOLERANCE || expected.height < set.height * SHRINK_TOLERANCE) return 'shrunk';
       return covered(rect) ? 'covered' : 'ok';
+    },
+    choices() {
+      return shown && choicesShown;
     },
     remove() {
       host.remove();

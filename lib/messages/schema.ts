@@ -126,6 +126,8 @@ export const promptSize = z.strictObject({
   type: z.literal('prompt/size'),
   width: z.number().int().min(0).max(2_000),
   height: z.number().int().min(0).max(4_000),
+  /** Choices are on screen (the content script then watches the box closely). */
+  choices: z.boolean(),
 });
 /** The nudge's "Start consent check", clicked in the prompt frame. */
 export const promptStartManual = z.strictObject({ type: z.literal('prompt/start-manual') });

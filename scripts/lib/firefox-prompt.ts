@@ -147,9 +147,10 @@ export class Prompt {
     return { x: box.x + found.x, y: box.y + found.y };
   }
 
-  /** Clicks a prompt button with the real (BiDi) mouse: a trusted click, like the rep's, once armed. */
+  /** Clicks a prompt button with the real (BiDi) mouse: a trusted click, like the rep's; a choice once armed. */
   async click(name: string): Promise<void> {
-    await this.armed();
+    const choice = await this.call<boolean>('function (name) { return !![...this.querySelectorAll("#root button")].find((el) => el.textContent.trim() === name)?.hasAttribute("data-choice"); }', name);
+    if (choice) await this.armed();
     const { x, y } = await this.buttonCenter(name);
     await this.page.mouse.click(x, y);
   }

@@ -80,14 +80,20 @@ export class PromptDriver {
 
   /** Where a prompt button's centre is on the page (for a click by coordinates). */
   async buttonCenter(name: string): Promise<{ x: number; y: number }> {
-    const box = await (await this.button(name)).boundingBox();
+    // A box just shown may take a frame to be laid out in the page.
+    let box = await (await this.button(name)).boundingBox();
+    for (let i = 0; !box && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      box = await (await this.button(name)).boundingBox();
+    }
     if (!box) throw new Error(`No prompt button named "${name}" (buttons: ${JSON.stringify(await this.buttons())})`);
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   }
 
-  /** Clicks a prompt button with the real mouse (a trusted event), once the prompt is armed. */
-  async click(name: string, opts: { armed?: boolean } = {}): Promise<void> {
-    if (opts.armed !== false) await this.armed();
+  /** Clicks a prompt button with the real mouse (a trusted event); a choice once the prompt is armed. */
+  async click(name: string): Promise<void> {
+    const choice = await (await this.button(name)).evaluate((el) => el.hasAttribute('data-choice'));
+    if (choice) await this.armed();
     const { x, y } = await this.buttonCenter(name);
     await this.page.mouse.click(x, y);
   }

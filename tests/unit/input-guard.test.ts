@@ -67,6 +67,7 @@ describe('with IntersectionObserver v2 (Chromium)', () => {
         report = cb;
       }
       observe() {}
+      unobserve() {}
       disconnect() {}
     });
   }
@@ -76,6 +77,7 @@ describe('with IntersectionObserver v2 (Chromium)', () => {
     clock = 0;
     const armed = vi.fn();
     const guard = createInputGuard(document.createElement('div'), () => {}, armed, now);
+    guard.track(true); // a panel with choices is shown
     clock += 5 * ARM_DELAY_MS;
     expect(guard.armed()).toBe(false); // hidden in the lobby: never reported visible
     report([{ isVisible: true, intersectionRatio: 1 }]);
@@ -88,5 +90,15 @@ describe('with IntersectionObserver v2 (Chromium)', () => {
     report([{ isVisible: true, intersectionRatio: 0.5 }]); // half off screen is not "in view"
     clock += 2 * ARM_DELAY_MS;
     expect(guard.armed()).toBe(false);
+    // Collapsed (no choices on screen): not tracked, not "obstructed", not armed; expanded again, it waits a full delay.
+    guard.track(false);
+    expect(guard.obstructed()).toBe(false);
+    expect(guard.armed()).toBe(false);
+    guard.track(true);
+    report([{ isVisible: true, intersectionRatio: 1 }]);
+    clock += ARM_DELAY_MS - 1;
+    expect(guard.armed()).toBe(false);
+    clock += 1;
+    expect(guard.armed()).toBe(true);
   });
 });
