@@ -1,10 +1,11 @@
 import { forbidsRecording } from '../../lib/call/outcomes';
-import { categoryKeys, reasonChoiceKeys } from '../../lib/call/labels';
+import { categoryKeys, reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t, uiLanguage } from '../../lib/i18n/content';
 import type { MessageKey } from '../../lib/i18n/translate';
-import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
-import type { CallCategory } from '../../lib/policy/schema';
+import type { CallView } from '../../lib/messages/schema';
+
 import { formatOffset } from '../../lib/util/time';
+import type { NotRecordingReason, Outcome, CallCategory } from '../../lib/model';
 
 /**
  * The consent prompt's content. It runs in Candor's own frame (entrypoints/prompt), an extension

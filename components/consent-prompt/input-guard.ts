@@ -1,5 +1,6 @@
-import type { PageGuardState } from '../../lib/messages/schema';
+
 import type { ArmState } from '.';
+import type { PageGuardState } from '../../lib/model';
 
 /**
  * Input protection for the prompt's choices, in the spirit of Chrome's own permission prompts: a
@@ -15,7 +16,6 @@ import type { ArmState } from '.';
  * obstruction or move restarts the delay.
  */
 export const ARM_DELAY_MS = 500;
-
 
 export interface InputGuard extends ArmState {
   /** The content script's latest verdict on the frame's host in the page. */

@@ -1,10 +1,11 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { ConcernRecord } from '../../lib/db';
+
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';
-import { concernLabels, concernStatusKeys } from '../../lib/ui/labels';
+import { concernKeys, concernStatusKeys } from '../../lib/i18n/labels';
+import type { ConcernRecord } from '../../lib/model';
 
 /** The feedback loop: every concern with its status (raise new ones from the toolbar popup). */
 export function ConcernList() {
@@ -24,11 +25,11 @@ export function ConcernList() {
             {rows.map((c) => (
               <tr key={c.id}>
                 <td>{formatWhen(c.createdAt)}</td>
-                <td>{concernLabels[c.category]}</td>
+                <td>{t(concernKeys[c.category])}</td>
                 <td className="text">{c.text}</td>
                 <td>{c.anonymous ? t('common_yes') : t('common_no')}</td>
                 <td>
-                  <select aria-label={t('options_concern_status_label', concernLabels[c.category], formatWhen(c.createdAt))} value={c.status} onChange={(e) => setStatus(c.id, e.target.value as ConcernRecord['status'])}>
+                  <select aria-label={t('options_concern_status_label', t(concernKeys[c.category]), formatWhen(c.createdAt))} value={c.status} onChange={(e) => setStatus(c.id, e.target.value as ConcernRecord['status'])}>
                     {Object.entries(concernStatusKeys).map(([status, key]) => (
                       <option key={status} value={status}>
                         {t(key)}

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { t, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
-import type { UsePurpose } from '../../lib/db';
+
 import { downloadText } from '../../lib/ui/download';
+import type { UsePurpose } from '../../lib/model';
 
 const exportsOffered = [
   ['calls-csv', 'options_export_calls_csv'],

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { categoryKeys } from '../../lib/call/labels';
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { defaultPolicy } from '../../lib/policy/defaults';
-import { callCategories, checklistFieldNames, languages, recordingRules, retentionKinds, type Policy, type PolicyField } from '../../lib/policy/schema';
-import { checklistFieldLabel, dataLabel, languageKeys, ruleKeys } from '../../lib/ui/labels';
+import type { Policy, PolicyField } from '../../lib/policy/schema';
+import { categoryKeys, checklistKeys, languageKeys, ruleKeys } from '../../lib/i18n/labels';
+import { dataLabel } from '../../lib/ui/format';
 import { usePolicy } from '../../lib/ui/policy';
+import { callCategories, checklistFieldNames, languages, recordingRules, retentionKinds } from '../../lib/model';
 
 function Lock({ managed }: { managed: boolean }) {
   return managed ? <span className="lock">{t('options_lock')}</span> : null;
@@ -167,7 +168,7 @@ export function PolicySection() {
               <label key={f} className="check">
                 <input type="checkbox" disabled={locked('checklistRequired')} checked={draft.checklistRequired.includes(f)}
                   onChange={(e) => set('checklistRequired', e.target.checked ? [...draft.checklistRequired, f] : draft.checklistRequired.filter((x) => x !== f))} />
-                {checklistFieldLabel[f]}
+                {t(checklistKeys[f])}
               </label>
             ))}
           </div>

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { t } from '../../lib/i18n';
 import { readDb } from '../../lib/ui/db';
-import { dataLabel } from '../../lib/ui/labels';
+import { dataLabel } from '../../lib/ui/format';
 import { formatWhen } from '../../lib/ui/format';
 import { usePolicy } from '../../lib/ui/policy';
 

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { AiDraftRecord } from '../../lib/db';
+
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { ConcernForm } from './ConcernForm';
+import type { AiDraftRecord } from '../../lib/model';
 
 /** Product names, then two generic sources (stored as these English values; shown translated). */
 const sources = ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Platform AI notes', 'Other'];

@@ -38,7 +38,7 @@ export function CallDetail({ callId }: { callId: string }) {
             {platformLabel(call.platform)} · {formatWhen(call.admittedAt ?? call.detectedAt)}
           </h2>
           <p>
-            <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
+            <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel(call.outcome)}</span>
             {notesOnly && <span className="muted small"> {t('popup_notes_only')}</span>}
           </p>
           <CrmCopy call={call} />

@@ -1,9 +1,10 @@
 import { memo, useEffect, useRef, useState, type DependencyList } from 'react';
-import type { CallRecord } from '../../lib/db';
+
 import { t } from '../../lib/i18n';
 import { prefetchedFirstPage, type FirstPage } from '../../lib/ui/first-page';
 import { formatWhen, outcomeLabel, platformLabel } from '../../lib/ui/format';
 import { usePopupStore } from './usePopupStore';
+import type { CallRecord } from '../../lib/model';
 
 /** Calls per page of the list. */
 export const PAGE = 50;
@@ -77,7 +78,7 @@ const CallRow = memo(function CallRow({ call, list, extra }: RowProps) {
     <li>
       <button ref={ref} type="button" className="call-row" onClick={() => select(call.id, rowKey)}>
         <span className="call-platform">{platformLabel(call.platform)}</span>
-        <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel[call.outcome ?? 'pending']}</span>
+        <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel(call.outcome)}</span>
         <span className="call-when">{formatWhen(call.admittedAt ?? call.detectedAt)}</span>
         {call.status !== 'ended' ? <span className="badge badge-live">{t('popup_in_call')}</span> : extra && <span className="badge badge-todo">{extra}</span>}
       </button>

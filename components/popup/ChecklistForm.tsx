@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { emptyChecklist, missingRequired } from '../../lib/checklist/fields';
-import type { ChecklistFields, ChecklistRecord, NextStep } from '../../lib/db';
+
 import { t, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
-import type { ChecklistFieldName } from '../../lib/policy/schema';
-import { checklistFieldLabel as checklistLabels } from '../../lib/ui/labels';
+
+import { checklistKeys } from '../../lib/i18n/labels';
+import type { ChecklistFields, ChecklistRecord, NextStep, ChecklistFieldName } from '../../lib/model';
 
 type TextField = Exclude<ChecklistFieldName, 'nextSteps'>;
 const mainFields: TextField[] = ['qualification', 'timeline', 'risks', 'competition', 'humanNuance'];
@@ -28,7 +29,7 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
     if (complete) {
       const missing = missingRequired(fields, required);
       if (missing.length) {
-        setMessage({ kind: 'error', text: t('popup_checklist_missing', missing.map((m) => checklistLabels[m]).join(', ')) });
+        setMessage({ kind: 'error', text: t('popup_checklist_missing', missing.map((m) => t(checklistKeys[m])).join(', ')) });
         return;
       }
     }
@@ -39,7 +40,7 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
   const textField = (name: TextField) => (
     <div className="field" key={name}>
       <label htmlFor={`cl-${name}`}>
-        {checklistLabels[name]}
+        {t(checklistKeys[name])}
         {required.includes(name) && <span aria-hidden="true"> *</span>}
       </label>
       <textarea
@@ -60,7 +61,7 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
       {mainFields.slice(0, 1).map(textField)}
       <fieldset className="field">
         <legend>
-          {checklistLabels.nextSteps}
+          {t(checklistKeys.nextSteps)}
           {required.includes('nextSteps') && <span aria-hidden="true"> *</span>}
         </legend>
         {fields.nextSteps.map((step, i) => (

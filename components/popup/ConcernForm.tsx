@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { concernCategories, type ConcernCategory } from '../../lib/db';
+
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
-import { concernLabels } from '../../lib/ui/labels';
+import { concernKeys } from '../../lib/i18n/labels';
+import { concernCategories, type ConcernCategory } from '../../lib/model';
 
-export { concernLabels };
 
 /** "Raise a concern": the governance feedback loop. Anonymous concerns keep no link to a call. */
 export function ConcernForm(props: { callId?: string; statementId?: string; category?: ConcernCategory; initialText?: string; onDone(): void }) {
@@ -30,7 +30,7 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
       <select id="concern-category" value={category} onChange={(e) => setCategory(e.target.value as ConcernCategory)}>
         {concernCategories.map((c) => (
           <option key={c} value={c}>
-            {concernLabels[c]}
+            {t(concernKeys[c])}
           </option>
         ))}
       </select>

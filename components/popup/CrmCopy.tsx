@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { CallRecord } from '../../lib/db';
+
 import { crmNote } from '../../lib/export/crm-note';
 import { loadBundle } from '../../lib/ui/bundles';
 import { t } from '../../lib/i18n';
+import type { CallRecord } from '../../lib/model';
 
 /** One click: a clean CRM note (checklist, tagged moments, notes; AI content marked as such). */
 export function CrmCopy({ call }: { call: CallRecord }) {

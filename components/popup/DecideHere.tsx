@@ -1,14 +1,15 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { reasonChoiceKeys } from '../../lib/call/labels';
+import { reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
-import type { NotRecordingReason } from '../../lib/messages/schema';
+
 import { findCallTab } from '../../lib/messages/to-content';
 import { promptTexts } from '../../lib/policy/resolve';
 import { readDb } from '../../lib/ui/db';
 import { usePolicy } from '../../lib/ui/policy';
+import type { NotRecordingReason } from '../../lib/model';
 
 /**
  * The customer's answer, recorded from the toolbar popup: where the call page cannot reach. Shown

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { NoteRecord } from '../../lib/db';
+
 import { sendRequest } from '../../lib/messages/client';
 import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
 import { t, uiLanguage } from '../../lib/i18n';
+import type { NoteRecord } from '../../lib/model';
 
 const AUTOSAVE_MS = 400;
 

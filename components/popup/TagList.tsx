@@ -1,11 +1,12 @@
 import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import type { TagRecord } from '../../lib/db';
+
 import { sendRequest } from '../../lib/messages/client';
 import { formatOffset } from '../../lib/util/time';
 import { readDb } from '../../lib/ui/db';
 import { t, uiLanguage } from '../../lib/i18n';
+import type { TagRecord } from '../../lib/model';
 
 function TagItem({ tag }: { tag: TagRecord }) {
   const [text, setText] = useState(tag.text ?? '');

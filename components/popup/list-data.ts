@@ -1,7 +1,8 @@
 import { liveQuery } from 'dexie';
-import type { CallRecord } from '../../lib/db';
+
 import { readDb } from '../../lib/ui/db';
 import { outcomeLabel, platformLabel } from '../../lib/ui/format';
+import type { CallRecord } from '../../lib/model';
 
 /**
  * The list's live queries (Dexie). CallList loads this module on demand, after its first render:
@@ -24,7 +25,7 @@ export async function searchCalls(query: string, limit: number): Promise<CallRec
   if (!q) return ordered.limit(limit).toArray();
   const noteHits = new Set((await readDb.notes.filter((n) => n.text.toLowerCase().includes(q)).primaryKeys()) as string[]);
   return ordered
-    .filter((c) => noteHits.has(c.id) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel[c.outcome ?? 'pending'].toLowerCase().includes(q))
+    .filter((c) => noteHits.has(c.id) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel(c.outcome).toLowerCase().includes(q))
     .limit(limit)
     .toArray();
 }

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { auditReportCsv, withAuditLedger, type AuditLedger, type AuditReport } from '../../lib/audit';
-import { categoryKeys } from '../../lib/call/labels';
 import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/messages/client';
 import { downloadText } from '../../lib/ui/download';
 import { formatWhen } from '../../lib/ui/format';
-import { concernLabels, dataLabel } from '../../lib/ui/labels';
+import { categoryKeys, concernKeys } from '../../lib/i18n/labels';
+import { dataLabel } from '../../lib/ui/format';
 import { exportLabel } from '../options/ExportSection';
 import { BarChart } from './BarChart';
 
@@ -151,7 +151,7 @@ export function ReportApp() {
               <Metric label={t('report_concerns_raised')} value={r.sentiment.total} note={t('report_anonymous_note', r.sentiment.anonymous)} />
               <Metric label={t('report_concern_statuses')} value={`${r.sentiment.statusCounts.open} / ${r.sentiment.statusCounts.acknowledged} / ${r.sentiment.statusCounts.resolved}`} />
             </dl>
-            <BarChart title={t('report_chart_concern_categories')} data={Object.entries(r.sentiment.concernsByCategory).map(([c, n]) => ({ label: concernLabels[c as keyof typeof concernLabels] ?? c, value: n }))} />
+            <BarChart title={t('report_chart_concern_categories')} data={Object.entries(r.sentiment.concernsByCategory).map(([c, n]) => ({ label: Object.hasOwn(concernKeys, c) ? t(concernKeys[c as keyof typeof concernKeys]) : c, value: n }))} />
             {r.sentiment.concernsByMonth.length > 0 && (
               <BarChart title={t('report_chart_concern_months')} data={r.sentiment.concernsByMonth.map((m) => ({ label: m.month, value: Object.values(m.counts).reduce((a, b) => a + b, 0) }))} />
             )}

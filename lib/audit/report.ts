@@ -34,20 +34,9 @@
  * caller should pass the events of the period's calls as well as the period's events. Extra
  * records outside the period are harmless: they are filtered out here.
  */
-import type {
-  AccessLogRecord,
-  AiDraftRecord,
-  CallEvent,
-  CallRecord,
-  ChecklistFields,
-  ChecklistRecord,
-  ConcernCategory,
-  ConcernRecord,
-  PurgeReceiptRecord,
-  RetentionKind,
-} from '../db';
-import type { CallCategory } from '../policy/schema';
+
 import { ageDays, inPeriod, maxOrNull, median, monthKey, monthsBetween, rate } from './stats';
+import { humanNuanceFields, type AccessLogRecord, type AiDraftRecord, type CallEvent, type CallRecord, type ChecklistFields, type ChecklistRecord, type ConcernCategory, type ConcernRecord, type PurgeReceiptRecord, type RetentionKind, type CallCategory } from '../model';
 
 // ---------------------------------------------------------------------------------------------
 // Vocabularies (local copies: the runtime lists live in modules that load Dexie or zod; the
@@ -89,15 +78,7 @@ const retentionKindSet: Record<RetentionKind, true> = {
 };
 export const AUDIT_RETENTION_KINDS = Object.keys(retentionKindSet) as readonly RetentionKind[];
 
-/** The checklist fields that hold what AI cannot see (the "human nuance" of the call). */
-export const HUMAN_NUANCE_FIELDS = [
-  'humanNuance',
-  'powerDynamics',
-  'hesitation',
-  'emotion',
-  'urgency',
-  'subtleObjections',
-] as const satisfies readonly (keyof ChecklistFields)[];
+
 
 /** The decision reason written when a never-record category skipped the consent ask. */
 export const NEVER_RECORD_REASON = 'never-record-rule';
@@ -644,7 +625,7 @@ export function accumulateCallSections(
       coaching.timeToCompleteMs.push(Math.max(0, cl.completedAt - cl.pendingSince));
     }
     const fields = cl.fields as Partial<ChecklistFields> | undefined;
-    if (fields !== undefined && HUMAN_NUANCE_FIELDS.some((name) => isFilled(fields[name]))) coaching.nuanceFilled++;
+    if (fields !== undefined && humanNuanceFields.some((name) => isFilled(fields[name]))) coaching.nuanceFilled++;
   }
 
   // Value lists in ascending order: a partial is the same whatever order its rows were read in

@@ -1,9 +1,10 @@
 import { NUDGES_KEY, type NudgeCounts } from '../detect/health';
 import { t } from '../i18n';
 import { platformForUrl } from '../platforms';
-import type { PlatformId } from '../platforms/types';
+
 import type { Services } from './services';
 import { clearTab, markTab } from './tab-badge';
+import type { PlatformId } from '../model';
 
 /**
  * The net under selector-based detection: a call-platform tab that starts playing sound is almost
@@ -13,7 +14,6 @@ import { clearTab, markTab } from './tab-badge';
  * without any extra permission; the tab's URL is visible to us only on the call platforms.
  */
 export const AUDIBLE_GRACE_MS = 6_000;
-
 
 export interface AudibleDeps {
   /** Whether the tab is in a call Candor detected (admitted). */

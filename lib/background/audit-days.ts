@@ -11,10 +11,11 @@ import {
   type CallSectionsPartial,
 } from '../audit/report';
 import { DAY_MS } from '../audit/stats';
-import type { AuditDirtyRecord, CallEvent, CallRecord, CandorDB, ChecklistRecord, RetentionKind } from '../db';
+import type { CandorDB } from '../db';
 import { ALL_MARK, callTime, dayMark, utcDay } from '../db/audit-dirty';
 import { retentionTargets } from './retention';
 import type { Services } from './services';
+import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord, RetentionKind } from '../model';
 
 /**
  * The audit report's per-UTC-day cache (docs/architecture.md, "Audit cache"). Reading one

@@ -1,10 +1,11 @@
 import type { Table } from 'dexie';
 import { allLedgerRecords, ledgerShape } from '../db/ledger-store';
-import { tableSchemas, type TableName } from '../db/schemas';
+
 import type { Request } from '../messages/schema';
 import { forgetSalt } from './meeting-ref';
 import { RequestError, type Services } from './services';
 import { echo } from '../util/zod-error';
+import { backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
 
 type BackupImport = Extract<Request, { type: 'data/import' }>;
 

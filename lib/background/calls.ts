@@ -1,13 +1,15 @@
-import type { CallEvent, CallRecord, CandorDB, EndReason } from '../db';
+import type { CandorDB } from '../db';
 import { openChecklist } from './checklists';
 import { currentNotice, LEDGERED_EVENTS } from './ledger';
 import type { CallView, Request } from '../messages/schema';
 import { platformById, platformForUrl } from '../platforms';
-import { categoryLabels } from '../call/labels';
+import { english } from '../i18n/english';
+import { categoryKeys } from '../i18n/labels';
 import { forbidsRecording } from '../call/outcomes';
 import { promptTexts } from '../policy/resolve';
 import { meetingHash } from './meeting-ref';
 import { clampTime, RequestError, type SenderInfo, type Services } from './services';
+import type { CallEvent, CallRecord, EndReason } from '../model';
 
 /** Everything a call change may touch, in one transaction. */
 const callTables = (db: CandorDB) => [db.calls, db.events, db.checklists];
@@ -188,7 +190,7 @@ export async function handleDecide(s: Services, msg: Decide, via: 'prompt' | 'to
   const rule = msg.category ? policy.recordingStandards[msg.category] : undefined;
   // The recording standard is enforced here, not only in the prompt.
   if (rule === 'never-record' && msg.outcome !== 'not-recorded' && msg.outcome !== 'withdrawn') {
-    throw new RequestError(`${categoryLabels[msg.category!]} calls are never recorded under your organisation's policy.`);
+    throw new RequestError(`${english(categoryKeys[msg.category!])} calls are never recorded under your organisation's policy.`);
   }
   const reason = rule === 'never-record' && msg.outcome === 'not-recorded' ? 'never-record-rule' : msg.reason;
   const notice = await currentNotice(s);

@@ -1,7 +1,10 @@
-import { checklistLabels, emptyChecklist, missingRequired } from '../checklist/fields';
-import type { CallRecord, CandorDB } from '../db';
+import { emptyChecklist, missingRequired } from '../checklist/fields';
+import { english } from '../i18n/english';
+import { checklistKeys } from '../i18n/labels';
+import type { CandorDB } from '../db';
 import type { Request } from '../messages/schema';
 import { RequestError, type Services } from './services';
+import type { CallRecord } from '../model';
 
 type ChecklistSave = Extract<Request, { type: 'checklist/save' }>;
 
@@ -18,7 +21,7 @@ export async function saveChecklist(s: Services, msg: ChecklistSave): Promise<{ 
   const { policy } = await s.policy();
   if (msg.complete) {
     const missing = missingRequired(msg.fields, policy.checklistRequired);
-    if (missing.length) throw new RequestError(`Fill in the required fields first: ${missing.map((m) => checklistLabels[m]).join(', ')}.`);
+    if (missing.length) throw new RequestError(`Fill in the required fields first: ${missing.map((m) => english(checklistKeys[m])).join(', ')}.`);
   }
   const { db } = s;
   return db.transaction('rw', db.calls, db.checklists, async () => {

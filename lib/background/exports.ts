@@ -1,14 +1,15 @@
 import { browser } from 'wxt/browser';
-import type { CallRecord } from '../db';
+
 import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
 import type { Request } from '../messages/schema';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { allLedgerRecords } from '../db/ledger-store';
-import { tableSchemas, type TableName } from '../db/schemas';
+
 import { ledgerExportJson } from './ledger';
 import { RequestError, type Services } from './services';
+import { type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
 
 type ExportRequest = Extract<Request, { type: 'export/request' }>;
 
@@ -38,7 +39,7 @@ async function bundles(s: Services): Promise<CallBundle[]> {
 /** A full backup: every table as stored, importable with data/import. */
 export async function backupJson(s: Services, purpose: string): Promise<string> {
   const tables: Record<string, unknown[]> = {};
-  // Only the tables a backup restores (lib/db/schemas.ts): not the org-sync outbox (transport
+  // Only the tables a backup restores (lib/model/records.ts, backupTableSchemas): not the org-sync outbox (transport
   // state: a restored copy would re-send stale items), not the audit cache (derived), and the
   // ledger as one record per entry, whatever is sealed in blocks (an internal storage form).
   for (const name of Object.keys(tableSchemas) as TableName[]) {

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { CallEvent, CallRecord, LedgerRecord } from '../db';
+
 import { allLedgerRecords, ledgerCheckpoint, storedLedger } from '../db/ledger-store';
 import { LEDGER_BLOCK_SIZE, sealBlock, verifyStoredLedger } from '../ledger/blocks';
 import { appendRecord, type Checkpoint, type VerifyResult } from '../ledger/chain';
@@ -9,6 +9,7 @@ import { promptTexts } from '../policy/resolve';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
 import type { Services } from './services';
+import type { CallEvent, CallRecord, LedgerRecord } from '../model';
 
 /** Event types that are consent records and go into the tamper-evident ledger. */
 export const LEDGERED_EVENTS = new Set<CallEvent['type']>([

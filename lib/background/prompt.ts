@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { CallRecord } from '../db';
+
 import { INTERFERENCE_KEY, type InterferenceCounts } from '../detect/health';
 import { t } from '../i18n';
 import type { CallView, PromptEvent, Request } from '../messages/schema';
@@ -7,6 +7,7 @@ import { CALL_STATE, PROMPT_SIZE, START_CONSENT_CHECK } from '../messages/to-con
 import { callView } from './calls';
 import { clearTab, markTab } from './tab-badge';
 import { RequestError, type SenderInfo, type Services } from './services';
+import type { CallRecord } from '../model';
 
 /**
  * The prompt frame (entrypoints/prompt) and the background. The content script asks for a token
@@ -109,7 +110,6 @@ export async function promptStartManual(sender: SenderInfo): Promise<null> {
   await browser.tabs.sendMessage(tabOf(sender), { type: START_CONSENT_CHECK }, { frameId: 0 }).catch(() => undefined);
   return null;
 }
-
 
 /**
  * What the call page's content script tells the prompt: its guard's verdict (also the badge and

@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
-import type { ChecklistRecord } from '../db';
+
 import type { Services } from './services';
 import { toolbarButton } from './tab-badge';
+import type { ChecklistRecord } from '../model';
 
 export const REMINDER_ALARM = 'checklist-reminder';
 /** Checklists marked as reminded per transaction. */

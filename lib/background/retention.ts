@@ -1,11 +1,12 @@
 import Dexie, { type Table } from 'dexie';
-import type { CandorDB, OutboxKind, PurgeReceiptRecord, RetentionKind } from '../db';
+import type { CandorDB } from '../db';
 import { handOverRowsToDelete } from '../db/audit-dirty';
 import { blockRecords, LEDGER_CHECKPOINT_KEY } from '../db/ledger-store';
 import { blockProblem, sealBlock } from '../ledger/blocks';
 import type { Policy } from '../policy/schema';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import type { Services } from './services';
+import type { OutboxKind, PurgeReceiptRecord, RetentionKind } from '../model';
 
 export const RETENTION_ALARM = 'retention-purge';
 const DAY_MS = 24 * 3_600_000;

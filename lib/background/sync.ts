@@ -1,10 +1,11 @@
 import { browser } from 'wxt/browser';
-import { OUTBOX_PARKED, type OutboxRecord } from '../db';
+
 import { BACKOFF, backoffDelay, retryAfterMs, verdictFor } from '../sync/backoff';
 import { bodyFor, syncBodySchema } from '../sync/payload';
 import { describeZodError } from '../util/zod-error';
 import { repId } from './ledger';
 import type { Services } from './services';
+import { OUTBOX_PARKED, type OutboxRecord } from '../model';
 
 /**
  * Org sync's sender: drains the IndexedDB outbox to the policy's endpoint, one record per POST,

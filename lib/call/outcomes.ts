@@ -1,4 +1,5 @@
-import type { Outcome } from '../messages/schema';
+
+import type { Outcome } from '../model';
 
 /** Outcomes after which nothing may be recorded (notes-only mode). Zod-free: the content script uses it. */
 export function forbidsRecording(outcome: Outcome | null | undefined): boolean {

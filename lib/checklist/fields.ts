@@ -1,24 +1,7 @@
-import type { ChecklistFields } from '../db';
-import type { ChecklistFieldName } from '../policy/schema';
+import { checklistShape, type ChecklistFieldName, type ChecklistFields } from '../model';
 
-export const checklistLabels: Record<ChecklistFieldName, string> = {
-  qualification: 'Qualification details',
-  nextSteps: 'Next steps',
-  timeline: 'Timeline clarity',
-  risks: 'Risks',
-  competition: 'Competitive dynamics',
-  humanNuance: 'Human nuance',
-  powerDynamics: 'Power dynamics',
-  hesitation: 'Hesitation',
-  emotion: 'Emotion',
-  urgency: 'Urgency',
-  subtleObjections: 'Subtle objections',
-};
-
-export const emptyChecklist = (): ChecklistFields => ({
-  qualification: '', nextSteps: [], timeline: '', risks: '', competition: '', humanNuance: '',
-  powerDynamics: '', hesitation: '', emotion: '', urgency: '', subtleObjections: '',
-});
+/** A checklist with nothing filled in: every text field empty, no next steps. */
+export const emptyChecklist = (): ChecklistFields => checklistShape([], () => '') as ChecklistFields;
 
 export function missingRequired(fields: ChecklistFields, required: readonly ChecklistFieldName[]): ChecklistFieldName[] {
   return required.filter((name) => {
@@ -26,4 +9,3 @@ export function missingRequired(fields: ChecklistFields, required: readonly Chec
     return Array.isArray(value) ? value.length === 0 : value.trim() === '';
   });
 }
-

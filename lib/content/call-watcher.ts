@@ -4,11 +4,12 @@ import { notetakerMatcher } from '../detect/notetakers';
 import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
 import { sendRequest } from '../messages/client';
 import { MAX_JOINED } from '../messages/limits';
-import type { CallView, PageGuardState, PromptEvent, RequestInput } from '../messages/schema';
+import type { CallView, PromptEvent, RequestInput } from '../messages/schema';
 import { platformForUrl } from '../platforms';
 import { withOverrides } from '../platforms/overrides';
-import type { PlatformDefinition, PlatformId } from '../platforms/types';
+import type { PlatformDefinition } from '../platforms/types';
 import { createPromptHost, EXPANDED_SIZE, type PromptHost, type PromptPosition } from './prompt-host';
+import type { PageGuardState, PlatformId } from '../model';
 
 /** Where the prompt sits so it never covers the platform's own call controls. */
 const promptPosition: Record<PlatformId, PromptPosition> = {

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { PageGuardState } from '../messages/schema';
+import type { PageGuardState } from '../model';
 
 export type PromptPosition = 'top-right' | 'bottom-right';
 

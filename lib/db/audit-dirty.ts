@@ -1,6 +1,6 @@
 import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCorePutRequest, type DBCoreTable, type DBCoreTransaction, type Middleware } from 'dexie';
 import { DAY_MS } from '../audit/stats';
-import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord } from '.';
+import type { AuditDirtyRecord, CallEvent, CallRecord, ChecklistRecord } from '../model';
 
 /**
  * Dirty marks for the audit report's per-day cache (lib/background/audit-days.ts), written by a

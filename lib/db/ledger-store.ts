@@ -1,6 +1,7 @@
 import type { Checkpoint, ChainRecord } from '../ledger/chain';
 import { expandBlock, type StoredLedger } from '../ledger/blocks';
-import type { CandorDB, LedgerBlockRecord, LedgerRecord } from './index';
+import type { CandorDB } from './index';
+import type { LedgerBlockRecord, LedgerRecord } from '../model';
 
 /**
  * Reading the stored consent ledger: sealed blocks (`ledgerBlocks`) followed by the newest

@@ -1,4 +1,5 @@
-import type { PlatformId } from '../platforms/types';
+
+import type { PlatformId } from '../model';
 
 /**
  * Detection health beyond the calls themselves, kept in the `meta` table:

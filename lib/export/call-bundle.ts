@@ -7,10 +7,12 @@
  * a notetaker's summary (`aiDraft`) is a draft the rep checks, never the record. Every formatter
  * keeps the two apart and says which is which.
  */
-import type { AiDraftRecord, CallRecord, ChecklistFields, ChecklistRecord, NextStep, NoteRecord, StatementMark, TagRecord } from '../db';
-import type { NotRecordingReason, Outcome } from '../messages/schema';
+
+import { english } from '../i18n/english';
+import { checklistKeys } from '../i18n/labels';
 import { platformById } from '../platforms';
 import { forbidsRecording } from '../call/outcomes';
+import { crmSectionFields, interpretationFields, type AiDraftRecord, type CallRecord, type ChecklistFields, type ChecklistRecord, type NextStep, type NoteRecord, type StatementMark, type TagRecord, type NotRecordingReason, type Outcome } from '../model';
 
 export interface CallBundle {
   call: CallRecord;
@@ -217,26 +219,11 @@ export function sortedTags(tags: readonly TagRecord[]): TagRecord[] {
 // ---------------------------------------------------------------------------------------------
 // Checklist
 
-export type ChecklistTextField = Exclude<keyof ChecklistFields, 'nextSteps'>;
-
-/** The CRM-hygiene sections, in the order reps are asked for them (nextSteps in its place). */
-export const checklistSections: readonly { key: keyof ChecklistFields; label: string }[] = [
-  { key: 'qualification', label: 'Qualification' },
-  { key: 'nextSteps', label: 'Next steps' },
-  { key: 'timeline', label: 'Timeline' },
-  { key: 'risks', label: 'Risks' },
-  { key: 'competition', label: 'Competitive dynamics' },
-  { key: 'humanNuance', label: 'Human nuance' },
-];
+/** The CRM-hygiene sections, in the order reps are asked for them, with their English headings. */
+export const checklistSections = crmSectionFields.map((key) => ({ key, label: english(checklistKeys[key]) }));
 
 /** What AI does not understand: the rep's human interpretation layer. */
-export const humanInterpretationFields: readonly { key: ChecklistTextField; label: string }[] = [
-  { key: 'powerDynamics', label: 'Power dynamics' },
-  { key: 'hesitation', label: 'Hesitation' },
-  { key: 'emotion', label: 'Emotion' },
-  { key: 'urgency', label: 'Urgency' },
-  { key: 'subtleObjections', label: 'Subtle objections' },
-];
+export const humanInterpretationFields = interpretationFields.map((key) => ({ key, label: english(checklistKeys[key]) }));
 
 /** Next steps with at least one non-empty part. */
 export function filledNextSteps(steps: readonly NextStep[] | undefined): NextStep[] {

@@ -5,7 +5,7 @@
  * Pure: no browser APIs, no clock (the caller passes `exportedAt`).
  */
 import { z } from 'zod';
-import type { UsePurpose } from '../db';
+
 import { describeZodError } from '../util/zod-error';
 import {
   aiSourceLabel,
@@ -20,6 +20,7 @@ import {
   type CallBundle,
   type StatementReview,
 } from './call-bundle';
+import type { UsePurpose } from '../model';
 
 export const CALLS_JSON_FORMAT = 'candor-calls/1';
 

@@ -2,6 +2,7 @@ import { canonicalize } from './canonical';
 import { canonicalEntry } from './canonical-entry';
 import { isSurelyValidEntry } from './entry-fast';
 import { GENESIS_HASH, REASONS, verifyChain, type BrokenAt, type ChainRecord, type Checkpoint, type VerifyResult } from './chain';
+import type { LedgerBlockRecord } from '../model';
 
 /**
  * Sealed blocks: how the ledger is *stored*, not what it is. The chain (seq, prevHash, hash per
@@ -32,21 +33,7 @@ import { GENESIS_HASH, REASONS, verifyChain, type BrokenAt, type ChainRecord, ty
  */
 
 /** One sealed block as stored (IndexedDB table `ledgerBlocks`, keyed by `first`). */
-export interface LedgerBlock {
-  /** seq of the first and the last entry. */
-  first: number;
-  last: number;
-  /** Event times (epoch ms) of the first and last entry: retention reads these, not the body. */
-  firstAt: number;
-  lastAt: number;
-  /** prevHash of the first entry; hash of the last. */
-  prevHash: string;
-  lastHash: string;
-  /** Lowercase hex SHA-256 of the header text and `body`. */
-  seal: string;
-  /** deflate-raw of the UTF-8 entry lines. */
-  body: ArrayBuffer;
-}
+export type LedgerBlock = LedgerBlockRecord;
 
 export const LEDGER_BLOCK_FORMAT = 'candor-ledger-block/1';
 /** Entries per sealed block. The newest entries (fewer than this) stay one record each. */

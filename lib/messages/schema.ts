@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { echo } from '../util/zod-error';
 import { MAX_BACKUP_BYTES, MAX_JOINED } from './limits';
-import { concernCategories } from '../db';
-import { callCategories, type CallCategory } from '../policy/schema';
+import { english } from '../i18n/english';
+import { checklistKeys } from '../i18n/labels';
+import { checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
 
 /**
  * Every message that crosses into the background. The background parses each one with
@@ -17,19 +18,8 @@ const at = z.number().int().positive();
 const signalIds = z.array(z.string().min(1).max(80)).max(40);
 const callId = z.uuid({ error: 'callId must be the id of a call' });
 
-export const outcomes = ['agreed', 'declined', 'not-recorded', 'withdrawn'] as const;
-export type Outcome = (typeof outcomes)[number];
 
-export const notRecordingReasons = [
-  'internal-call',
-  'declined-before-call',
-  'sensitive-topic',
-  'technical-issue',
-  'other',
-  /** The call's category is never recorded under the organisation's policy: no ask. */
-  'never-record-rule',
-] as const;
-export type NotRecordingReason = (typeof notRecordingReasons)[number];
+
 
 export const callObserved = z.strictObject({
   type: z.literal('call/observed'),
@@ -105,7 +95,6 @@ export const callNotetaker = z.strictObject({
   verdict: z.enum(['bot', 'not-bot']),
 });
 
-export const lateJoinerAnswers = ['agreed', 'declined', 'dismissed'] as const;
 const joinedCount = z.number().int().min(1).transform((n) => Math.min(n, MAX_JOINED));
 export const callLateJoiner = z.strictObject({
   type: z.literal('call/late-joiner'),
@@ -131,9 +120,6 @@ export const promptSize = z.strictObject({
 });
 /** The nudge's "Start consent check", clicked in the prompt frame. */
 export const promptStartManual = z.strictObject({ type: z.literal('prompt/start-manual') });
-export const pageGuardStates = ['ok', 'hidden', 'covered', 'shrunk', 'removed'] as const;
-/** The content script's verdict on the prompt's box in the page (lib/content/prompt-host.ts). */
-export type PageGuardState = (typeof pageGuardStates)[number];
 /** What the call page's content script has for the prompt frame (relayed by the background). */
 export const promptEventSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('guard'), state: z.enum(pageGuardStates) }),
@@ -176,19 +162,9 @@ export const nextStepSchema = z.strictObject({
   owner: z.string().trim().min(1, 'Each next step needs an owner.').max(120),
   due: z.iso.date({ error: 'Each next step needs a due date (YYYY-MM-DD).' }),
 });
-export const checklistFieldsSchema = z.strictObject({
-  qualification: longText('Qualification'),
-  nextSteps: z.array(nextStepSchema).max(20, 'At most 20 next steps.'),
-  timeline: longText('Timeline'),
-  risks: longText('Risks'),
-  competition: longText('Competitive dynamics'),
-  humanNuance: longText('Human nuance'),
-  powerDynamics: longText('Power dynamics'),
-  hesitation: longText('Hesitation'),
-  emotion: longText('Emotion'),
-  urgency: longText('Urgency'),
-  subtleObjections: longText('Subtle objections'),
-});
+export const checklistFieldsSchema = z.strictObject(
+  checklistShape(z.array(nextStepSchema).max(20, 'At most 20 next steps.'), (field) => longText(english(checklistKeys[field]))),
+);
 
 export const checklistSave = z.strictObject({
   type: z.literal('checklist/save'),
@@ -225,10 +201,10 @@ export const concernRaise = z.strictObject({
 export const concernStatus = z.strictObject({
   type: z.literal('concern/status'),
   id: z.uuid(),
-  status: z.enum(['open', 'acknowledged', 'resolved']),
+  status: z.enum(concernStatuses),
 });
 
-export const usePurposeSchema = z.enum(['coaching', 'performance']);
+export const usePurposeSchema = z.enum(usePurposes);
 export const approvalSchema = z.strictObject({
   approver: z.string().trim().min(1, 'Say who approved it.').max(120),
   reference: z.string().trim().min(1, 'Give the ticket or reason for the approval.').max(200),
@@ -237,7 +213,7 @@ export const approvalSchema = z.strictObject({
 /** Every export declares its purpose; performance use needs an approval reference. */
 export const exportRequest = z.strictObject({
   type: z.literal('export/request'),
-  what: z.enum(['calls-csv', 'calls-json', 'backup', 'concerns-csv', 'ledger']),
+  what: z.enum(exportKinds),
   purpose: usePurposeSchema,
   approval: approvalSchema.optional(),
 });
@@ -317,7 +293,6 @@ export interface CallView {
   /** The category logged with the decision, once decided. */
   category: CallCategory | null;
 }
-
 
 export interface Replies {
   'call/config': { overrides: import('../platforms/overrides').PlatformOverrides | null };

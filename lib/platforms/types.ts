@@ -3,7 +3,7 @@
  * Detection logic lives in lib/detect; a platform change should only touch
  * its own file in this folder and its fixtures.
  */
-export type PlatformId = 'meet' | 'zoom' | 'teams';
+import type { PlatformId } from '../model';
 
 export interface Signal {
   /** Stable id, stored with each call so the options page can show which signal detected it. */

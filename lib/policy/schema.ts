@@ -1,26 +1,10 @@
 import { z } from 'zod';
+import { callCategories, checklistFieldNames, dataViews, languages, recordingRules, retentionKinds, usePurposes, type CallCategory } from '../model';
 
 /**
  * The organisation's governance policy. One schema for the three sources (managed storage,
  * options page, defaults): see resolve.ts for how they combine field by field.
  */
-export const languages = ['en', 'es', 'de', 'fr'] as const;
-export type Language = (typeof languages)[number];
-
-export const callCategories = ['external-prospect', 'customer', 'internal', 'hr-people', 'legal', 'personal'] as const;
-export type CallCategory = (typeof callCategories)[number];
-export const recordingRules = ['ask-consent', 'never-record', 'record-with-notice'] as const;
-export type RecordingRule = (typeof recordingRules)[number];
-
-export const checklistFieldNames = [
-  'qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance',
-  'powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections',
-] as const;
-export type ChecklistFieldName = (typeof checklistFieldNames)[number];
-
-export const retentionKinds = ['consent', 'calls', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog'] as const;
-export const dataViews = ['consent', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'audit'] as const;
-
 const signalOverride = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{3,60}$/, 'ids are 3–60 lowercase letters, digits or dashes'),
   selector: z.string().min(1).max(300),

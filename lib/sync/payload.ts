@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AccessLogRecord, ConcernRecord, LedgerRecord, OutboxKind, OutboxRecord, PurgeReceiptRecord } from '../db';
-import { concernCategories } from '../db';
+
 import { ledgerEntrySchema } from '../ledger/entry';
-import { retentionKinds, type Policy } from '../policy/schema';
+import type { Policy } from '../policy/schema';
+import { type AccessLogRecord, type ConcernRecord, type LedgerRecord, type OutboxKind, type OutboxRecord, type PurgeReceiptRecord, concernCategories, retentionKinds } from '../model';
 
 /**
  * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;

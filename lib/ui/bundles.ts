@@ -1,6 +1,7 @@
-import type { CallRecord } from '../db';
+
 import type { CallBundle } from '../export/call-bundle';
 import { readDb } from './db';
+import type { CallRecord } from '../model';
 
 /** Everything exported about one call, read in one go. */
 export async function loadBundle(call: CallRecord): Promise<CallBundle> {

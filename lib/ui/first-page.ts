@@ -1,4 +1,5 @@
-import type { CallRecord, ChecklistRecord } from '../db';
+
+import type { CallRecord, ChecklistRecord } from '../model';
 
 /**
  * The popup list's first screen read with plain IndexedDB, no Dexie, no React: it runs from

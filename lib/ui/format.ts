@@ -1,6 +1,8 @@
-import { t, translatedRecord, type MessageKey } from '../i18n';
-import type { Outcome } from '../messages/schema';
+import { t } from '../i18n';
+import { dataKeyOf, outcomeKeys } from '../i18n/labels';
+
 import { platformById } from '../platforms';
+import type { Outcome } from '../model';
 
 export function platformLabel(id: string): string {
   return platformById(id)?.label ?? id;
@@ -20,13 +22,11 @@ export function formatWhen(epochMs: number, locale?: string): string {
   return format.format(epochMs);
 }
 
-export const outcomeKeys: Record<Outcome | 'pending', MessageKey> = {
-  agreed: 'outcome_agreed',
-  declined: 'outcome_declined',
-  'not-recorded': 'outcome_not_recorded',
-  withdrawn: 'outcome_withdrawn',
-  pending: 'outcome_pending',
-};
-
 /** The outcome of a call in the UI language ("Agreed", "Declined · notes only", …). */
-export const outcomeLabel = translatedRecord(outcomeKeys, t);
+export const outcomeLabel = (outcome: Outcome | undefined): string => t(outcomeKeys[outcome ?? 'pending']);
+
+/** A kind of stored data in the UI language; an unknown name is shown as it is. */
+export function dataLabel(kind: string): string {
+  const key = dataKeyOf(kind);
+  return key ? t(key) : kind;
+}

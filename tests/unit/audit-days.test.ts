@@ -12,10 +12,11 @@ import { DAY_MS } from '../../lib/audit/stats';
 import { auditReportBody, refreshAuditDays } from '../../lib/background/audit-days';
 import { retentionTargets, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
-import { CandorDB, type CallEvent, type CallRecord, type ChecklistRecord, type RetentionKind } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { auditDataArb, BASE_DAY, DAYS as DATA_DAYS, dayRecords, fullInput, periodArb, type AuditData } from './support/audit-data';
+import type { CallEvent, CallRecord, ChecklistRecord, RetentionKind } from '../../lib/model';
 
 const D = BASE_DAY;
 const at = (day: number, h: number, m = 0) => day * DAY_MS + (h * 60 + m) * 60_000;

@@ -15,8 +15,9 @@ import {
   type CallSectionsPartial,
 } from '../../lib/audit/report';
 import { DAY_MS } from '../../lib/audit/stats';
-import type { CallEvent, CallRecord } from '../../lib/db';
+
 import { auditDataArb, BASE_DAY, dayPartials, fullInput, periodArb, reportFromDays, type AuditData } from './support/audit-data';
+import type { CallEvent, CallRecord } from '../../lib/model';
 
 const NOW = (BASE_DAY + 30) * DAY_MS;
 

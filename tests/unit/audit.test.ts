@@ -9,22 +9,12 @@ import {
 } from '../../lib/audit/report';
 import { AUDIT_CSV_HEADER, auditReportCsv, auditReportRows } from '../../lib/audit/csv';
 import { ageDays, DAY_MS, maxOrNull, median, monthKey, monthsBetween, rate } from '../../lib/audit/stats';
-import {
-  concernCategories,
-  type AccessLogRecord,
-  type AiDraftRecord,
-  type CallEvent,
-  type CallRecord,
-  type ChecklistFields,
-  type ChecklistRecord,
-  type ConcernRecord,
-  type PurgeReceiptRecord,
-  type RetentionKind,
-} from '../../lib/db';
+
 import type { VerifyResult } from '../../lib/ledger/chain';
 import { defaultPolicy } from '../../lib/policy/defaults';
-import { callCategories, retentionKinds } from '../../lib/policy/schema';
+
 import { parseCsv } from './support/csv-reader';
+import { concernCategories, type AccessLogRecord, type AiDraftRecord, type CallEvent, type CallRecord, type ChecklistFields, type ChecklistRecord, type ConcernRecord, type PurgeReceiptRecord, type RetentionKind, callCategories, retentionKinds } from '../../lib/model';
 
 // ---------------------------------------------------------------------------------------------
 // Builders
@@ -108,7 +98,6 @@ function assertPlainJson(value: unknown, path = 'report'): void {
   if (Array.isArray(value)) value.forEach((v, i) => assertPlainJson(v, `${path}[${i}]`));
   else for (const [k, v] of Object.entries(value as object)) assertPlainJson(v, `${path}.${k}`);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The hand-computed dataset. Period: 2025-01-01T00:00:00.000Z .. 2025-03-31T23:59:59.999Z.

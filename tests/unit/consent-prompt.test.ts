@@ -1,10 +1,12 @@
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { reasonChoiceLabels as reasonLabels } from '../../lib/call/labels';
+import { reasonChoiceKeys } from '../../lib/i18n/labels';
+import { t } from '../../lib/i18n/content';
 import { createConsentPrompt, outcomeButtons, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
-import type { CallView, NotRecordingReason, Outcome } from '../../lib/messages/schema';
+import type { CallView } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
+import type { NotRecordingReason, Outcome } from '../../lib/model';
 
 /*
  * About trusted events (investigated with happy-dom 21 + @testing-library/user-event 14):
@@ -218,9 +220,9 @@ describe('deciding', () => {
     expect(handlers.decide).not.toHaveBeenCalled();
     const group = ui().getByRole('group', { name: 'Why is this call not recorded?' });
     const labels = within(group).getAllByRole('button').map((b) => b.textContent);
-    expect(labels).toEqual([...Object.values(reasonLabels), 'Back']);
+    expect(labels).toEqual([...Object.values(reasonChoiceKeys).map((key) => t(key)), 'Back']);
 
-    userClick(within(group).getByRole('button', { name: reasonLabels['sensitive-topic'] }));
+    userClick(within(group).getByRole('button', { name: t(reasonChoiceKeys['sensitive-topic']) }));
     expect(handlers.decide).toHaveBeenCalledWith('not-recorded', 'sensitive-topic', 'external-prospect');
     await flush();
     expect(ui().getByRole('region', { name: 'Consent check' }).textContent).toContain('Not recorded');

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AiDraftRecord, CallRecord, ChecklistFields, ChecklistRecord } from '../../lib/db';
+
 import type { CallBundle } from '../../lib/export/call-bundle';
 import { crmNote, escapeMarkdown } from '../../lib/export/crm-note';
+import type { AiDraftRecord, CallRecord, ChecklistFields, ChecklistRecord } from '../../lib/model';
 
 const T0 = Date.UTC(2025, 2, 14, 14, 2, 0); // 15:02 in Berlin (CET, before the DST switch)
 const MIN = 60_000;
@@ -88,7 +89,7 @@ When: 2025-03-14 15:02–15:47 Europe/Berlin (45 min)
 Consent: The customer agreed to recording.
 Source: written by the rep, except the AI draft at the end, which is marked as AI.
 
-Qualification — written by the rep
+Qualification details — written by the rep
 Budget approved for Q3 (about €40k).
 Champion: Priya Nair, VP Operations.
 
@@ -96,7 +97,7 @@ Next steps — written by the rep
 • Send security questionnaire — owner: Dana, due: 2025-03-21
 • Pilot kickoff with the ops team — owner: Priya (customer), due: 2025-03-28
 
-Timeline — written by the rep
+Timeline clarity — written by the rep
 Decision by end of April; pilot in May.
 
 Risks — written by the rep
@@ -134,7 +135,7 @@ const SAMPLE_MARKDOWN = `## Call note — Google Meet
 - **Consent:** The customer agreed to recording.
 - **Source:** written by the rep, except the AI draft at the end, which is marked as AI.
 
-## Qualification — written by the rep
+## Qualification details — written by the rep
 
 Budget approved for Q3 (about €40k).${'  '}
 Champion: Priya Nair, VP Operations.
@@ -144,7 +145,7 @@ Champion: Priya Nair, VP Operations.
 - Send security questionnaire — owner: Dana, due: 2025-03-21
 - Pilot kickoff with the ops team — owner: Priya (customer), due: 2025-03-28
 
-## Timeline — written by the rep
+## Timeline clarity — written by the rep
 
 Decision by end of April; pilot in May.
 
@@ -315,7 +316,7 @@ When: 2025-03-14 14:02–14:47 UTC (45 min)
 Consent: The customer agreed to recording.
 Source: written by the rep.
 
-Qualification — written by the rep
+Qualification details — written by the rep
 Budget holder identified.
 
 Needs CFO sign-off.

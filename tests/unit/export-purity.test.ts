@@ -18,7 +18,7 @@ describe('lib/export purity', () => {
       .replace(/(^|\s)\/\/.*$/gm, '$1');
     const runtimeImports = [...src.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
     for (const spec of runtimeImports) {
-      expect(spec, `${file} imports ${spec}`).toMatch(/^(zod|\.\/[\w-]+|\.\.\/platforms|\.\.\/util\/zod-error|\.\.\/util\/time|\.\.\/call\/outcomes)$/);
+      expect(spec, `${file} imports ${spec}`).toMatch(/^(zod|\.\/[\w-]+|\.\.\/platforms|\.\.\/util\/zod-error|\.\.\/util\/time|\.\.\/call\/outcomes|\.\.\/model|\.\.\/i18n\/(english|labels))$/);
     }
     expect(src).not.toMatch(/\b(browser|chrome)\.\w/);
     expect(src).not.toMatch(/\b(document|window|navigator|localStorage|indexedDB)\b/);

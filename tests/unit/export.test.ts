@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AiDraftRecord, CallRecord, ChecklistFields } from '../../lib/db';
+
 import { formatOffset, POLICY_LINE, type CallBundle } from '../../lib/export/call-bundle';
 import { CALLS_CSV_COLUMNS, CSV_BOM, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
 import { CALLS_JSON_FORMAT, callsJson, type CallsJson } from '../../lib/export/json';
 import { parseCsv } from './support/csv-reader';
-
+import type { AiDraftRecord, CallRecord, ChecklistFields } from '../../lib/model';
 
 const BOM = '\uFEFF';
 

@@ -16,12 +16,13 @@ import Dexie from 'dexie';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SenderInfo, Services } from '../../lib/background/services';
-import { CandorDB, type CallEvent } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
 import { routeAsInBrowser } from './support/senders';
 import type { CallView, Reply, RequestType } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import type { CallEvent } from '../../lib/model';
 
 const MEET_A = 'https://meet.google.com/abc-defg-hij';
 const T0 = Date.UTC(2025, 4, 6, 15, 0, 0);

@@ -13,11 +13,11 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupJson } from '../../lib/background/exports';
 import type { SenderInfo, Services } from '../../lib/background/services';
-import { CandorDB, concernCategories } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
-import { notRecordingReasons, outcomes } from '../../lib/messages/schema';
+
 import { resolvePolicy } from '../../lib/policy/resolve';
-import { callCategories, recordingRules } from '../../lib/policy/schema';
+import { concernCategories, notRecordingReasons, outcomes, callCategories, recordingRules } from '../../lib/model';
 
 const MEET_A = 'https://meet.google.com/abc-defg-hij';
 const T0 = Date.UTC(2025, 4, 6, 15, 0, 0);

@@ -15,14 +15,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, ChecklistFields, TagRecord } from '../../lib/db';
+
 import type { CallBundle } from '../../lib/export/call-bundle';
 import { CALLS_CSV_COLUMNS, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
 import { readCsv as readAny } from './support/csv-reader';
+import type { CallRecord, ChecklistFields, TagRecord } from '../../lib/model';
 
 /** Strict: every record ends with CRLF, the last one included; an empty line is an error. */
 const readCsv = (body: string) => readAny(body, { finalCrlf: 'required' });
-
 
 /** The documented guard, restated independently: spaces, then one of = + - @ TAB CR. */
 const looksLikeFormula = (text: string) => /^ *[=+\-@\t\r]/.test(text);

@@ -17,13 +17,13 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SenderInfo, Services } from '../../lib/background/services';
-import { CandorDB, concernCategories } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
 import { routeAsInBrowser } from './support/senders';
-import { exportRequest, lateJoinerAnswers, notRecordingReasons, outcomes, requestSchema, type Reply, type RequestType } from '../../lib/messages/schema';
+import { exportRequest, requestSchema, type Reply, type RequestType } from '../../lib/messages/schema';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy } from '../../lib/policy/resolve';
-import { callCategories } from '../../lib/policy/schema';
+import { concernCategories, lateJoinerAnswers, notRecordingReasons, outcomes, callCategories } from '../../lib/model';
 
 const MEET_A = 'https://meet.google.com/abc-defg-hij';
 const T0 = Date.UTC(2025, 4, 6, 15, 0, 0);

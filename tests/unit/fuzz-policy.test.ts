@@ -18,17 +18,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy, type ResolvedPolicy } from '../../lib/policy/resolve';
-import {
-  callCategories,
-  checklistFieldNames,
-  dataViews,
-  languages,
-  policyFields,
-  policySchema,
-  recordingRules,
-  retentionKinds,
-  type PolicyField,
-} from '../../lib/policy/schema';
+import { policyFields, policySchema, type PolicyField } from '../../lib/policy/schema';
+import { callCategories, checklistFieldNames, dataViews, languages, recordingRules, retentionKinds } from '../../lib/model';
 
 const RUNS = 200;
 

@@ -2,12 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeButtons } from '../../components/consent-prompt';
-import { categoryKeys, categoryLabels } from '../../lib/call/labels';
-import { checklistLabels } from '../../lib/checklist/fields';
 import { POLICY_LINE } from '../../lib/export/call-bundle';
 import { formatMessage, t, type Messages } from '../../lib/i18n';
 import { t as contentT } from '../../lib/i18n/content';
-import { checklistKeys } from '../../lib/ui/labels';
+import * as labels from '../../lib/i18n/labels';
+import * as model from '../../lib/model';
 
 /*
  * The UI's words live in public/_locales/<locale>/messages.json (read by browser.i18n). English
@@ -141,9 +140,22 @@ describe('the t() helper', () => {
     expect({ ...outcomeButtons }).toEqual({ agreed: 'Customer agreed', declined: 'Customer declined', notRecorded: 'Not recording this call' });
   });
 
-  it('English UI labels match the English names the background and exports still use', () => {
-    for (const [category, key] of Object.entries(categoryKeys)) expect(en[key]!.message).toBe(categoryLabels[category as keyof typeof categoryLabels]);
-    for (const [field, key] of Object.entries(checklistKeys)) expect(en[key]!.message).toBe(checklistLabels[field as keyof typeof checklistLabels]);
+  it('every value of the vocabulary has a label, and every label a message', () => {
+    const covers: [Record<string, string>, readonly string[]][] = [
+      [labels.checklistKeys, model.checklistFieldNames],
+      [labels.categoryKeys, model.callCategories],
+      [labels.outcomeKeys, [...model.outcomes, 'pending']],
+      [labels.concernKeys, model.concernCategories],
+      [labels.concernStatusKeys, model.concernStatuses],
+      [labels.ruleKeys, model.recordingRules],
+      [labels.languageKeys, model.languages],
+      [labels.reasonChoiceKeys, model.notRecordingReasons.filter((r) => r !== 'never-record-rule')],
+      [labels.dataKeys, [...model.retentionKinds, ...Object.keys(model.backupTableSchemas)]],
+    ];
+    for (const [keys, values] of covers) {
+      expect(Object.keys(keys).sort()).toEqual([...new Set(values)].sort());
+      for (const key of Object.values(keys)) expect(en[key], key).toBeDefined();
+    }
     expect(en.common_policy_line!.message).toBe(POLICY_LINE);
   });
 });

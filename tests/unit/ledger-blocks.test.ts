@@ -5,7 +5,7 @@ import { importBackup } from '../../lib/background/backup';
 import { createLedgerWriter, ledgerExportJson, verifyLedger } from '../../lib/background/ledger';
 import { runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
-import { CandorDB, type CallEvent, type LedgerBlockRecord } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { allLedgerRecords, LEDGER_CHECKPOINT_KEY } from '../../lib/db/ledger-store';
 import { blockProblem, expandBlock, LEDGER_BLOCK_SIZE, sealBlock, verifyStoredLedger, type StoredLedger } from '../../lib/ledger/blocks';
 import { appendRecord, GENESIS_HASH, REASONS, verifyChain, type ChainRecord, type Checkpoint } from '../../lib/ledger/chain';
@@ -13,6 +13,7 @@ import type { LedgerEntry } from '../../lib/ledger/entry';
 import { verifyExport } from '../../lib/ledger/export';
 import { sha256HexWebCrypto } from '../../lib/ledger/sha256';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import type { CallEvent, LedgerBlockRecord } from '../../lib/model';
 
 const DAY = 24 * 3_600_000;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pendingCalls, searchCalls } from '../../components/popup/list-data';
-import { DB_NAME, type CallRecord } from '../../lib/db';
+
 import { readDb } from '../../lib/ui/db';
 import { FIRST_PAGE_DB_NAME, readFirstPage } from '../../lib/ui/first-page';
+import { DB_NAME, type CallRecord } from '../../lib/model';
 
 const BASE = Date.UTC(2025, 4, 6, 9, 0, 0);
 const call = (i: number, over: Partial<CallRecord> = {}): CallRecord => ({

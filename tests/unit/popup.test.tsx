@@ -5,7 +5,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PopupApp } from '../../components/popup/PopupApp';
 import { usePopupStore } from '../../components/popup/usePopupStore';
 import type { SenderInfo, Services } from '../../lib/background/services';
-import type { CallRecord } from '../../lib/db';
+
 import { routeMessage } from '../../lib/messages/router';
 import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
 import { meet } from '../../lib/platforms/meet';
@@ -13,6 +13,7 @@ import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { readDb } from '../../lib/ui/db';
+import type { CallRecord } from '../../lib/model';
 
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2025, 4, 6, 9, 0, 0);

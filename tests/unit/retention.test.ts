@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PURGE_CHUNK, retentionTargets, runRetention } from '../../lib/background/retention';
 import { LEDGER_CHECKPOINT_KEY } from '../../lib/db/ledger-store';
 import type { Services } from '../../lib/background/services';
-import { CandorDB, type RetentionKind } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import type { RetentionKind } from '../../lib/model';
 
 const DAY = 24 * 3_600_000;
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);

@@ -16,13 +16,14 @@ import { createLedgerWriter } from '../../lib/background/ledger';
 import { runRetention } from '../../lib/background/retention';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { createSyncer, drainOutbox, permissionPattern, retrySync, syncStatus, SYNC_ALARM, type SyncDeps } from '../../lib/background/sync';
-import { CandorDB, OUTBOX_PARKED } from '../../lib/db';
+import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/messages/router';
 import { routeAsInBrowser } from './support/senders';
 import type { CallView, Reply, RequestType } from '../../lib/messages/schema';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { backoffDelay, BACKOFF, retryAfterMs, verdictFor } from '../../lib/sync/backoff';
 import { syncBodySchema, syncJsonSchema } from '../../lib/sync/payload';
+import { OUTBOX_PARKED } from '../../lib/model';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const DAY = 24 * 3_600_000;

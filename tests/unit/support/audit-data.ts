@@ -10,9 +10,9 @@ import {
   type CallSectionsPartial,
 } from '../../../lib/audit/report';
 import { DAY_MS } from '../../../lib/audit/stats';
-import type { CallEvent, CallRecord, ChecklistFields, ChecklistRecord } from '../../../lib/db';
+
 import { defaultPolicy } from '../../../lib/policy/defaults';
-import { callCategories } from '../../../lib/policy/schema';
+import { type CallEvent, type CallRecord, type ChecklistFields, type ChecklistRecord, callCategories } from '../../../lib/model';
 
 /**
  * Random calls, events and checklists over a few UTC days, their times crowded around midnight
