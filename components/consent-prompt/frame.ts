@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n/content';
-import { sendRequest } from '../../lib/messages/client';
-import type { CallView, PromptEvent, RequestInput } from '../../lib/messages/schema';
+import { sendRequest } from '../../lib/protocol/client';
+import type { PromptEvent, RequestInput } from '../../lib/protocol/requests';
+import type { CallView } from '../../lib/protocol/replies';
 import { createConsentPrompt } from '.';
 import { createInputGuard } from './input-guard';
 import { promptCss } from './styles';

@@ -2,7 +2,7 @@ import { forbidsRecording } from '../../lib/call/outcomes';
 import { categoryKeys, reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t, uiLanguage } from '../../lib/i18n/content';
 import type { MessageKey } from '../../lib/i18n/translate';
-import type { CallView } from '../../lib/messages/schema';
+import type { CallView } from '../../lib/protocol/replies';
 
 import { formatOffset } from '../../lib/util/time';
 import type { NotRecordingReason, Outcome, CallCategory } from '../../lib/model';

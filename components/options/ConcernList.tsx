@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 
 import { t } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';
 import { concernKeys, concernStatusKeys } from '../../lib/i18n/labels';

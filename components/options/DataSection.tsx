@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
-import { MAX_BACKUP_BYTES } from '../../lib/messages/limits';
+import { sendRequest } from '../../lib/protocol/client';
+import { MAX_BACKUP_BYTES } from '../../lib/protocol/limits';
 import { dataLabel } from '../../lib/ui/format';
 
 /** Import a backup (validated, all-or-nothing) and delete everything after confirmation. */

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { t, type MessageKey } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 
 import { downloadText } from '../../lib/ui/download';
 import type { UsePurpose } from '../../lib/model';

@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { VerifyResult } from '../../lib/ledger/chain';
 import { t, uiLanguage } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { readDb } from '../../lib/ui/db';
 import { downloadText } from '../../lib/ui/download';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { t } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import type { Policy, PolicyField } from '../../lib/policy/schema';
 import { categoryKeys, checklistKeys, languageKeys, ruleKeys } from '../../lib/i18n/labels';

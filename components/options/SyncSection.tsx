@@ -1,9 +1,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import type { SyncStatus } from '../../lib/background/sync';
+import type { SyncStatus } from '../../lib/protocol/replies';
 import { t, uiLanguage } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import type { PolicyField } from '../../lib/policy/schema';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';

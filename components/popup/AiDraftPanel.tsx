@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { t } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { ConcernForm } from './ConcernForm';
 import type { AiDraftRecord } from '../../lib/model';
 

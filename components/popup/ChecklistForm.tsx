@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { emptyChecklist, missingRequired } from '../../lib/checklist/fields';
 
 import { t, type MessageKey } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 
 import { checklistKeys } from '../../lib/i18n/labels';
 import type { ChecklistFields, ChecklistRecord, NextStep, ChecklistFieldName } from '../../lib/model';

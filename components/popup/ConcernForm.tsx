@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { t } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { concernKeys } from '../../lib/i18n/labels';
 import { concernCategories, type ConcernCategory } from '../../lib/model';
 

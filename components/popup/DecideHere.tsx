@@ -3,9 +3,9 @@ import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 
-import { findCallTab } from '../../lib/messages/to-content';
+import { findCallTab } from '../../lib/ui/call-tab';
 import { promptTexts } from '../../lib/policy/resolve';
 import { readDb } from '../../lib/ui/db';
 import { usePolicy } from '../../lib/ui/policy';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
-import { sendRequest } from '../../lib/messages/client';
-import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
+import { sendRequest } from '../../lib/protocol/client';
+import { NOTE_MAX_CHARS } from '../../lib/protocol/requests';
 import { t, uiLanguage } from '../../lib/i18n';
 import type { NoteRecord } from '../../lib/model';
 

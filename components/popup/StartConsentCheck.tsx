@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { t } from '../../lib/i18n';
-import { findCallTab, startConsentCheck } from '../../lib/messages/to-content';
+import { startConsentCheck } from '../../lib/protocol/to-content';
+import { findCallTab } from '../../lib/ui/call-tab';
 
 /** The manual fallback: starts the consent prompt in the current tab when detection missed the call. */
 export function StartConsentCheck() {

@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { formatOffset } from '../../lib/util/time';
 import { readDb } from '../../lib/ui/db';
 import { t, uiLanguage } from '../../lib/i18n';

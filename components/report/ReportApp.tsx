@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { auditReportCsv, withAuditLedger, type AuditLedger, type AuditReport } from '../../lib/audit';
 import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
-import { sendRequest } from '../../lib/messages/client';
+import { sendRequest } from '../../lib/protocol/client';
 import { downloadText } from '../../lib/ui/download';
 import { formatWhen } from '../../lib/ui/format';
 import { categoryKeys, concernKeys } from '../../lib/i18n/labels';

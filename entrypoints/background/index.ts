@@ -15,14 +15,8 @@ import type { Services } from '../../lib/background/services';
 import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
-import { routeMessage } from '../../lib/messages/router';
-import type { RequestType } from '../../lib/messages/schema';
-import { NUDGE_START, startConsentCheck } from '../../lib/messages/to-content';
-
-/** Requests that write nothing the ledger, the outbox, the badge or the audit cache depend on. */
-const QUIET_REQUESTS = new Set<RequestType>(['call/keep-alive', 'call/config', 'prompt/mount', 'prompt/attach', 'prompt/size', 'prompt/relay', 'prompt/start-manual', 'note/save', 'tag/add', 'tag/update', 'ai-draft/save', 'ai-draft/mark', 'ledger/verify', 'audit/report', 'sync/status']);
-/** Requests that can open, complete or remove a post-call checklist (badge and reminder). */
-const CHECKLIST_REQUESTS = new Set<RequestType>(['call/observed', 'checklist/save', 'data/import', 'data/delete-all', 'policy/save']);
+import { route, type FollowUp } from '../../lib/background/router';
+import { NUDGE_START, startConsentCheck } from '../../lib/protocol/to-content';
 
 // Wiring only: every listener is registered synchronously so a cold-started worker gets the event.
 export default defineBackground(() => {
@@ -78,22 +72,22 @@ export default defineBackground(() => {
     .then((newSession) => closeOrphanedCalls(services, pageAlive(newSession)))
     .then((closed) => (closed > 0 ? afterTabChange() : undefined), () => undefined);
 
+  // What each handler's declared follow-up does (lib/background/router.ts).
+  const followUps: Record<FollowUp, (data: unknown, tabId: number | undefined) => void> = {
+    ledger: () => void flushAndSync(),
+    checklists: () => void checklistsChanged(),
+    'call-view': (data) => void (isCallView(data) && pushView(services, data)),
+    'call-seen': (data, tabId) => void (data && tabId !== undefined && audible.clear(tabId)),
+  };
+
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
     // Our own pages (popup, options) may be open in a tab too: the origin, not the tab, tells them apart.
     const extensionPage = !!sender.url && new URL(sender.url).origin === ownOrigin;
     const from = { tabId: sender.tab?.id, frameId: sender.frameId, documentId: (sender as { documentId?: string }).documentId, url: sender.url, extensionPage };
-    void ready.then(() => routeMessage(services, raw, from)).then((reply) => {
+    void ready.then(() => route(services, raw, from)).then(({ reply, after }) => {
       sendResponse(reply);
-      const type = (raw as { type?: unknown }).type as RequestType;
-      if (!reply.ok) return;
-      // Follow-up work only where the request can have changed what it looks at (keeps the worker
-      // free for the next message, e.g. during a retention purge).
-      if (!QUIET_REQUESTS.has(type)) void flushAndSync();
-      if (CHECKLIST_REQUESTS.has(type)) void checklistsChanged();
-      if (type === 'call/observed' && reply.data && sender.tab?.id !== undefined) audible.clear(sender.tab.id);
-      // A call changed: the prompt frames of its tabs redraw it (the page's content script never sees it).
-      if (isCallView(reply.data)) void pushView(services, reply.data);
+      if (reply.ok) for (const followUp of after) followUps[followUp](reply.data, sender.tab?.id);
     });
     return true;
   });

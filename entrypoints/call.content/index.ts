@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startCallWatcher, type CallWatcher } from '../../lib/content/call-watcher';
-import { CALL_STATE, NUDGE_START, PROMPT_SIZE, START_CONSENT_CHECK } from '../../lib/messages/to-content';
+import { CALL_STATE, NUDGE_START, PROMPT_SIZE, START_CONSENT_CHECK } from '../../lib/protocol/to-content';
 import { meet } from '../../lib/platforms/meet';
 import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
-import { localizePage } from '../../lib/i18n';
+import { localizePage } from '../../lib/ui/page';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import '../../components/options/options.css';
 

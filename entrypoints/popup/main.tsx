@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { PAGE } from '../../components/popup/CallList';
 import { PopupApp } from '../../components/popup/PopupApp';
-import { localizePage } from '../../lib/i18n';
+import { localizePage } from '../../lib/ui/page';
 import { prefetchFirstPage } from '../../lib/ui/first-page';
 import '../../components/popup/popup.css';
 

@@ -1,4 +1,4 @@
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { RequestError, type Services } from './services';
 
 type AiDraftSave = Extract<Request, { type: 'ai-draft/save' }>;

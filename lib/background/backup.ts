@@ -1,7 +1,7 @@
 import type { Table } from 'dexie';
 import { allLedgerRecords, ledgerShape } from '../db/ledger-store';
 
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { forgetSalt } from './meeting-ref';
 import { RequestError, type Services } from './services';
 import { echo } from '../util/zod-error';

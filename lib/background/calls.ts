@@ -1,7 +1,8 @@
 import type { CandorDB } from '../db';
 import { openChecklist } from './checklists';
 import { currentNotice, LEDGERED_EVENTS } from './ledger';
-import type { CallView, Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
+import type { CallView } from '../protocol/replies';
 import { platformById, platformForUrl } from '../platforms';
 import { english } from '../i18n/english';
 import { categoryKeys } from '../i18n/labels';

@@ -2,7 +2,7 @@ import { emptyChecklist, missingRequired } from '../checklist/fields';
 import { english } from '../i18n/english';
 import { checklistKeys } from '../i18n/labels';
 import type { CandorDB } from '../db';
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { RequestError, type Services } from './services';
 import type { CallRecord } from '../model';
 

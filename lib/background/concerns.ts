@@ -1,4 +1,4 @@
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { RequestError, type Services } from './services';
 

@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
 import { callsJson } from '../export/json';
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { allLedgerRecords } from '../db/ledger-store';
 

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { migratePolicy, POLICY_SCHEMA_VERSION, SCHEMA_VERSION_KEY } from '../policy/migrate';
 import { parsePolicyFields } from '../policy/resolve';
 import type { PolicyField } from '../policy/schema';

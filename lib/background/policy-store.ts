@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { ResolvedPolicy } from '../policy/resolve';
-import { LOCAL_POLICY_KEY, readPolicy } from '../policy/sources';
+import { LOCAL_POLICY_KEY, readPolicy } from '../db/policy-sources';
 
 /**
  * The resolved policy, cached in memory while the worker lives. It never waits long for managed

@@ -2,8 +2,9 @@ import { browser } from 'wxt/browser';
 
 import { INTERFERENCE_KEY, type InterferenceCounts } from '../detect/health';
 import { t } from '../i18n';
-import type { CallView, PromptEvent, Request } from '../messages/schema';
-import { CALL_STATE, PROMPT_SIZE, START_CONSENT_CHECK } from '../messages/to-content';
+import type { PromptEvent, Request } from '../protocol/requests';
+import type { CallView } from '../protocol/replies';
+import { CALL_STATE, PROMPT_SIZE, START_CONSENT_CHECK } from '../protocol/to-content';
 import { callView } from './calls';
 import { clearTab, markTab } from './tab-badge';
 import { RequestError, type SenderInfo, type Services } from './services';

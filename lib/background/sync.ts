@@ -4,6 +4,7 @@ import { BACKOFF, backoffDelay, retryAfterMs, verdictFor } from '../sync/backoff
 import { bodyFor, syncBodySchema } from '../sync/payload';
 import { describeZodError } from '../util/zod-error';
 import { repId } from './ledger';
+import type { SyncStatus } from '../protocol/replies';
 import type { Services } from './services';
 import { OUTBOX_PARKED, type OutboxRecord } from '../model';
 
@@ -243,22 +244,6 @@ export function createSyncer(s: Services, deps: SyncDeps) {
       return run;
     },
   };
-}
-
-export interface SyncStatus {
-  configured: boolean;
-  /** Scheme, host and port only: the endpoint's path may hold its secret. */
-  origin: string | null;
-  /** The host permission the options page requests. */
-  permissionPattern: string | null;
-  permission: boolean;
-  pending: number;
-  parked: number;
-  nextAttemptAt: number | null;
-  lastSuccessAt: number | null;
-  lastError: string | null;
-  /** Why the oldest parked item was refused. */
-  parkedError: string | null;
 }
 
 export async function syncStatus(s: Services, hasPermission: (pattern: string) => Promise<boolean> = browserHasPermission): Promise<SyncStatus> {

@@ -1,4 +1,4 @@
-import type { Request } from '../messages/schema';
+import type { Request } from '../protocol/requests';
 import { clampTime, RequestError, type Services } from './services';
 
 type TagAdd = Extract<Request, { type: 'tag/add' }>;

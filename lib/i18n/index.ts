@@ -11,9 +11,3 @@ export const t: Translate = /* @__PURE__ */ createTranslate(english as Messages)
 
 /** The language the UI text is in (the `lang` message of the locale the browser picked). */
 export const uiLanguage = (): string => t('lang');
-
-/** Sets the page's language and title from the messages (extension pages call this first). */
-export function localizePage(titleKey: MessageKey): void {
-  document.documentElement.lang = uiLanguage();
-  document.title = t(titleKey);
-}

@@ -52,8 +52,8 @@ export interface BuildExportInput<E> {
   records: readonly ChainRecord<E>[];
   checkpoint: Checkpoint | null;
   extensionVersion: string;
-  /** Defaults to now. */
-  exportedAt?: Date;
+  /** When the file is written (the caller's clock: exports are deterministic). */
+  exportedAt: Date;
 }
 
 /**
@@ -65,7 +65,7 @@ export interface BuildExportInput<E> {
 export function buildExport<E>(input: BuildExportInput<E>): Omit<LedgerExport, 'records'> & { records: ChainRecord<E>[] } {
   return {
     format: LEDGER_EXPORT_FORMAT,
-    exportedAt: (input.exportedAt ?? new Date()).toISOString(),
+    exportedAt: input.exportedAt.toISOString(),
     extensionVersion: input.extensionVersion,
     checkpoint: input.checkpoint ? { seq: input.checkpoint.seq, hash: input.checkpoint.hash } : null,
     records: input.records.map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, entry: r.entry })),

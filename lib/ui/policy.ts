@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { ResolvedPolicy } from '../policy/resolve';
-import { LOCAL_POLICY_KEY, readPolicy } from '../policy/sources';
+import { LOCAL_POLICY_KEY, readPolicy } from '../db/policy-sources';
 
 export function usePolicy(): ResolvedPolicy | null {
   const [resolved, setResolved] = useState<ResolvedPolicy | null>(null);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t } from '../../lib/i18n/content';
 import { createConsentPrompt, outcomeButtons, type ConsentPrompt, type PromptHandlers } from '../../components/consent-prompt';
-import type { CallView } from '../../lib/messages/schema';
+import type { CallView } from '../../lib/protocol/replies';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import type { NotRecordingReason, Outcome } from '../../lib/model';
 

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupJson } from '../../lib/background/exports';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
-import { routeMessage } from '../../lib/messages/router';
+import { routeMessage } from '../../lib/background/router';
 
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { concernCategories, notRecordingReasons, outcomes, callCategories, recordingRules } from '../../lib/model';

@@ -57,7 +57,7 @@ const file = (name: string, content: unknown) => {
 };
 /** A deep copy, as a file holds it: tampering with it must not reach the shared records. */
 const exportOf = (list: ChainRecord<unknown>[]) =>
-  structuredClone(buildExport({ records: list, checkpoint: null, extensionVersion: '0.1.0' }));
+  structuredClone(buildExport({ records: list, checkpoint: null, extensionVersion: '0.1.0', exportedAt: new Date('2025-06-01T00:00:00.000Z') }));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'candor-ledger-cli-'));

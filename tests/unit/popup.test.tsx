@@ -6,8 +6,8 @@ import { PopupApp } from '../../components/popup/PopupApp';
 import { usePopupStore } from '../../components/popup/usePopupStore';
 import type { SenderInfo, Services } from '../../lib/background/services';
 
-import { routeMessage } from '../../lib/messages/router';
-import { NOTE_MAX_CHARS } from '../../lib/messages/schema';
+import { routeMessage } from '../../lib/background/router';
+import { NOTE_MAX_CHARS } from '../../lib/protocol/requests';
 import { meet } from '../../lib/platforms/meet';
 import { teams } from '../../lib/platforms/teams';
 import { zoom } from '../../lib/platforms/zoom';

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeCallsAfterRestart, closeOrphanedCalls, endTab, REJOIN_WINDOW_MS, tabNavigated } from '../../lib/background/calls';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
-import { routeMessage } from '../../lib/messages/router';
+import { routeMessage } from '../../lib/background/router';
 import { attachPrompt, promptFrame, routeAsInBrowser } from './support/senders';
-import { NOTE_MAX_CHARS, type CallView, type Reply, type RequestType } from '../../lib/messages/schema';
+import { NOTE_MAX_CHARS, type RequestType } from '../../lib/protocol/requests';
+import type { CallView, Reply } from '../../lib/protocol/replies';
 import { resolvePolicy } from '../../lib/policy/resolve';
 
 const MEET_CODE = 'abc-defg-hij';

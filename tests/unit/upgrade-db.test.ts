@@ -17,8 +17,8 @@ import { meetingHash } from '../../lib/background/meeting-ref';
 import { closeCallsAfterRestart } from '../../lib/background/calls';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
-import { routeMessage } from '../../lib/messages/router';
-import type { CallView } from '../../lib/messages/schema';
+import { routeMessage } from '../../lib/background/router';
+import type { CallView } from '../../lib/protocol/replies';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import fixture from '../fixtures/upgrade/db-v1.json';
 

@@ -1,5 +1,6 @@
-import { routeMessage } from '../../../lib/messages/router';
-import type { Reply, RequestType } from '../../../lib/messages/schema';
+import { routeMessage } from '../../../lib/background/router';
+import type { RequestType } from '../../../lib/protocol/requests';
+import type { Reply } from '../../../lib/protocol/replies';
 import type { SenderInfo, Services } from '../../../lib/background/services';
 
 /**

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { resolvePolicy, type ResolvedPolicy } from './resolve';
+import { resolvePolicy, type ResolvedPolicy } from '../policy/resolve';
 
 export const LOCAL_POLICY_KEY = 'policy';
 /** Last managed policy seen: right after browser start storage.managed can take seconds to answer. */

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
-import type { Reply, RequestInput } from './schema';
+import type { Reply } from './replies';
+import type { RequestInput } from './requests';
 
 export interface SendOptions {
   /** Stop retrying when aborted (the content script's context was invalidated, the page left). */

@@ -1,0 +1,92 @@
+import type { AuditReportBody } from '../audit/report';
+import type { VerifyResult } from '../ledger/chain';
+import type { CallCategory, NotRecordingReason, Outcome, RecordingRule } from '../model';
+import type { PlatformOverrides } from '../platforms/overrides';
+import type { PromptEvent, RequestType } from './requests';
+
+/*
+ * What the background answers to each request (`Replies`), and the views it sends. Types only:
+ * they come from the model and pure modules, never from the handlers that produce them.
+ */
+
+/** What the content script needs to render the prompt for the current call. */
+export interface CallView {
+  callId: string;
+  /** The call platform's name, for "Google Meet's own recording". */
+  platformLabel: string;
+  /**
+   * The rep is in the call. Before that (the lobby) the view only lets the prompt be drawn ahead,
+   * hidden, with its choices off, so it shows complete the moment the rep is let in.
+   */
+  admitted: boolean;
+  outcome: Outcome | null;
+  reason: NotRecordingReason | null;
+  decidedAt: number | null;
+  promptShown: boolean;
+  texts: { language: string; purposeStatement: string; consentScript: string; declineLine: string };
+  /** The platform's recording, or a notetaker the rep confirmed, as last reported for this call. */
+  recording: { active: boolean; since: number | null; sources: string[] };
+  /** Notetakers suspected by name that the rep has not answered about yet. */
+  suspectedBots: string[];
+  /** Policy: the display names (or `*` patterns) of notetaker bots (lib/detect/notetakers.ts). */
+  notetakerNames: string[];
+  /** Policy: the live tags offered in the call. */
+  tags: string[];
+  /** Policy: the rule for each call category, and the one preselected (if any). */
+  recordingStandards: Record<CallCategory, RecordingRule>;
+  defaultCategory: CallCategory | null;
+  /** The category logged with the decision, once decided. */
+  category: CallCategory | null;
+}
+
+/** Org sync as the options page shows it (docs/sync.md). */
+export interface SyncStatus {
+  configured: boolean;
+  /** Scheme, host and port only: the endpoint's path may hold its secret. */
+  origin: string | null;
+  /** The host permission the options page requests. */
+  permissionPattern: string | null;
+  permission: boolean;
+  pending: number;
+  parked: number;
+  nextAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  /** Why the oldest parked item was refused. */
+  parkedError: string | null;
+}
+
+export interface Replies {
+  'call/config': { overrides: PlatformOverrides | null };
+  'call/observed': CallView | null;
+  'prompt/mount': { token: string };
+  'prompt/attach': { view: CallView | null; events: PromptEvent[] };
+  'prompt/size': null;
+  'prompt/start-manual': null;
+  'prompt/relay': null;
+  'call/decide': CallView;
+  'call/keep-alive': null;
+  'call/prompt-shown': CallView;
+  'call/recording': CallView;
+  'call/notetaker': CallView;
+  'call/late-joiner': CallView;
+  'note/save': { updatedAt: number };
+  'tag/add': { id: string; offsetMs: number };
+  'tag/update': { id: string };
+  'checklist/save': { status: 'pending' | 'done' };
+  'ai-draft/save': { statements: number };
+  'ai-draft/mark': { statementId: string };
+  'concern/raise': { id: string };
+  'concern/status': { id: string };
+  'export/request': { filename: string; mime: string; content: string };
+  'data/import': { counts: Record<string, number> };
+  'data/delete-all': { deleted: number };
+  'policy/save': { saved: string[] };
+  'ledger/verify': VerifyResult;
+  'audit/report': AuditReportBody;
+  'sync/status': SyncStatus;
+  'sync/retry': { requeued: number };
+}
+
+/** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */
+export type Reply<T extends RequestType> = { ok: true; data: Replies[T] } | { ok: false; error: string; retryable?: boolean };
