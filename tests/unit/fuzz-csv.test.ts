@@ -9,23 +9,28 @@
  * - the file starts with a BOM unless `{ bom: false }`;
  * - every record (the last one too) ends with CRLF, and no CR or LF appears outside quotes;
  * - reading the file back gives the cells, except the documented formula guard: text starting with
- *   = + - @ TAB or CR (after leading spaces) gets one leading apostrophe; numbers are never prefixed;
- *   null/undefined/non-finite numbers are empty;
- * - fields with a comma, quote, CR, LF or leading/trailing whitespace are quoted.
+ *   = + - @ (after leading spaces, tabs and line breaks), or with TAB or CR, gets one leading
+ *   apostrophe; numbers are never prefixed; null/undefined/non-finite numbers are empty;
+ * - every field is quoted;
+ * - read the way a spreadsheet reads it, with a comma, a semicolon or a tab as the list separator,
+ *   no cell starts a formula.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { CallBundle } from '../../lib/export/call-bundle';
 import { CALLS_CSV_COLUMNS, callsCsv, toCsv, type CsvCell } from '../../lib/export/csv';
-import { readCsv as readAny } from './support/csv-reader';
+import { readCsv as readAny, spreadsheetCells } from './support/csv-reader';
+import { auditReportCsv } from '../../lib/audit/csv';
+import { buildAuditReport } from '../../lib/audit/report';
+import { auditDataArb, fullInput, periodArb } from './support/audit-data';
 import type { CallRecord, ChecklistFields, TagRecord } from '../../lib/model';
 
 /** Strict: every record ends with CRLF, the last one included; an empty line is an error. */
 const readCsv = (body: string) => readAny(body, { finalCrlf: 'required' });
 
-/** The documented guard, restated independently: spaces, then one of = + - @ TAB CR. */
-const looksLikeFormula = (text: string) => /^ *[=+\-@\t\r]/.test(text);
+/** The documented guard, restated independently: whitespace, then one of = + - @; or a leading TAB or CR. */
+const looksLikeFormula = (text: string) => /^[ \t\r\n]*[=+\-@]|^[\t\r]/.test(text);
 
 function expectedCell(value: CsvCell): string {
   if (value === null || value === undefined) return '';
@@ -92,8 +97,8 @@ describe('toCsv (property)', () => {
         records.forEach((record, r) => {
           expect(record.map((f) => f.text)).toEqual(inputs[r]!.map(expectedCell));
           record.forEach((f, c) => {
-            // Quoting: needed for the specials, and for edge whitespace some readers trim.
-            if (/[",\r\n]/.test(f.text) || /^\s|\s$/u.test(f.text)) expect(f.quoted, JSON.stringify(f.text)).toBe(true);
+            // Every field is quoted: its separator-like characters never split it, whatever the locale.
+            expect(f.quoted, JSON.stringify(f.text)).toBe(true);
             // Whatever text was written, a spreadsheet never sees a formula (numbers stay numbers, -5 included).
             if (typeof inputs[r]![c] !== 'number') expect(looksLikeFormula(f.text), JSON.stringify(f.text)).toBe(false);
           });
@@ -174,5 +179,49 @@ describe('callsCsv (property)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+// ---- as a spreadsheet reads it, whatever its list separator -------------------------------------
+
+/** A cell a spreadsheet would evaluate: a formula start (numbers such as -5 are values, not formulas). */
+const evaluated = (cell: string) => /^[ \t\r\n]*[=+\-@]/.test(cell) && !/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(cell.trim());
+const SEPARATORS = [',', ';', '\t'] as const;
+
+describe('every CSV export, read with a comma, a semicolon or a tab as the separator', () => {
+  // Candor's exports hold no negative numbers (counts, durations, rates): a number, unlike text, is
+  // never prefixed, and "-5" first in a row would run into the next cells under a foreign separator.
+  const nonNegative = (row: readonly CsvCell[]) => row.map((c) => (typeof c === 'number' ? Math.abs(c) : c));
+  it.each(SEPARATORS.map((sep) => [JSON.stringify(sep), sep] as const))('toCsv: no cell a spreadsheet would evaluate (separator %s)', (_, sep) => {
+    fc.assert(
+      fc.property(table, ({ header, rows }) => {
+        for (const cell of spreadsheetCells(toCsv(header, rows.map(nonNegative)), sep)) expect(evaluated(cell), JSON.stringify(cell)).toBe(false);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it.each(SEPARATORS.map((sep) => [JSON.stringify(sep), sep] as const))('callsCsv: no cell a spreadsheet would evaluate (separator %s)', (_, sep) => {
+    fc.assert(
+      fc.property(fc.array(bundle, { maxLength: 3 }), (bundles) => {
+        for (const cell of spreadsheetCells(callsCsv(bundles), sep)) expect(evaluated(cell), JSON.stringify(cell)).toBe(false);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it.each(SEPARATORS.map((sep) => [JSON.stringify(sep), sep] as const))('the audit report CSV: no cell a spreadsheet would evaluate (separator %s)', (_, sep) => {
+    fc.assert(
+      fc.property(auditDataArb, periodArb, (data, period) => {
+        const report = buildAuditReport(fullInput(data, period, period.to));
+        for (const cell of spreadsheetCells(auditReportCsv(report), sep)) expect(evaluated(cell), JSON.stringify(cell)).toBe(false);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the concern text "ok;=1+2" stays one cell under ";" (it was split into "=1+2")', () => {
+    const cells = spreadsheetCells(toCsv(['text'], [['ok;=1+2']]), ';');
+    expect(cells).toEqual(['text', 'ok;=1+2']);
   });
 });

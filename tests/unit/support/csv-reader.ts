@@ -61,3 +61,31 @@ export function readCsv(input: string, opts: { finalCrlf?: 'required' | 'optiona
 
 /** The cells' text only, last CRLF optional. */
 export const parseCsv = (input: string): string[][] => readCsv(input).map((r) => r.map((f) => f.text));
+
+/**
+ * The cells as a spreadsheet reads a CSV with the given list separator: a double quote opens or
+ * closes quoting wherever it appears (two in a row inside quotes are one literal quote), and only
+ * a separator or line break outside quotes ends a cell. This is how Excel and LibreOffice read a
+ * file whose separator is not the one they expect: the quotes still hold each field together.
+ */
+export function spreadsheetCells(input: string, separator: string): string[] {
+  const s = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  const cells: string[] = [];
+  let text = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"') {
+      if (quoted && s[i + 1] === '"') {
+        text += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (!quoted && (c === separator || c === '\r' || c === '\n')) {
+      cells.push(text);
+      text = '';
+      if (c === '\r' && s[i + 1] === '\n') i++;
+    } else text += c;
+  }
+  if (text !== '' || quoted) cells.push(text);
+  return cells;
+}
