@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { LEDGER_BLOCK_SIZE } from '../../lib/ledger/blocks';
 import { benchLedgerVerify } from '../ledger-verify';
@@ -38,7 +39,7 @@ const DAYS = 150;
 const MONTH_MS = 30 * 24 * 3_600_000;
 const GENESIS = '0'.repeat(64);
 /** The code that builds the audit cache into the seeded profile (part of its cache key). */
-const CACHE_CODE = ['lib/background/audit-days.ts', 'lib/audit/report.ts', 'lib/db/audit-dirty.ts'];
+const CACHE_CODE = ['lib/background/audit-cache', 'lib/audit'].flatMap((dir) => readdirSync(new URL(`../../${dir}`, import.meta.url)).map((f) => `${dir}/${f}`)).sort();
 
 type ReportTiming = { reportAt: number; requests: { type: string; start: number; end: number }[] };
 const observeReport = () => {

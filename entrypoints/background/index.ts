@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createAudibleNet } from '../../lib/background/audible';
-import { createAuditDaysRefresher } from '../../lib/background/audit-days';
+import { auditDirtyMiddleware, createAuditDaysRefresher } from '../../lib/background/audit-cache';
 import { closeCallsAfterRestart, closeOrphanedCalls, endTab, isTabInCall, tabNavigated } from '../../lib/background/calls';
 import { createLedgerWriter } from '../../lib/background/ledger';
 import { createPolicyStore } from '../../lib/background/policy-store';
@@ -14,7 +14,6 @@ import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
-import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { route, type FollowUp } from '../../lib/background/router';
 import { NUDGE_START, startConsentCheck } from '../../lib/protocol/to-content';
 

@@ -8,7 +8,7 @@
  * the "at", "oldest", "newest" fields) are ISO-8601 UTC; null is an empty value.
  */
 import { toCsv, type CsvCell, type CsvOptions } from '../export/csv';
-import type { AuditReport } from './report';
+import type { AuditReport } from './types';
 
 export const AUDIT_CSV_HEADER = ['section', 'metric', 'value'] as const;
 

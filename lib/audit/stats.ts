@@ -1,6 +1,6 @@
 /**
- * Small numeric helpers for the audit report. Pure: no browser APIs, no clock, no I/O.
- * Every helper returns null (never NaN or Infinity) when the statistic is undefined.
+ * Small helpers for the audit report: statistics, counts, times. Pure: no browser APIs, no clock,
+ * no I/O. Every statistic is null (never NaN or Infinity) when it is undefined.
  */
 
 export const DAY_MS = 86_400_000;
@@ -63,4 +63,35 @@ export function monthsBetween(first: number, last: number): string[] {
 /** Whole days from `then` to `now` (rounded down; 0 when `then` is in the future). */
 export function ageDays(then: number, now: number): number {
   return Math.floor(Math.max(0, now - then) / DAY_MS);
+}
+
+export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A text with something other than white space in it. */
+export const isFilled = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+
+export const ascending = (a: number, b: number) => a - b;
+
+/** Index of the first value ≥ x in an ascending array (length when none). */
+export function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A count of 0 for each key, in the keys' order (the order of the report's keys). */
+export function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of keys) out[k] = 0;
+  return out;
+}
+
+/** Adds each count of `part` into `sum` (both of the same shape). */
+export function addCounts<K extends string>(sum: Record<K, number>, part: Readonly<Record<K, number>>): void {
+  for (const key of Object.keys(sum) as K[]) sum[key] += part[key];
 }

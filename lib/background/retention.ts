@@ -1,10 +1,10 @@
-import Dexie, { type Table } from 'dexie';
+import type { Table } from 'dexie';
 import type { CandorDB } from '../db';
-import { handOverRowsToDelete } from '../db/audit-dirty';
 import { blockRecords, LEDGER_CHECKPOINT_KEY } from '../db/ledger-store';
 import { blockProblem, sealBlock } from '../ledger/blocks';
 import type { Policy } from '../policy/schema';
 import { outboxRow, syncEnabled } from '../sync/payload';
+import { deleteRowsRead } from './audit-cache/middleware';
 import type { Services } from './services';
 import type { OutboxKind, PurgeReceiptRecord, RetentionKind } from '../model';
 
@@ -43,16 +43,13 @@ async function purgeTable(db: CandorDB, target: Target, cutoff: number) {
   const expired = () => table.where(target.index).below(cutoff);
   // The purged range, from the index alone (one cursor step each): no row is read.
   const [[oldest], [newest]] = (await Promise.all([expired().limit(1).keys(), expired().reverse().limit(1).keys()])) as [number[], number[]];
-  const keyPath = table.schema.primKey.keyPath!;
   let count = 0;
   for (;;) {
-    // One ranged read of the chunk's rows (one request, not a cursor step per row); the audit
-    // middleware takes their days and calls from them instead of reading each row again by key.
+    // One ranged read of the chunk's rows (one request, not a cursor step per row), deleted with
+    // the rows attached: the audit cache takes their days and calls from them, reading none again.
     const deleted = await db.transaction('rw', table, async (tx) => {
       const rows = await expired().limit(PURGE_CHUNK).toArray();
-      const rowsByKey = new Map(rows.map((row) => [Dexie.getByKeyPath(row, keyPath), row]));
-      handOverRowsToDelete(tx.idbtrans, table.name, rowsByKey);
-      await table.bulkDelete([...rowsByKey.keys()]);
+      await deleteRowsRead(tx, table, rows);
       return rows.length;
     });
     if (deleted === 0) break;

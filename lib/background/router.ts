@@ -1,6 +1,6 @@
 import { callConfig, handleDecide, handleLateJoiner, handleNotetaker, handleObserved, handlePromptShown, handleRecording } from './calls';
 import { markStatement, saveAiDraft } from './ai-drafts';
-import { auditReportBody } from './audit-days';
+import { auditReportBody } from './audit-cache';
 import { deleteAllData, importBackup } from './backup';
 import { saveChecklist } from './checklists';
 import { raiseConcern, setConcernStatus } from './concerns';

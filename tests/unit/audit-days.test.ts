@@ -1,19 +1,17 @@
 // @vitest-environment node
 // (The background runs in a service worker, without a DOM.)
 /**
- * The audit report's per-day cache: the dirty-mark middleware (lib/db/audit-dirty.ts) and the
- * background's refresh and report (lib/background/audit-days.ts), on a real CandorDB over
- * fake-indexeddb.
+ * The audit report's per-day cache (lib/background/audit-cache): the dirty-mark middleware and the
+ * background's refresh and report, on a real CandorDB over fake-indexeddb.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accumulateCallSections, buildAuditReport, withAuditLedger, type AuditInput, type AuditPeriod } from '../../lib/audit/report';
+import { accumulateCallSections, buildAuditReport, withAuditLedger, type AuditInput, type AuditPeriod } from '../../lib/audit';
 import { DAY_MS } from '../../lib/audit/stats';
-import { auditReportBody, refreshAuditDays } from '../../lib/background/audit-days';
+import { auditDirtyMiddleware, auditReportBody, refreshAuditDays } from '../../lib/background/audit-cache';
 import { retentionTargets, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
-import { auditDirtyMiddleware } from '../../lib/db/audit-dirty';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { auditDataArb, BASE_DAY, DAYS as DATA_DAYS, dayRecords, fullInput, periodArb, type AuditData } from './support/audit-data';
 import type { CallEvent, CallRecord, ChecklistRecord, RetentionKind } from '../../lib/model';

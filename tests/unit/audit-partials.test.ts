@@ -13,7 +13,7 @@ import {
   isCallSectionsPartial,
   mergeCallSections,
   type CallSectionsPartial,
-} from '../../lib/audit/report';
+} from '../../lib/audit';
 import { DAY_MS } from '../../lib/audit/stats';
 
 import { auditDataArb, BASE_DAY, dayPartials, fullInput, periodArb, reportFromDays, type AuditData } from './support/audit-data';

@@ -6,7 +6,7 @@ import {
   AUDIT_RETENTION_KINDS,
   buildAuditReport,
   type AuditInput,
-} from '../../lib/audit/report';
+} from '../../lib/audit';
 import { AUDIT_CSV_HEADER, auditReportCsv, auditReportRows } from '../../lib/audit/csv';
 import { ageDays, DAY_MS, maxOrNull, median, monthKey, monthsBetween, rate } from '../../lib/audit/stats';
 

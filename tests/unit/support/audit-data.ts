@@ -8,7 +8,7 @@ import {
   type AuditPeriod,
   type AuditReport,
   type CallSectionsPartial,
-} from '../../../lib/audit/report';
+} from '../../../lib/audit';
 import { DAY_MS } from '../../../lib/audit/stats';
 
 import { defaultPolicy } from '../../../lib/policy/defaults';

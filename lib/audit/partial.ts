@@ -1,0 +1,140 @@
+/**
+ * The call-based sections (consent, recordingRules, coaching) as a mergeable partial: counts, and
+ * the raw values behind each median and max. accumulateCallSections (call-sections.ts) folds
+ * records into one; partials of disjoint periods add up (mergeCallSections) to exactly the partial
+ * of their union; finishCallSections takes the medians and rates. The background caches one
+ * partial per UTC day (lib/background/audit-cache), so a report reads ~180 small rows, not every event.
+ */
+import type { CallCategory } from '../model';
+import { addCounts, maxOrNull, median, rate, zeroCounts } from './stats';
+import type { AuditReport, ConsentSection, RecordingRulesSection } from './types';
+import { AUDIT_CALL_CATEGORIES, AUDIT_RECORDING_RULES, type RecordingRule } from './vocabulary';
+
+/** Bumped whenever CallSectionsPartial changes shape: a stored partial of another format is rebuilt. */
+export const CALL_SECTIONS_FORMAT = 1;
+
+/**
+ * consent, recordingRules and coaching before their medians and rates are taken: counts, and the
+ * raw values behind each median and max. Plain JSON. Partials of disjoint periods add up
+ * (mergeCallSections) to the partial of their union, provided each was accumulated from the same
+ * loading rule (the calls of its period, every event of those calls and of the calls its events
+ * belong to, and those calls' checklists); this is what makes the per-day cache exact.
+ */
+export interface CallSectionsPartial {
+  format: typeof CALL_SECTIONS_FORMAT;
+  consent: Omit<ConsentSection, 'medianAdmissionToDecisionMs'> & { admissionToDecisionMs: number[] };
+  recordingRules: Omit<RecordingRulesSection, 'afterDeclineStops'> & {
+    afterDeclineStops: { count: number; msToStop: number[]; atCallEnd: number };
+  };
+  coaching: { checklistsDue: number; checklistsCompleted: number; timeToCompleteMs: number[]; nuanceFilled: number };
+}
+
+export function emptyCallSections(): CallSectionsPartial {
+  return {
+    format: CALL_SECTIONS_FORMAT,
+    consent: {
+      callsDetected: 0,
+      callsAdmitted: 0,
+      promptsShown: 0,
+      decisionsMade: 0,
+      decisionsBeforeRecording: 0,
+      outcomes: { agreed: 0, declined: 0, notRecorded: 0, withdrawn: 0, pending: 0 },
+      admissionToDecisionMs: [],
+      manualStarts: 0,
+    },
+    recordingRules: {
+      recordingBeforeConsent: 0,
+      recordingAfterDecline: 0,
+      afterDeclineStops: { count: 0, msToStop: [], atCallEnd: 0 },
+      neverRecordCategories: { calls: 0, respected: 0, violated: 0 },
+      decisionsByRule: zeroCounts<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified']),
+      callsByCategory: zeroCounts<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized']),
+      lateJoiners: { nudges: 0, agreed: 0, declined: 0, dismissed: 0 },
+    },
+    coaching: { checklistsDue: 0, checklistsCompleted: 0, timeToCompleteMs: [], nuanceFilled: 0 },
+  };
+}
+
+/** A stored value that is a partial of the current format (anything else is rebuilt, never trusted). */
+export function isCallSectionsPartial(value: unknown): value is CallSectionsPartial {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === CALL_SECTIONS_FORMAT;
+}
+
+function append(into: number[], values: readonly number[]): void {
+  for (const v of values) into.push(v);
+}
+
+/** The partial of the union of disjoint periods: counts added, value lists concatenated. */
+export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSectionsPartial {
+  const sum = emptyCallSections();
+  for (const p of parts) {
+    const { consent: c, recordingRules: r, coaching: k } = p;
+    sum.consent.callsDetected += c.callsDetected;
+    sum.consent.callsAdmitted += c.callsAdmitted;
+    sum.consent.promptsShown += c.promptsShown;
+    sum.consent.decisionsMade += c.decisionsMade;
+    sum.consent.decisionsBeforeRecording += c.decisionsBeforeRecording;
+    addCounts(sum.consent.outcomes, c.outcomes);
+    append(sum.consent.admissionToDecisionMs, c.admissionToDecisionMs);
+    sum.consent.manualStarts += c.manualStarts;
+
+    sum.recordingRules.recordingBeforeConsent += r.recordingBeforeConsent;
+    sum.recordingRules.recordingAfterDecline += r.recordingAfterDecline;
+    sum.recordingRules.afterDeclineStops.count += r.afterDeclineStops.count;
+    append(sum.recordingRules.afterDeclineStops.msToStop, r.afterDeclineStops.msToStop);
+    sum.recordingRules.afterDeclineStops.atCallEnd += r.afterDeclineStops.atCallEnd;
+    addCounts(sum.recordingRules.neverRecordCategories, r.neverRecordCategories);
+    addCounts(sum.recordingRules.decisionsByRule, r.decisionsByRule);
+    addCounts(sum.recordingRules.callsByCategory, r.callsByCategory);
+    addCounts(sum.recordingRules.lateJoiners, r.lateJoiners);
+
+    sum.coaching.checklistsDue += k.checklistsDue;
+    sum.coaching.checklistsCompleted += k.checklistsCompleted;
+    append(sum.coaching.timeToCompleteMs, k.timeToCompleteMs);
+    sum.coaching.nuanceFilled += k.nuanceFilled;
+  }
+  return sum;
+}
+
+/** The finished consent, recordingRules and coaching sections (medians and rates taken; no shared objects). */
+export function finishCallSections(p: CallSectionsPartial): Pick<AuditReport, 'consent' | 'recordingRules' | 'coaching'> {
+  const { consent: c, recordingRules: r, coaching: k } = p;
+  const copy = <K extends string>(keys: readonly K[], counts: Readonly<Record<K, number>>): Record<K, number> => {
+    const out = zeroCounts(keys);
+    addCounts(out, counts);
+    return out;
+  };
+  return {
+    consent: {
+      callsDetected: c.callsDetected,
+      callsAdmitted: c.callsAdmitted,
+      promptsShown: c.promptsShown,
+      decisionsMade: c.decisionsMade,
+      decisionsBeforeRecording: c.decisionsBeforeRecording,
+      outcomes: copy(['agreed', 'declined', 'notRecorded', 'withdrawn', 'pending'], c.outcomes),
+      medianAdmissionToDecisionMs: median(c.admissionToDecisionMs),
+      manualStarts: c.manualStarts,
+    },
+    recordingRules: {
+      recordingBeforeConsent: r.recordingBeforeConsent,
+      recordingAfterDecline: r.recordingAfterDecline,
+      afterDeclineStops: {
+        count: r.afterDeclineStops.count,
+        medianMsToStop: median(r.afterDeclineStops.msToStop),
+        maxMsToStop: maxOrNull(r.afterDeclineStops.msToStop),
+        atCallEnd: r.afterDeclineStops.atCallEnd,
+      },
+      neverRecordCategories: copy(['calls', 'respected', 'violated'], r.neverRecordCategories),
+      decisionsByRule: copy<RecordingRule | 'unspecified'>([...AUDIT_RECORDING_RULES, 'unspecified'], r.decisionsByRule),
+      callsByCategory: copy<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized'], r.callsByCategory),
+      lateJoiners: copy(['nudges', 'agreed', 'declined', 'dismissed'], r.lateJoiners),
+    },
+    coaching: {
+      checklistsDue: k.checklistsDue,
+      checklistsCompleted: k.checklistsCompleted,
+      completionRate: rate(k.checklistsCompleted, k.checklistsDue),
+      medianTimeToCompleteMs: median(k.timeToCompleteMs),
+      humanNuanceFilledRate: rate(k.nuanceFilled, k.checklistsCompleted),
+    },
+  };
+}
