@@ -3,13 +3,14 @@
  *   npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX] [--webcrypto]
  *
  * Exit codes: 0 intact; 1 broken (the first broken entry and why); 2 the file cannot be checked
- * (missing argument, unreadable file, not JSON, not a Candor ledger export).
+ * (missing argument, unreadable file, not strict JSON — see docs/ledger.md —, not a Candor ledger export).
  * --expect-count / --expect-last-hash compare the chain's end with an anchor kept elsewhere: only
  * with one can entries removed from the end be detected (see docs/ledger.md).
  * --webcrypto recomputes the hashes with WebCrypto instead of the built-in SHA-256 (same result).
  */
 import { readFileSync } from 'node:fs';
 import { NOT_AN_EXPORT, verifyExport } from '../lib/ledger/export';
+import { parseStrictJson, StrictJsonError } from '../lib/ledger/strict-json';
 import type { VerifyOptions } from '../lib/ledger/chain';
 
 const USAGE = 'usage: npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX] [--webcrypto]';
@@ -45,18 +46,20 @@ function parseArgs(argv: string[]): { file: string; options: VerifyOptions } {
 
 const { file, options } = parseArgs(process.argv.slice(2));
 
-let text: string;
+let bytes: Uint8Array;
 try {
-  text = readFileSync(file, 'utf8');
+  bytes = readFileSync(file);
 } catch (error) {
   cannotCheck(`cannot read ${file}: ${(error as Error).message}`);
 }
 
+// Strict reading (docs/ledger.md, Reading the file): no duplicate keys, BOM, invalid UTF-8 or unsafe numbers.
 let json: unknown;
 try {
-  json = JSON.parse(text);
+  json = parseStrictJson(bytes);
 } catch (error) {
-  cannotCheck(`${file} is not valid JSON: ${(error as Error).message}`);
+  if (!(error instanceof StrictJsonError)) throw error;
+  cannotCheck(`${file}: ${error.message}`);
 }
 
 const result = await verifyExport(json, options);

@@ -5,7 +5,7 @@ import { describeIssues, ledgerEntrySchema } from './entry';
 /**
  * The file a rep or an auditor receives: the stored records as they are, plus the checkpoint the
  * first of them continues from. It is self-contained, so it can be verified without Candor
- * (scripts/verify-ledger.ts, or the Python verifier in docs/ledger.md).
+ * (scripts/verify-ledger.ts, or any verifier written from docs/ledger.md).
  */
 
 export const LEDGER_EXPORT_FORMAT = 'candor-ledger/1';

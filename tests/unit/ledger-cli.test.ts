@@ -100,7 +100,7 @@ describe('scripts/verify-ledger.ts', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^cannot read .*no-such-file\.json: ENOENT/);
     expect(notJson.code).toBe(2);
-    expect(notJson.stderr).toMatch(/broken\.json is not valid JSON: /);
+    expect(notJson.stderr).toMatch(/broken\.json: The file is not valid JSON: /);
     expect(notLedger.code).toBe(2);
     expect(notLedger.stderr).toMatch(/other\.json: not a Candor ledger export: format: format must be "candor-ledger\/1"/);
   });
