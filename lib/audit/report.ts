@@ -52,7 +52,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
 
 /** The report with the ledger's verification result (copied: the report shares no caller object). */
 export function withAuditLedger(body: AuditReportBody, ledger: AuditLedger): AuditReport {
-  return { ...body, ledger: ledger.intact ? { ...ledger } : { ...ledger, brokenAt: { ...ledger.brokenAt } } };
+  return { ...body, ledger: ledger.intact ? { ...ledger, head: { ...ledger.head } } : { ...ledger, brokenAt: { ...ledger.brokenAt } } };
 }
 
 /** The report from the call-based sections (one accumulation, or merged partials) and the small tables. */

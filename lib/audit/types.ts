@@ -3,7 +3,7 @@
  * A statistic with nothing to measure (a median of no values, a rate out of zero) is null, a
  * count is 0.
  */
-import type { CallCategory, ConcernCategory, RetentionKind } from '../model';
+import type { CallCategory, ConcernCategory, LedgerCheckKind, RetentionKind } from '../model';
 import type { RecordingRule } from './vocabulary';
 
 export interface AuditPeriod {
@@ -14,9 +14,13 @@ export interface AuditPeriod {
 }
 
 /** The consent ledger's verification result (lib/ledger `verifyChain` gives this shape). */
+/**
+ * The ledger's verification as the report states it: which check ran (docs/ledger.md, Two checks),
+ * and for an intact chain its head, the anchor a reviewer keeps.
+ */
 export type AuditLedger =
-  | { intact: true; count: number }
-  | { intact: false; count: number; brokenAt: { index: number; seq: number | null; reason: string } };
+  | { check: LedgerCheckKind; intact: true; count: number; head: { seq: number; hash: string } }
+  | { check: LedgerCheckKind; intact: false; count: number; brokenAt: { index: number; seq: number | null; reason: string } };
 
 export interface OutcomeCounts {
   agreed: number;

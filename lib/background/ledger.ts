@@ -9,7 +9,7 @@ import { promptTexts } from '../policy/resolve';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
 import type { Services } from './services';
-import type { CallEvent, CallRecord, LedgerRecord } from '../model';
+import type { CallEvent, CallRecord, LedgerCheckKind, LedgerRecord } from '../model';
 
 /** Event types that are consent records and go into the tamper-evident ledger. */
 export const LEDGERED_EVENTS = new Set<CallEvent['type']>([
@@ -174,8 +174,9 @@ export function createLedgerWriter(s: Services) {
  * Verifies the stored ledger: routinely by the blocks' seals plus the unsealed records in full;
  * `deep` re-hashes every entry (lib/ledger/blocks.ts says what each proves).
  */
-export async function verifyLedger(s: Services, options: { deep?: boolean } = {}): Promise<VerifyResult> {
-  return verifyStoredLedger(storedLedger(s.db, await ledgerCheckpoint(s.db)), options);
+export async function verifyLedger(s: Services, options: { deep?: boolean } = {}): Promise<VerifyResult & { check: LedgerCheckKind }> {
+  const result = await verifyStoredLedger(storedLedger(s.db, await ledgerCheckpoint(s.db)), options);
+  return { ...result, check: options.deep ? 'every-entry' : 'seals-and-links' };
 }
 
 export async function ledgerExportJson(s: Services): Promise<string> {

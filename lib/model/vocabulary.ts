@@ -78,6 +78,14 @@ export const interpretationFields = ['powerDynamics', 'hesitation', 'emotion', '
 /** The fields that hold the call's human nuance: its section and the human layer. */
 export const humanNuanceFields = ['humanNuance', 'powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections'] as const satisfies readonly ChecklistFieldName[];
 
+/**
+ * How a stored ledger was checked: `seals-and-links` recomputes each sealed block's seal and checks
+ * the links between blocks and the unsealed entries in full; `every-entry` re-hashes every entry.
+ * Only the second detects an entry rewritten inside a block whose seal was recomputed (docs/ledger.md).
+ */
+export const ledgerCheckKinds = ['seals-and-links', 'every-entry'] as const;
+export type LedgerCheckKind = (typeof ledgerCheckKinds)[number];
+
 export const concernCategories = [
   'privacy-concern',
   'ai-summary-error',

@@ -1,6 +1,6 @@
 import type { AuditReportBody } from '../audit/report';
 import type { VerifyResult } from '../ledger/chain';
-import type { CallCategory, NotRecordingReason, Outcome, RecordingRule } from '../model';
+import type { CallCategory, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule } from '../model';
 import type { PlatformOverrides } from '../platforms/overrides';
 import type { PromptEvent, RequestType } from './requests';
 
@@ -82,7 +82,7 @@ export interface Replies {
   'data/import': { counts: Record<string, number> };
   'data/delete-all': { deleted: number };
   'policy/save': { saved: string[] };
-  'ledger/verify': VerifyResult;
+  'ledger/verify': VerifyResult & { check: LedgerCheckKind };
   'audit/report': AuditReportBody;
   'sync/status': SyncStatus;
   'sync/retry': { requeued: number };

@@ -10,7 +10,7 @@ import {
 import { AUDIT_CSV_HEADER, auditReportCsv, auditReportRows } from '../../lib/audit/csv';
 import { ageDays, DAY_MS, maxOrNull, median, monthKey, monthsBetween, rate } from '../../lib/audit/stats';
 
-import type { VerifyResult } from '../../lib/ledger/chain';
+import type { AuditLedger } from '../../lib/audit';
 import { defaultPolicy } from '../../lib/policy/defaults';
 
 import { parseCsv } from './support/csv-reader';
@@ -82,7 +82,7 @@ function emptyInput(over: Partial<AuditInput> = {}): AuditInput {
     purgeReceipts: [],
     retentionDays: { ...defaultPolicy.retentionDays },
     oldest: {},
-    ledger: { intact: true, count: 0 },
+    ledger: { check: 'every-entry', intact: true, count: 0, head: { seq: 0, hash: '0'.repeat(64) } },
     ...over,
   };
 }
@@ -277,7 +277,7 @@ function dataset(): AuditInput {
   };
   return emptyInput({
     calls, events, checklists, aiDrafts, concerns, accessLog, purgeReceipts, oldest,
-    ledger: { intact: false, count: 7, brokenAt: { index: 3, seq: 4, reason: 'hash mismatch, "prev" differs' } },
+    ledger: { check: 'every-entry', intact: false, count: 7, brokenAt: { index: 3, seq: 4, reason: 'hash mismatch, "prev" differs' } },
   });
 }
 
@@ -416,7 +416,7 @@ describe('buildAuditReport: the hand-computed dataset', () => {
   });
 
   it('ledger: passed through as given', () => {
-    expect(report.ledger).toEqual({ intact: false, count: 7, brokenAt: { index: 3, seq: 4, reason: 'hash mismatch, "prev" differs' } });
+    expect(report.ledger).toEqual({ check: 'every-entry', intact: false, count: 7, brokenAt: { index: 3, seq: 4, reason: 'hash mismatch, "prev" differs' } });
   });
 
   it('is plain JSON: no NaN, no undefined, survives a round trip', () => {
@@ -467,12 +467,12 @@ describe('buildAuditReport: edge cases', () => {
     }
     expect(report.retention.allWithinLimit).toBe(true);
     expect(report.retention.purgeReceipts).toEqual([]);
-    expect(report.ledger).toEqual({ intact: true, count: 0 });
+    expect(report.ledger).toEqual({ check: 'every-entry', intact: true, count: 0, head: { seq: 0, hash: '0'.repeat(64) } });
     // The CSV of an empty report is complete too: null metrics are empty values, not "NaN".
     const csv = auditReportCsv(report, { bom: false });
     expect(csv).not.toMatch(/NaN|undefined|Infinity/);
-    expect(csv).toContain('\r\nconsent,medianAdmissionToDecisionMs,\r\n');
-    expect(csv).toContain('\r\naccess,performanceExports.count,0\r\n');
+    expect(csv).toContain('\r\n"consent","medianAdmissionToDecisionMs",""\r\n');
+    expect(csv).toContain('\r\n"access","performanceExports.count","0"\r\n');
   });
 
   it('period boundaries are inclusive at both ends, for calls, events, concerns and access', () => {
@@ -619,8 +619,8 @@ describe('buildAuditReport: edge cases', () => {
     expect(r.access.performanceExports.map((e) => e.approver)).toEqual([null, 'Ann', 'Ann']);
   });
 
-  it('ledger: takes a verifyChain result as it is', () => {
-    const verified: VerifyResult = { intact: true, count: 42, lastHash: 'ab'.repeat(32), lastSeq: 41 };
+  it('ledger: takes the verification as it is, with its kind and head', () => {
+    const verified: AuditLedger = { check: 'seals-and-links', intact: true, count: 42, head: { seq: 41, hash: 'ab'.repeat(32) } };
     const r = buildAuditReport(emptyInput({ ledger: verified }));
     expect(r.ledger).toEqual(verified);
     expect(r.ledger).not.toBe(verified); // a copy: the report does not share the caller's object
@@ -656,13 +656,13 @@ describe('auditReportCsv', () => {
 
   it('starts with a BOM unless asked not to', () => {
     expect(auditReportCsv(report).startsWith('\uFEFF')).toBe(true);
-    expect(csv.startsWith('section,metric,value\r\n')).toBe(true);
+    expect(csv.startsWith('"section","metric","value"\r\n')).toBe(true);
   });
 
   it('quotes and escapes commas, quotes and line breaks; guards formulas', () => {
-    expect(csv).toContain('\r\nledger,brokenAt.reason,"hash mismatch, ""prev"" differs"\r\n');
-    expect(csv).toContain('\r\naccess,performanceExports[1].action,"line1\nline2"\r\n');
-    expect(csv).toContain('\r\naccess,performanceExports[2].action,"share ""deal review"", Q1"\r\n');
+    expect(csv).toContain('\r\n"ledger","brokenAt.reason","hash mismatch, ""prev"" differs"\r\n');
+    expect(csv).toContain('\r\n"access","performanceExports[1].action","line1\nline2"\r\n');
+    expect(csv).toContain('\r\n"access","performanceExports[2].action","share ""deal review"", Q1"\r\n');
     expect(value('access', 'performanceExports[0].action')).toBe("'=cmd");
     expect(value('ledger', 'brokenAt.reason')).toBe('hash mismatch, "prev" differs');
   });

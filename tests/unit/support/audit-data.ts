@@ -124,7 +124,7 @@ export const auditDataArb: fc.Arbitrary<AuditData> = fc
 export function fullInput(data: AuditData, period: AuditPeriod, now: number): AuditInput {
   return {
     period, now, ...data, aiDrafts: [], concerns: [], accessLog: [], purgeReceipts: [],
-    retentionDays: { ...defaultPolicy.retentionDays }, oldest: {}, ledger: { intact: true, count: 0 },
+    retentionDays: { ...defaultPolicy.retentionDays }, oldest: {}, ledger: { check: 'every-entry', intact: true, count: 0, head: { seq: 0, hash: '0'.repeat(64) } },
   };
 }
 
