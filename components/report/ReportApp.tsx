@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { auditReportCsv, withAuditLedger, type AuditLedger, type AuditReport } from '../../lib/audit';
+import { auditReportJson } from '../../lib/audit/report-json';
 import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
 import type { Replies } from '../../lib/protocol/replies';
@@ -102,7 +103,7 @@ export function ReportApp() {
           )}
           {r && (
             <>
-              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.json`, 'application/json', JSON.stringify(r, null, 2))}>{t('report_export_json')}</button>
+              <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.json`, 'application/json', `${JSON.stringify(auditReportJson(r), null, 2)}\n`)}>{t('report_export_json')}</button>
               <button type="button" onClick={() => downloadText(`candor-audit-${isoDay(r.generatedAt)}.csv`, 'text/csv', auditReportCsv(r))}>{t('report_export_csv')}</button>
               <button type="button" onClick={() => window.print()}>{t('report_print')}</button>
             </>

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 
 import { POLICY_LINE, type CallBundle } from '../export/call-bundle';
 import { callsCsv, toCsv } from '../export/csv';
+import { BACKUP_FORMAT, BACKUP_NOTE } from '../export/documents';
 import { callsJson } from '../export/json';
 import type { Request } from '../protocol/requests';
 import { outboxRow, syncEnabled } from '../sync/payload';
@@ -45,7 +46,7 @@ export async function backupJson(s: Services, purpose: string): Promise<string> 
   for (const name of Object.keys(tableSchemas) as TableName[]) {
     tables[name] = name === 'ledger' ? await allLedgerRecords(s.db) : await s.db.table(name).toArray();
   }
-  return JSON.stringify({ format: 'candor-backup/1', exportedAt: new Date(s.now()).toISOString(), purpose, policyLine: POLICY_LINE, tables }, null, 2);
+  return JSON.stringify({ format: BACKUP_FORMAT, exportedAt: new Date(s.now()).toISOString(), purpose, policyLine: POLICY_LINE, note: BACKUP_NOTE, tables }, null, 2);
 }
 
 /**

@@ -251,7 +251,8 @@ export function formatNextStep(step: NextStep): string {
 // ---------------------------------------------------------------------------------------------
 // AI draft
 
-export type StatementReview = 'confirmed' | 'wrong' | 'not-reviewed';
+export const statementReviews = ['confirmed', 'wrong', 'not-reviewed'] as const;
+export type StatementReview = (typeof statementReviews)[number];
 
 export function statementReview(mark: StatementMark | undefined): StatementReview {
   return mark === 'correct' ? 'confirmed' : mark === 'wrong' ? 'wrong' : 'not-reviewed';

@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupJson } from '../../lib/background/exports';
+import { schemaProblems } from './support/json-schema';
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/background/router';
@@ -281,7 +282,7 @@ describe('a valid backup with one corrupted record', () => {
 });
 
 describe('valid backups', () => {
-  it('import completely, and backupJson re-exports the same table contents, which import again identically', async () => {
+  it('import completely, and backupJson re-exports the same table contents, which import again identically', { timeout: 30_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(backupArb, async (tables) => {
         const target = services(freshDb());
@@ -297,6 +298,8 @@ describe('valid backups', () => {
 
         const exported = JSON.parse(await backupJson(target, 'coaching')) as { format: string; tables: Record<string, unknown[]> };
         expect(exported.format).toBe('candor-backup/1');
+        // The published shape (docs/schemas/backup.schema.json) holds for every real backup.
+        expect(schemaProblems('backup', exported)).toEqual([]);
         // The org-sync outbox is transport state, not data: backups leave it out (docs/sync.md); so
         // are the audit cache (derived) and sealed ledger blocks (the ledger is backed up per entry).
         const { outbox: _transport, auditDays: _cache, auditDirty: _marks, ledgerBlocks: _sealed, ...backedUp } = stored;
