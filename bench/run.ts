@@ -1,13 +1,16 @@
 /**
  * Candor's performance suite: runs every bench/cases/*.ts in name order, one at a time (this
- * machine has two cores; benchmarks never run in parallel), prints a table, writes
- * bench/results/<date>.json, and refreshes the tables in docs/performance.md.
+ * machine has two cores; benchmarks never run in parallel) and prints a table. A complete run at
+ * full size (every case of both browsers, none threw, the build unchanged meanwhile) is this
+ * machine's latest result: it overwrites bench/results/<machine>.json (machineId in
+ * bench/lib/machine.ts; older files of the same machine are deleted) and the latest-results table
+ * in docs/performance.md. Any other run writes bench/results/tmp/ (git-ignored) and leaves the docs.
+ * Nothing compares a run with an earlier one: git history keeps those.
  *
- *   npm run bench                    full sizes; writes results + docs (exit 1 on a missed budget)
- *   npm run bench -- --smoke         tiny sizes (< 60 s): proves every benchmark still runs end to
- *                                    end; budgets are reported but never fail; docs are not touched
- *   npm run bench -- --only 2,5      only these rows (or names containing the text); docs untouched,
- *                                    except the Firefox table when every Firefox case ran
+ *   npm run bench                    full sizes, both browsers (exit 1 on a missed budget)
+ *   npm run bench -- --smoke         tiny sizes (< 90 s): proves every benchmark still runs end to
+ *                                    end; budgets are reported but never fail
+ *   npm run bench -- --only 2,5      only these rows (or names containing the text)
  *   npm run bench -- --only firefox  the Firefox cases (bench/cases/firefox-*.ts: rows 3, 5, 7 in
  *                                    Firefox ESR); `--only 3,5,7` runs those rows in both browsers
  *   npm run bench -- --browser firefox  only the cases of one browser (chromium, firefox)
@@ -18,13 +21,13 @@
  * tests/e2e/bench-smoke.spec.ts (Chromium cases) and tests/e2e-firefox/bench-smoke.spec.ts (Firefox
  * cases) import runSuite() and run the smoke sizes in `npm test`.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { firefoxVersion } from './lib/firefox';
-import { buildFingerprint, machineInfo, type MachineInfo } from './lib/machine';
-import { consoleTable, updateDocs, updateFirefoxDocs } from './lib/report';
+import { buildFingerprint, machineId, machineInfo, type MachineInfo } from './lib/machine';
+import { consoleTable, updateDocs } from './lib/report';
 import type { BenchBrowserName, BenchCase, BenchSize, CaseResult } from './lib/types';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -38,7 +41,7 @@ export interface SuiteOptions {
   only?: string[];
   /** Only the cases of these browsers (default: both). */
   browsers?: BenchBrowserName[];
-  /** Write the results file (full: bench/results/, smoke: bench/results/tmp/) and, for full complete runs, the docs. */
+  /** Write the results file (a complete full run: bench/results/<machine>.json and the docs; otherwise bench/results/tmp/). */
   write?: boolean;
   log?: (line: string) => void;
 }
@@ -82,6 +85,20 @@ function stamp(d: Date): string {
   return d.toISOString().slice(0, 16).replace(':', '-'); // YYYY-MM-DDTHH-MM (UTC)
 }
 
+/** Deletes the other results files of this machine in bench/results/ (e.g. dated files of earlier runs). */
+function pruneOlderResults(kept: string, id: string) {
+  for (const name of readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json'))) {
+    const path = join(RESULTS_DIR, name);
+    if (path === kept) continue;
+    try {
+      const { machine } = JSON.parse(readFileSync(path, 'utf8')) as { machine?: MachineInfo };
+      if (machine && (machine.id ?? machineId(machine)) === id) rmSync(path);
+    } catch {
+      // not a results file: leave it
+    }
+  }
+}
+
 function freeName(dir: string, base: string): string {
   let name = `${base}.json`;
   for (let i = 2; existsSync(join(dir, name)); i++) name = `${base}-${i}.json`;
@@ -93,6 +110,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const started = new Date();
   const t0 = performance.now();
   const machine = machineInfo();
+  machine.id = machineId(machine);
   const build = buildFingerprint();
   const cases = await loadCases(opts.only, opts.browsers);
   if (cases.length === 0) throw new Error(`No benchmark matches ${JSON.stringify(opts.only)}`);
@@ -127,26 +145,17 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
 
   const suite: SuiteResult = { size: opts.size, date: started.toISOString(), wallMs, machine, results, ok, docsUpdated: false };
   if (opts.write) {
-    const dir = opts.size === 'full' ? RESULTS_DIR : join(RESULTS_DIR, 'tmp');
-    mkdirSync(dir, { recursive: true });
-    const file = freeName(dir, `${opts.size === 'smoke' ? 'smoke-' : ''}${stamp(started)}`);
+    // The latest complete full run is this machine's result; anything else would mislead as one.
+    const all = await loadCases();
+    const complete = opts.size === 'full' && !machine.buildChangedDuringRun && !threw && all.every((c) => results.some((r) => r.name === c.name));
+    const file = complete ? join(RESULTS_DIR, `${machine.id}.json`) : freeName(join(RESULTS_DIR, 'tmp'), `${opts.size === 'smoke' ? 'smoke-' : ''}${machine.id}-${stamp(started)}`);
+    mkdirSync(dirname(file), { recursive: true });
     suite.resultsFile = file.slice(ROOT.length + 1);
     writeFileSync(file, `${JSON.stringify(suite, null, 2)}\n`);
-    // The docs show complete full runs only, per browser: a partial or smoke run would mislead.
-    // The Chromium table needs every Chromium case; the Firefox table every Firefox case (and shows
-    // the Chromium numbers of the same rows from this run beside them, when they ran).
-    const meta = { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 };
-    const complete = async (browser: BenchBrowserName) => {
-      const all = await loadCases([], [browser]);
-      const ran = results.filter((r) => browserOf(r) === browser);
-      return all.length > 0 && all.every((c) => ran.some((r) => r.name === c.name)) && !ran.some((r) => r.error) ? ran : null;
-    };
-    if (opts.size === 'full' && !machine.buildChangedDuringRun) {
-      const chromium = await complete('chromium');
-      if (chromium) updateDocs(DOCS_FILE, chromium, machine, meta);
-      const firefox = await complete('firefox');
-      if (firefox) updateFirefoxDocs(DOCS_FILE, firefox, results.filter((r) => browserOf(r) === 'chromium'), machine, meta);
-      suite.docsUpdated = !!(chromium || firefox);
+    if (complete) {
+      pruneOlderResults(file, machine.id!);
+      updateDocs(DOCS_FILE, results, machine, { date: started.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', resultsFile: suite.resultsFile, wallS: wallMs / 1000 });
+      suite.docsUpdated = true;
     }
   }
 

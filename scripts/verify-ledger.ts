@@ -1,19 +1,18 @@
 /**
  * Verifies a Candor ledger export without the extension:
- *   npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX] [--webcrypto]
+ *   npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX]
  *
  * Exit codes: 0 intact; 1 broken (the first broken entry and why); 2 the file cannot be checked
  * (missing argument, unreadable file, not strict JSON — see docs/ledger.md —, not a Candor ledger export).
  * --expect-count / --expect-last-hash compare the chain's end with an anchor kept elsewhere: only
  * with one can entries removed from the end be detected (see docs/ledger.md).
- * --webcrypto recomputes the hashes with WebCrypto instead of the built-in SHA-256 (same result).
  */
 import { readFileSync } from 'node:fs';
 import { NOT_AN_EXPORT, verifyExport } from '../lib/ledger/export';
 import { parseStrictJson, StrictJsonError } from '../lib/ledger/strict-json';
 import type { VerifyOptions } from '../lib/ledger/chain';
 
-const USAGE = 'usage: npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX] [--webcrypto]';
+const USAGE = 'usage: npx tsx scripts/verify-ledger.ts <export.json> [--expect-count N] [--expect-last-hash HEX]';
 
 function cannotCheck(message: string): never {
   console.error(message);
@@ -26,8 +25,7 @@ function parseArgs(argv: string[]): { file: string; options: VerifyOptions } {
   let file: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--webcrypto') options.digest = 'webcrypto';
-    else if (arg === '--expect-count') {
+    if (arg === '--expect-count') {
       const n = Number(argv[++i]);
       if (!Number.isSafeInteger(n) || n < 0) cannotCheck(`--expect-count needs a whole number\n${USAGE}`);
       expected.count = n;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { entryHash } from '../lib/ledger/chain';
+import { sha256Hex } from '../lib/util/hash';
 import type { Checkpoint } from '../lib/ledger/checkpoint';
 import { syncBodySchema, type SyncBody } from '../lib/sync/payload';
 import { applyConsent, chainReply, lockChain, type ChainReply, type IncomingConsent } from './chain/assemble';
@@ -55,11 +55,11 @@ async function check(raw: unknown, install: Install | null): Promise<Checked> {
   }
   if (body.kind === 'consent') {
     const { prevHash, hash, entry } = body.record;
-    if ((await entryHash(prevHash, entry)) !== hash) {
+    if (entryHash(prevHash, entry) !== hash) {
       return fail(400, 'hash-mismatch', 'This consent record\'s hash does not match its entry and prevHash (docs/ledger.md).');
     }
   }
-  return { ok: true, body, bodyHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+  return { ok: true, body, bodyHash: sha256Hex(JSON.stringify(body)) };
 }
 
 /**

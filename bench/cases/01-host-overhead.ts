@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import { callFrame, callUrl } from '../../scripts/lib/browser';
-import { PromptDriver } from '../../tests/e2e/support';
+import { PromptDriver } from '../../scripts/lib/prompt-driver';
 import { assertOnePrompt, CONTROL_ORIGIN, getMetrics, metricsSession, withBench, type BenchBrowser } from '../lib/browser';
 import { median, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';

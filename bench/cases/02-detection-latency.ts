@@ -1,6 +1,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { callFrame, callUrl, fixtureHtml, type FixturePlatform } from '../../scripts/lib/browser';
-import { PromptDriver, readStore } from '../../tests/e2e/support';
+import { readStore } from '../../scripts/lib/extension-db';
+import { PromptDriver } from '../../scripts/lib/prompt-driver';
 import { assertOnePrompt, pollPage, withBench } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';

@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { callUrl, type FixturePlatform } from '../../scripts/lib/browser';
-import { PromptDriver, readStore } from '../../tests/e2e/support';
+import { DB_NAME } from '../../lib/model';
+import { readStore } from '../../scripts/lib/extension-db';
+import { PromptDriver } from '../../scripts/lib/prompt-driver';
 import { assertOnePrompt, pollPage, withBench, workerControl } from '../lib/browser';
 import { median, percentile, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
@@ -44,9 +46,9 @@ async function armTimers(prompt: PromptDriver) {
 }
 
 /** Runs in the worker: the newest decided call's updatedAt (no named inner functions: see 05). */
-function readDecidedAt(): Promise<number> {
+function readDecidedAt(dbName: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const open = indexedDB.open('candor');
+    const open = indexedDB.open(dbName);
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
@@ -115,7 +117,7 @@ export default defineCase({
             if (workerStart > 0) restartsSeen++;
           }
           // When the handler wrote the call (`updatedAt` is the worker's Date.now() in handleDecide).
-          const wroteEpoch = await sw.evaluate(readDecidedAt);
+          const wroteEpoch = await sw.evaluate(readDecidedAt, DB_NAME);
           return { saved: r.savedAt - r.clickAt, painted: r.paintedAt - r.clickAt, workerStart, wrote: wroteEpoch - clickEpoch, afterWrite: savedEpoch - wroteEpoch };
         } finally {
           await page.close();

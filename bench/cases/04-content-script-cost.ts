@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page } from 'playwright-core';
 import { callUrl, EXTENSION_DIR, fixtureHtml } from '../../scripts/lib/browser';
-import { PromptDriver } from '../../tests/e2e/support';
+import { PromptDriver } from '../../scripts/lib/prompt-driver';
 import { assertOnePrompt, CONTROL_ORIGIN, withBench } from '../lib/browser';
 import { median, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';

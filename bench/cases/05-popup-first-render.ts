@@ -6,7 +6,7 @@ import { defineCase, metric } from '../lib/types';
 /**
  * Row 5 — popup first render with 10,000 calls stored. The database is created by the popup
  * itself (Dexie makes the schema), then filled with raw IndexedDB from an extension page, one
- * transaction per 1,000 calls (bench/lib/seed-page.js): each ended call with its checklist (a handful still pending), the
+ * transaction per 1,000 calls (bench/lib/seed-page.ts): each ended call with its checklist (a handful still pending), the
  * two stores the popup's list reads. (Events are not seeded: the list never reads them, and
  * 40,000 more rows would cost ~10 s of the suite's 5 minutes.)
  * Each measured run opens popup.html in a new tab; an init script (before any popup code) puts

@@ -1,17 +1,17 @@
 import { readdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
-import { LEDGER_BLOCK_SIZE } from '../../lib/ledger/blocks';
 import { benchLedgerVerify } from '../ledger-verify';
 import { pollPage, requestFromPage, withBench } from '../lib/browser';
 import { seededProfile } from '../lib/profile-cache';
 import { openSeeder } from '../lib/seed';
+import { seedLedgerBlocks } from '../lib/seed-ledger';
 import { median, round, sleep } from '../lib/stats';
 import { defineCase, metric } from '../lib/types';
 
 /**
  * Row 6 — the audit report over 50,000 calls / 500,000 events, and verifying a 500,000-entry
  * consent ledger, both on the real path in the browser.
- * Seeding (bench/lib/seed-page.js, raw IndexedDB from an extension page, kept in bench/.cache):
+ * Seeding (bench/lib/seed-page.ts, raw IndexedDB from an extension page, kept in bench/.cache):
  * calls over DAYS days, 10 events each (a call's life: lobby, admitted, prompt, decisions,
  * recording, late joiners, left) and a checklist, and the audit cache marked stale, as the
  * extension's own writes would mark it, and the worker's rebuild of the audit cache from those marks
@@ -21,8 +21,9 @@ import { defineCase, metric } from '../lib/types';
  * navigation start to the report on screen (the ledger section rendered): policy read, the
  * `audit/report` and `ledger/verify` round trips (the worker merges the cached days and
  * accumulates the period's two edge days), and React. Median of 3 opens after one warm-up open.
- * Ledger: then 500,000 entries are written as the worker stores them (sealed blocks of 1,000,
- * lib/ledger/blocks.ts) and an extension page sends `ledger/verify` (what report and options pages
+ * Ledger: then 500,000 entries are written as the worker stores them: sealed blocks of 1,000, built
+ * in Node by lib/ledger itself (bench/lib/seed-ledger.ts, kept in bench/.cache) and stored from an
+ * extension page; then an extension page sends `ledger/verify` (what report and options pages
  * do): the routine check (seals and links), median of 3, budgeted; then once with `deep` (every
  * entry re-hashed), which also proves the seeded blocks hold exactly the extension's entries: at
  * smoke size always, at full size (~15 s) only with CANDOR_BENCH_DEEP=1 (the suite's 5 minutes).
@@ -33,11 +34,11 @@ const sizes = {
   smoke: { calls: 500, eventsPerCall: 10, ledger: 2_000, reportRuns: 1, verifyRuns: 1, nodeLedger: 2_000 },
 };
 const CALLS_PER_CALL = 5_000;
-const LEDGER_PER_CALL = 25_000;
+/** Sealed ledger blocks handed to the page per call (~80 KB of base64 each). */
+const BLOCKS_PER_CALL = 25;
 /** Within the report's default 182 days for a month after seeding: the cache key changes monthly. */
 const DAYS = 150;
 const MONTH_MS = 30 * 24 * 3_600_000;
-const GENESIS = '0'.repeat(64);
 /** The code that builds the audit cache into the seeded profile (part of its cache key). */
 const CACHE_CODE = ['lib/background/audit-cache', 'lib/audit'].flatMap((dir) => readdirSync(new URL(`../../${dir}`, import.meta.url)).map((f) => `${dir}/${f}`)).sort();
 
@@ -160,14 +161,14 @@ export default defineCase({
       }
       log(`report on screen at (ms): ${reportMs.map((x) => x.toFixed(0)).join(' ')}`);
 
+      const ledger = await seedLedgerBlocks(p.ledger, DAYS);
+      log(ledger.cached ? `ledger of ${p.ledger} entries from bench/.cache` : `built ${p.ledger} ledger entries with lib/ledger in ${(ledger.buildMs / 1000).toFixed(1)} s (kept in bench/.cache)`);
+      const prevHash = ledger.lastHash;
       seeder = await openSeeder(await b.context.newPage(), blankUrl);
-      let t = performance.now();
-      let prevHash = GENESIS;
-      for (let from = 0; from < p.ledger; from += LEDGER_PER_CALL) {
-        prevHash = await seeder.run<string>('ledger', { from, count: Math.min(LEDGER_PER_CALL, p.ledger - from), prevHash, now: Date.now(), days: DAYS, blockSize: LEDGER_BLOCK_SIZE });
-      }
+      const t = performance.now();
+      for (let i = 0; i < ledger.blocks.length; i += BLOCKS_PER_CALL) await seeder.run('putLedgerBlocks', ledger.blocks.slice(i, i + BLOCKS_PER_CALL));
       const seedLedgerS = (performance.now() - t) / 1000;
-      log(`seeded ${p.ledger} ledger entries in ${seedLedgerS.toFixed(1)} s`);
+      log(`stored ${p.ledger} ledger entries (${ledger.blocks.length} sealed blocks) in ${seedLedgerS.toFixed(1)} s`);
       await seeder.page.close();
 
       const page = await b.context.newPage();
@@ -209,7 +210,7 @@ export default defineCase({
           metric('events', 'events stored', events, 'count'),
           metric('ledgerEntries', 'ledger entries', p.ledger, 'count'),
         ],
-        params: { settleMs: round(settleMs, 0), calls: p.calls, events, ledger: p.ledger, reportRuns: p.reportRuns, verifyRuns: p.verifyRuns, nodeLedger: p.nodeLedger, seededFromCache: seed.cached, seedAuditMs: round(seed.seedMs, 0), seedLedgerS: round(seedLedgerS) },
+        params: { settleMs: round(settleMs, 0), calls: p.calls, events, ledger: p.ledger, reportRuns: p.reportRuns, verifyRuns: p.verifyRuns, nodeLedger: p.nodeLedger, seededFromCache: seed.cached, seedAuditMs: round(seed.seedMs, 0), seedLedgerS: round(seedLedgerS), ledgerBuildMs: round(ledger.buildMs, 0), ledgerFromCache: ledger.cached },
         samples: { reportMs: reportMs.map((x) => round(x)), verifyMs: verifyMs.map((x) => round(x)), deepVerifyMs: deep ? [round(deep.ms)] : [], nodeRunsMs: node.runsMs },
       };
     }, { profile: seed.profile });

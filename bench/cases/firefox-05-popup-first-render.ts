@@ -5,7 +5,7 @@ import type { FirefoxBrowser } from '../../scripts/lib/firefox';
 
 /**
  * Row 5 in Firefox ESR — popup first render with 10,000 calls stored, as 05-popup-first-render.ts
- * measures it in Chromium: the same seeding (bench/lib/seed-page.js: ended calls with their
+ * measures it in Chromium: the same seeding (bench/lib/seed-page.ts: ended calls with their
  * checklists, a few still pending, into the database the popup's Dexie created), then popup.html
  * opened in a new tab, and performance.now() (ms since navigation start) when React first commits
  * into #root, when the first `.call-row` is in the DOM, and one animation frame later.

@@ -50,10 +50,9 @@ export async function startBench(opts: { profile?: string } = {}) {
       await route.fallback();
     }
   });
-  // The first platform page after browser start gets call.js evaluated twice (Chromium 156), and
-  // since the content script swallows WXT's "content-script-started" event the older copy is not
-  // retired: two prompts, two observers. A throwaway page takes that hit so every measured page
-  // is the steady state (see docs/performance.md, findings).
+  // The first platform page after browser start gets call.js evaluated twice (Chromium 156); the
+  // content script retires the older copy, but a throwaway page takes that hit so every measured
+  // page is the steady state (docs/performance.md, "Bench pitfalls").
   const warmUrl = 'https://meet.google.com/bench-warm-up';
   pages.set(warmUrl, '<!doctype html><title>warm-up</title><p>warm-up</p>');
   const warm = await b.context.newPage();

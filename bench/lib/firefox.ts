@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { findFirefox, launchFirefoxWithExtension, type FirefoxBrowser, type LaunchFirefoxOptions } from '../../scripts/lib/firefox';
+import { injectSeeder, type SeedClient } from './seed';
 import { sleep } from './stats';
 
 /**
  * The Firefox side of the bench (bench/cases/firefox-*.ts): Firefox ESR with the built Firefox
  * extension (scripts/lib/firefox.ts), and the same page-side seeding as the Chromium cases
- * (bench/lib/seed-page.js, injected into an extension page, raw IndexedDB), through puppeteer.
+ * (bench/lib/seed.ts: bench/lib/seed-page.ts in an extension page, raw IndexedDB), through puppeteer.
  */
-const SEED_SOURCE = readFileSync(join(import.meta.dirname, 'seed-page.js'), 'utf8');
 
 /**
  * Firefox coarsens performance.now() to 1 ms and jitters it (privacy.reduceTimerPrecision): the
@@ -39,34 +37,14 @@ export async function pollFirefoxPage<T>(page: Page, read: () => T | Promise<T>,
   }
 }
 
-type SeedFn = 'popupCalls' | 'expired' | 'counts' | 'isEmpty';
-
-export interface FirefoxSeeder {
+export interface FirefoxSeeder extends SeedClient {
   page: Page;
-  run<T = void>(fn: SeedFn, arg: unknown): Promise<T>;
-  counts(stores: string[]): Promise<Record<string, number>>;
 }
 
-/**
- * Opens `path` (an extension page whose code opens the database, e.g. popup.html), waits for
- * Candor's schema, and injects the seeder.
- */
+/** Opens `path` (an extension page whose code opens the database, or whose background page does) and injects the seeder. */
 export async function openFirefoxSeeder(ff: FirefoxBrowser, path: string): Promise<FirefoxSeeder> {
   const page = await ff.openExtensionPage(path);
-  await pollFirefoxPage(page, () => new Promise<boolean>((resolve) => {
-    const req = indexedDB.open('candor');
-    req.onupgradeneeded = () => req.transaction!.abort(); // not created yet: do not create it here
-    req.onsuccess = () => {
-      const names = [...req.result.objectStoreNames];
-      req.result.close();
-      resolve(['calls', 'events', 'checklists', 'notes', 'tags', 'auditDirty', 'meta', 'purgeReceipts'].every((n) => names.includes(n)));
-    };
-    req.onerror = () => resolve(false);
-  }), (ok) => ok, 15_000, 50);
-  await page.evaluate(SEED_SOURCE);
-  const run = <T,>(fn: SeedFn, arg: unknown) =>
-    page.evaluate((name: string, a: unknown) => (globalThis as unknown as { __candorSeed: Record<string, (x: unknown) => Promise<unknown>> }).__candorSeed[name]!(a), fn, arg) as Promise<T>;
-  return { page, run, counts: (stores) => run<Record<string, number>>('counts', stores) };
+  return { page, ...(await injectSeeder((expression) => page.evaluate(expression))) };
 }
 
 /** "Mozilla Firefox 153.8.0esr" (for the results file and the docs). */

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from '../../lib/util/hash';
 import { EXTENSION_DIR, findChromium } from '../../scripts/lib/browser';
 import { FIREFOX_EXTENSION_DIR } from '../../scripts/lib/firefox';
 
 export interface MachineInfo {
+  /** The results file's name in bench/results/ (machineId). */
+  id?: string;
   os: string;
   cpuModel: string;
   cores: number;
@@ -46,7 +48,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     chromium: chromiumVersion(),
     loadavgStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-    contentScriptSha256: existsSync(cs) ? createHash('sha256').update(readFileSync(cs)).digest('hex').slice(0, 16) : null,
+    contentScriptSha256: existsSync(cs) ? sha256Hex(readFileSync(cs)).slice(0, 16) : null,
     extensionVersion: existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? null : null,
   };
 }
@@ -55,8 +57,15 @@ export function describeMachine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.chromium} (headless=new, --disable-gpu)`;
 }
 
-export function describeFirefoxMachine(m: MachineInfo): string {
-  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM; ${m.os}; Node ${m.node}; ${m.firefox ?? 'Firefox (version unknown)'} (headless, puppeteer-core over WebDriver BiDi); Chromium column: ${m.chromium}`;
+/**
+ * Which machine a results file is from: `CANDOR_BENCH_MACHINE` when set (name your laptop), else
+ * the CPU model, core count and memory, e.g. `amd-epyc-2c-24gb`. bench/results/ keeps one file
+ * per machine, the latest complete run (bench/run.ts).
+ */
+export function machineId(m: Pick<MachineInfo, 'cpuModel' | 'cores' | 'memoryGB'>): string {
+  const named = process.env.CANDOR_BENCH_MACHINE;
+  const raw = named && named.trim() ? named : `${m.cpuModel}-${m.cores}c-${Math.round(m.memoryGB)}gb`;
+  return raw.toLowerCase().replace(/\(r\)|\(tm\)/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
 }
 
 /**
@@ -65,17 +74,17 @@ export function describeFirefoxMachine(m: MachineInfo): string {
  */
 export function buildFingerprint(): string {
   if (!existsSync(EXTENSION_DIR) && !existsSync(FIREFOX_EXTENSION_DIR)) return 'missing';
-  const hash = createHash('sha256');
+  const lines: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       const st = statSync(path, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) walk(path);
-      else hash.update(`${path}:${st.size}:${st.mtimeMs}\n`);
+      else lines.push(`${path}:${st.size}:${st.mtimeMs}\n`);
     }
   };
   // Both builds: the Firefox cases measure .output/firefox-mv2.
   for (const dir of [EXTENSION_DIR, FIREFOX_EXTENSION_DIR]) if (existsSync(dir)) walk(dir);
-  return hash.digest('hex').slice(0, 16);
+  return sha256Hex(lines.join('')).slice(0, 16);
 }

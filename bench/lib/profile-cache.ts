@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sha256Hex } from '../../lib/util/hash';
 import { startBench, type BenchBrowser } from './browser';
 
 /**
@@ -16,7 +16,7 @@ import { startBench, type BenchBrowser } from './browser';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, 'bench/.cache/profiles');
-const KEY_FILES = ['bench/lib/seed-page.js', 'bench/lib/profile-cache.ts', 'lib/db/index.ts', 'lib/ledger/blocks.ts'];
+const KEY_FILES = ['bench/lib/seed-page.ts', 'bench/lib/seed.ts', 'bench/lib/profile-cache.ts', 'lib/db/index.ts', 'lib/ledger/blocks.ts'];
 
 export interface SeededProfile<T> {
   /** A throwaway copy: pass it to withBench, which deletes it at the end. */
@@ -34,9 +34,8 @@ export interface SeededProfile<T> {
  * extension build something into the profile names the code that builds it).
  */
 export async function seededProfile<T>(name: string, sizes: unknown, seed: (b: BenchBrowser) => Promise<T>, keyFiles: readonly string[] = []): Promise<SeededProfile<T>> {
-  const hash = createHash('sha256').update(JSON.stringify(sizes));
-  for (const file of [...KEY_FILES, ...keyFiles]) hash.update(readFileSync(join(ROOT, file)));
-  const dir = join(CACHE, `${name}-${hash.digest('hex').slice(0, 16)}`);
+  const key = sha256Hex(Buffer.concat([Buffer.from(JSON.stringify(sizes)), ...[...KEY_FILES, ...keyFiles].map((file) => readFileSync(join(ROOT, file)))]));
+  const dir = join(CACHE, `${name}-${key.slice(0, 16)}`);
   const done = join(dir, '.seeded.json');
   const profile = mkdtempSync(join(tmpdir(), 'candor-bench-profile-'));
   if (!process.env.CANDOR_BENCH_FRESH && existsSync(done)) {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describeFirefoxMachine, describeMachine, type MachineInfo } from './machine';
+import { describeMachine, type MachineInfo } from './machine';
 import type { CaseResult, Metric } from './types';
 
 export const TABLE_START = '<!-- bench:table:start (written by `npm run bench`; do not edit by hand) -->';
@@ -30,9 +30,27 @@ export function verdict(r: CaseResult): string {
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
+/** A table cell: the budgeted values in the budget's order (a missed one in bold), then the verdict. */
+function cell(r: CaseResult | undefined): string {
+  if (!r) return '—';
+  if (r.error) return `error: ${esc(r.error.split('\n')[0] ?? '')}`;
+  const values = (r.output?.metrics ?? []).filter((m) => m.limit).map((m) => (m.pass ? fmtNumber(m.value, m.unit) : `**${fmtNumber(m.value, m.unit)}**`));
+  return `${values.join('; ')} — ${verdict(r)}`;
+}
+
+/**
+ * The latest results, one line per row: the budgeted values measured in Chromium and, for the rows
+ * measured in Firefox ESR too (3, 5, 7), in Firefox beside them, from the same run. Labels are in
+ * the results file and the terminal table; the docs' budget table says what each row measures.
+ */
 export function markdownTable(results: CaseResult[]): string {
-  const lines = ['| # | what | budget | measured (median of runs) | result |', '|---|---|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.row} | ${esc(r.what)} | ${esc(r.budget)} | ${esc(measuredSummary(r))} | ${verdict(r)} |`);
+  const lines = ['| # | budget | Chromium | Firefox ESR |', '|---|---|---|---|'];
+  const rows = [...new Set(results.map((r) => r.row))].sort((a, b) => a - b);
+  for (const row of rows) {
+    const chromium = results.find((r) => r.row === row && (r.browser ?? 'chromium') === 'chromium');
+    const firefox = results.find((r) => r.row === row && r.browser === 'firefox');
+    lines.push(`| ${row} | ${esc((chromium ?? firefox)!.budget)} | ${cell(chromium)} | ${cell(firefox)} |`);
+  }
   return lines.join('\n');
 }
 
@@ -53,15 +71,16 @@ export function consoleTable(results: CaseResult[]): string {
 }
 
 /**
- * Replaces the block between the markers in docs/performance.md with the latest table. Everything
- * else in the file (method, analysis) is hand-written and left alone.
+ * Replaces the block between the markers in docs/performance.md with the latest table (a complete
+ * run: every case of both browsers). Everything else in the file is hand-written and left alone.
  */
 export function updateDocs(path: string, results: CaseResult[], machine: MachineInfo, meta: { date: string; resultsFile: string; wallS: number }) {
   const block = [
     TABLE_START,
     '',
-    `Last full run: ${meta.date} — ${meta.wallS.toFixed(0)} s wall for the whole suite — raw numbers in \`${meta.resultsFile}\`.`,
-    `Machine: ${describeMachine(machine)}; load average ${machine.loadavgStart} at start${machine.loadavgEnd !== undefined ? `, ${machine.loadavgEnd} at end` : ''}.`,
+    `Last full run: ${meta.date}, ${meta.wallS.toFixed(0)} s wall for the whole suite; raw numbers in \`${meta.resultsFile}\`.`,
+    `Machine: ${describeMachine(machine)}; ${machine.firefox ?? 'Firefox (not run)'} (headless, puppeteer-core over WebDriver BiDi); load average ${machine.loadavgStart} at start${machine.loadavgEnd !== undefined ? `, ${machine.loadavgEnd} at end` : ''}.`,
+    'Each cell: the budgeted values in the budget\'s order (a miss in bold), then the verdict; every metric, labelled, is in the results file.',
     '',
     markdownTable(results),
     '',
@@ -73,39 +92,5 @@ export function updateDocs(path: string, results: CaseResult[], machine: Machine
   const next = start >= 0 && end > start
     ? current.slice(0, start) + block + current.slice(end + TABLE_END.length)
     : `${current.trimEnd()}\n\n## Latest results\n\n${block}\n`;
-  writeFileSync(path, next);
-}
-
-export const FIREFOX_START = '<!-- bench:firefox:start (written by `npm run bench` when every Firefox case ran; do not edit by hand) -->';
-export const FIREFOX_END = '<!-- bench:firefox:end -->';
-
-/** Firefox's budgeted numbers, and Chromium's for the same row from the same run beside them. */
-export function firefoxMarkdownTable(firefox: CaseResult[], chromium: CaseResult[]): string {
-  const lines = ['| # | what (Firefox ESR) | budget | Firefox ESR | Chromium, same run | result (Firefox) |', '|---|---|---|---|---|---|'];
-  for (const r of firefox) {
-    const beside = chromium.find((c) => c.row === r.row);
-    lines.push(`| ${r.row} | ${esc(r.what.replace(/^Firefox ESR — /, ''))} | ${esc(r.budget)} | ${esc(measuredSummary(r))} | ${beside ? esc(measuredSummary(beside)) : '— (not in this run)'} | ${verdict(r)} |`);
-  }
-  return lines.join('\n');
-}
-
-/** Replaces the Firefox block of docs/performance.md (or appends a section holding it). */
-export function updateFirefoxDocs(path: string, firefox: CaseResult[], chromium: CaseResult[], machine: MachineInfo, meta: { date: string; resultsFile: string; wallS: number }) {
-  const block = [
-    FIREFOX_START,
-    '',
-    `Last run: ${meta.date} — ${meta.wallS.toFixed(0)} s wall for the run — raw numbers in \`${meta.resultsFile}\`.`,
-    `Machine: ${describeFirefoxMachine(machine)}; load average ${machine.loadavgStart} at start${machine.loadavgEnd !== undefined ? `, ${machine.loadavgEnd} at end` : ''}.`,
-    '',
-    firefoxMarkdownTable(firefox, chromium),
-    '',
-    FIREFOX_END,
-  ].join('\n');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const start = current.indexOf(FIREFOX_START);
-  const end = current.indexOf(FIREFOX_END);
-  const next = start >= 0 && end > start
-    ? current.slice(0, start) + block + current.slice(end + FIREFOX_END.length)
-    : `${current.trimEnd()}\n\n## Firefox\n\n${block}\n`;
   writeFileSync(path, next);
 }

@@ -1,8 +1,6 @@
+import { sha256Hex } from '../util/hash';
 import { canonicalize } from './canonical';
-import { canonicalEntry } from './canonical-entry';
-import { isSurelyValidEntry } from './entry-fast';
 import { describeIssues, ledgerEntrySchema, type LedgerEntry } from './entry';
-import { sha256HexSync, sha256HexWebCrypto } from './sha256';
 
 /**
  * The hash chain. Record n stores the hash of record n−1 (`prevHash`) and its own hash
@@ -50,13 +48,6 @@ export interface VerifyOptions {
    * is itself a valid chain.
    */
   expected?: { count?: number; lastHash?: string };
-  /**
-   * Which SHA-256 recomputes the hashes. 'js' (default) is the synchronous implementation in
-   * sha256.ts, 2.5–3x faster on long chains (docs/ledger.md, Performance); 'webcrypto' uses
-   * crypto.subtle, for anyone who wants the platform primitive. Both give identical digests
-   * (cross-checked in the tests).
-   */
-  digest?: 'js' | 'webcrypto';
 }
 
 /** The plain-words reasons a record fails verification. */
@@ -75,9 +66,9 @@ export function hashInput(prevHash: string, entry: unknown): string {
   return prevHash + '\n' + canonicalize(entry);
 }
 
-/** Lowercase hex SHA-256 (WebCrypto) of the UTF-8 bytes of `prevHash + "\n" + canonicalize(entry)`. */
-export function entryHash(prevHash: string, entry: unknown): Promise<string> {
-  return sha256HexWebCrypto(hashInput(prevHash, entry));
+/** Lowercase hex SHA-256 of the UTF-8 bytes of `prevHash + "\n" + canonicalize(entry)`. */
+export function entryHash(prevHash: string, entry: unknown): string {
+  return sha256Hex(hashInput(prevHash, entry));
 }
 
 function checkpointProblem(checkpoint: Checkpoint): string | null {
@@ -100,7 +91,7 @@ export async function appendRecord(prev: Checkpoint | null, entry: LedgerEntry):
   const parsed = ledgerEntrySchema.safeParse(entry);
   if (!parsed.success) throw new Error(`appendRecord: ${REASONS.invalid}${describeIssues(parsed.error)}`);
   const prevHash = prev ? prev.hash : GENESIS_HASH;
-  return { seq: prev ? prev.seq + 1 : 1, prevHash, hash: await entryHash(prevHash, parsed.data), entry: parsed.data };
+  return { seq: prev ? prev.seq + 1 : 1, prevHash, hash: entryHash(prevHash, parsed.data), entry: parsed.data };
 }
 
 /** One record, validated: the exact text to hash, or why it cannot be verified. */
@@ -108,39 +99,16 @@ type Checked = { ok: true; input: string } | { ok: false; reason: string };
 
 function checkRecord(record: ChainRecord<unknown> | null | undefined): Checked {
   if (typeof record !== 'object' || record === null) return { ok: false, reason: NOT_A_RECORD };
-  const entry = record.entry;
-  // The stored object is hashed, not zod's copy: the hash must cover exactly what is stored.
-  // Entries the quick check vouches for take the fast serialiser (same output as canonicalize).
-  if (isSurelyValidEntry(entry)) return { ok: true, input: record.prevHash + '\n' + canonicalEntry(entry) };
-  const parsed = ledgerEntrySchema.safeParse(entry);
+  const parsed = ledgerEntrySchema.safeParse(record.entry);
   if (!parsed.success) return { ok: false, reason: REASONS.invalid + describeIssues(parsed.error) };
   try {
-    return { ok: true, input: record.prevHash + '\n' + canonicalize(entry) };
+    // The stored object is hashed, not zod's copy: the hash must cover exactly what is stored.
+    return { ok: true, input: record.prevHash + '\n' + canonicalize(record.entry) };
   } catch (error) {
     // Valid by the schema yet not canonical JSON, e.g. an object that is not plain.
     return { ok: false, reason: REASONS.invalid + (error as Error).message };
   }
 }
-
-/** A slice of the records, checked, with its WebCrypto digests running. */
-interface Batch {
-  start: number;
-  checked: Checked[];
-  hashes: Promise<(string | null)[]>;
-}
-
-function startWebCryptoBatch(records: readonly ChainRecord<unknown>[], start: number, end: number): Batch {
-  const checked: Checked[] = [];
-  for (let i = start; i < end; i++) checked.push(checkRecord(records[i]));
-  const hashes = Promise.all(checked.map((c) => (c.ok ? sha256HexWebCrypto(c.input) : null)));
-  // A batch abandoned after an earlier break is never awaited: keep its failure from surfacing
-  // as an unhandled rejection.
-  hashes.catch(() => undefined);
-  return { start, checked, hashes };
-}
-
-// Enough digests in flight to keep WebCrypto's threads busy while the next batch is prepared.
-const WEBCRYPTO_BATCH = 4096;
 
 // Long verifications hand the thread back now and then, so an extension page stays responsive
 // and a service worker can still answer messages. scheduler.yield (Chromium ≥ 129) is not
@@ -160,11 +128,9 @@ function yieldToEventLoop(): Promise<void> {
  * entry, and store the hash of its prevHash and entry. The first failure in list order is
  * reported, then `expected` (if given) is compared with the chain's end.
  *
- * Every hash depends only on stored values, so it can be recomputed before the links are
- * checked. With WebCrypto, digests run in batches on the engine's crypto threads while the next
- * batch is validated and canonicalised. With the JS digest, each record is checked and dropped
- * before the next: holding batches of hash inputs made them outlive young-generation garbage
- * collections and doubled the time on 500,000 entries.
+ * Each record is validated (zod), canonicalised and hashed, then dropped before the next:
+ * holding batches of hash inputs made them outlive young-generation garbage collections and
+ * doubled the time on 500,000 entries.
  */
 export async function verifyChain(
   records: readonly ChainRecord<unknown>[],
@@ -208,26 +174,11 @@ export async function verifyChain(
     lastYield = Date.now();
   };
 
-  if ((options.digest ?? 'js') === 'js') {
-    for (let i = 0; i < count; i++) {
-      const check = checkRecord(records[i]);
-      const failure = step(i, check, check.ok ? sha256HexSync(check.input) : null);
-      if (failure) return failure;
-      if ((i & 1023) === 1023) await pause();
-    }
-  } else {
-    let next: Batch | null = count > 0 ? startWebCryptoBatch(records, 0, Math.min(count, WEBCRYPTO_BATCH)) : null;
-    while (next) {
-      const batch: Batch = next;
-      const end = batch.start + batch.checked.length;
-      next = end < count ? startWebCryptoBatch(records, end, Math.min(count, end + WEBCRYPTO_BATCH)) : null;
-      const hashes = await batch.hashes;
-      for (let i = batch.start; i < end; i++) {
-        const failure = step(i, batch.checked[i - batch.start] as Checked, hashes[i - batch.start] ?? null);
-        if (failure) return failure;
-      }
-      await pause();
-    }
+  for (let i = 0; i < count; i++) {
+    const check = checkRecord(records[i]);
+    const failure = step(i, check, check.ok ? sha256Hex(check.input) : null);
+    if (failure) return failure;
+    if ((i & 1023) === 1023) await pause();
   }
 
   const expected = options.expected;

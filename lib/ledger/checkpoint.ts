@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash';
 import { canonicalize } from './canonical';
 
 /**
@@ -10,7 +11,7 @@ import { canonicalize } from './canonical';
  * signature = base64url( Ed25519( UTF-8( canonicalize({ format, rep, seq, hash, at, keyId }) ) ) )
  * keyId     = first 16 hex characters of SHA-256(raw 32-byte public key)
  *
- * Pure: zod, canonical JSON and WebCrypto (`{ name: 'Ed25519' }`: Node ≥ 20, Chromium ≥ 137,
+ * Pure: zod, canonical JSON, lib/util/hash and WebCrypto (`{ name: 'Ed25519' }`: Node ≥ 20, Chromium ≥ 137,
  * Firefox ≥ 129). The extension, the CLI and the service import this one module.
  */
 
@@ -61,11 +62,8 @@ export function checkpointSigningBytes(fields: CheckpointFields): Uint8Array {
 }
 
 /** keyId of a raw 32-byte Ed25519 public key: the first 16 hex characters of its SHA-256. */
-export async function witnessKeyId(rawPublicKey: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', rawPublicKey as Uint8Array<ArrayBuffer>));
-  let hex = '';
-  for (const byte of digest.subarray(0, 8)) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+export function witnessKeyId(rawPublicKey: Uint8Array): string {
+  return sha256Hex(rawPublicKey).slice(0, 16);
 }
 
 /** Signs the fields with the witness's private Ed25519 key. */
@@ -97,7 +95,7 @@ export async function verifyCheckpoint(checkpoint: unknown, keys: readonly Witne
     return { ok: false, reason: `witness key ${key.keyId} is not base64url` };
   }
   if (raw.length !== 32) return { ok: false, reason: `witness key ${key.keyId} is not a 32-byte Ed25519 public key` };
-  if ((await witnessKeyId(raw)) !== key.keyId) return { ok: false, reason: `witness key ${key.keyId} does not match its keyId` };
+  if (witnessKeyId(raw) !== key.keyId) return { ok: false, reason: `witness key ${key.keyId} does not match its keyId` };
   try {
     const publicKey = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify']);
     const signature = fromBase64url(cp.signature);

@@ -11,11 +11,6 @@ import { isWellFormed } from './canonical';
  * shape drifts could not be re-verified by an auditor's independent script.
  * Every key that can appear in an entry is ASCII (including `details` keys, by the pattern below),
  * so key order is the same whether a verifier sorts by UTF-16 code units or by code points.
- *
- * Changing this schema means changing two fast paths used by verification too: entry-fast.ts
- * (a pre-check that must never accept what this schema refuses) and canonical-entry.ts (the
- * entry's canonical JSON written out field by field). tests/unit/ledger.test.ts fails until
- * both agree with the schema again.
  */
 
 export const LEDGER_ENTRY_VERSION = 1;

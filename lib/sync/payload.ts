@@ -6,7 +6,7 @@ import { type AccessLogRecord, type ConcernRecord, type LedgerRecord, type Outbo
 
 /**
  * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;
- * docs/sync.md and public/sync-payload.schema.json are generated from it (a unit test fails on drift).
+ * docs/sync.md and docs/sync-payload.schema.json are generated from it (a unit test fails on drift).
  *
  * Only these five kinds exist. Notes, tags, checklists and AI drafts have no payload shape here, so
  * they cannot be sent: adding one would need a new kind, a schema change and a docs change.

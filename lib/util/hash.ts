@@ -1,5 +1,12 @@
-/** Hex SHA-256 of a UTF-8 string with WebCrypto (available in the worker, pages and Node ≥ 20). */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/**
+ * Lowercase hex SHA-256 of a string's UTF-8 bytes (or of raw bytes): the one SHA-256 helper of the
+ * extension, the CLI, the bench and the server (@noble/hashes, audited pure JS; synchronous, so a
+ * ledger verification hashes record after record without a promise per entry). Strings are encoded
+ * with TextEncoder, which writes a lone surrogate as U+FFFD (canonical JSON refuses them anyway).
+ */
+export function sha256Hex(data: string | Uint8Array): string {
+  return bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data));
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { fixtureHtml, type FixturePlatform } from './browser';
+import { readAllInPage } from './extension-db';
+import { DB_NAME } from '../../lib/model';
 
 /**
  * Real Firefox (Debian's firefox-esr) with the built Firefox extension, driven by puppeteer-core
@@ -145,27 +147,7 @@ export async function launchFirefoxWithExtension(opts: LaunchFirefoxOptions = {}
       const page = await browser.newPage();
       try {
         await navigate(page, extensionUrl('manifest.json'));
-        return await page.evaluate(
-          (name: string) =>
-            new Promise<T[]>((resolve, reject) => {
-              const open = indexedDB.open('candor');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const db = open.result;
-                if (!db.objectStoreNames.contains(name)) {
-                  db.close();
-                  return resolve([]);
-                }
-                const req = db.transaction(name).objectStore(name).getAll();
-                req.onsuccess = () => {
-                  resolve(req.result as T[]);
-                  db.close();
-                };
-                req.onerror = () => reject(req.error);
-              };
-            }),
-          store,
-        );
+        return (await page.evaluate(readAllInPage, [DB_NAME, store] as const)) as T[];
       } finally {
         await page.close();
       }

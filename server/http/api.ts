@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { HttpError, type Service } from '../context';
 import { ingest, latestCheckpoint, type Install } from '../ingest';
 import { publishedKeys } from '../witness/keys';
-import { randomToken, sha256 } from './auth';
+import { randomToken } from './auth';
+import { sha256Hex } from '../../lib/util/hash';
 import { readJson } from './json';
 import { RateLimiter } from './rate';
 
@@ -40,7 +41,7 @@ export async function installFor(service: Service, c: Context): Promise<Install>
   const [row] = await service.db.query<{ install_id: string; team: string }>(
     `SELECT t.install_id, i.team FROM install_tokens t JOIN installs i ON i.install_id = t.install_id
      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND i.revoked_at IS NULL`,
-    [sha256(token)],
+    [sha256Hex(token)],
   );
   if (!row) throw new HttpError(401, 'bad-token', 'This install token is not known or was revoked; enroll the extension again.');
   return { installId: row.install_id, team: row.team };
@@ -55,8 +56,8 @@ export async function anonymousKey(service: Service): Promise<string> {
 }
 
 function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(sha256(a));
-  const y = Buffer.from(sha256(b));
+  const x = Buffer.from(sha256Hex(a));
+  const y = Buffer.from(sha256Hex(b));
   return timingSafeEqual(x, y);
 }
 
@@ -88,7 +89,7 @@ export function apiRoutes(service: Service): Hono {
         const [code] = await q.query<{ id: string; team: string; expired: boolean; used_up: boolean; revoked: boolean }>(
           `SELECT id, team, expires_at <= now() AS expired, uses >= max_uses AS used_up, revoked_at IS NOT NULL AS revoked
            FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE`,
-          [sha256(body.code.trim())],
+          [sha256Hex(body.code.trim())],
         );
         if (!code) throw new HttpError(401, 'bad-code', 'This enrollment code is not valid.');
         if (code.revoked) throw new HttpError(401, 'code-revoked', 'This enrollment code was revoked.');
@@ -105,7 +106,7 @@ export function apiRoutes(service: Service): Hono {
       );
       await q.query('UPDATE install_tokens SET revoked_at = now() WHERE install_id = $1 AND revoked_at IS NULL', [body.installId]);
       const token = randomToken();
-      await q.query('INSERT INTO install_tokens (token_hash, install_id) VALUES ($1, $2)', [sha256(token), body.installId]);
+      await q.query('INSERT INTO install_tokens (token_hash, install_id) VALUES ($1, $2)', [sha256Hex(token), body.installId]);
       return { token, team };
     });
     return c.json(
@@ -190,7 +191,7 @@ export function apiRoutes(service: Service): Hono {
       }>(
         `SELECT id, reference, approver_name, approver_role, issued_at, expires_at, scope, expires_at <= now() AS expired,
            uses >= max_uses AS used_up, revoked_at IS NOT NULL AS revoked FROM approvals WHERE code_hash = $1 FOR UPDATE`,
-        [sha256(body.code.trim().toUpperCase())],
+        [sha256Hex(body.code.trim().toUpperCase())],
       );
       if (!a) throw new HttpError(404, 'unknown-approval', 'This approval code is not known.');
       if (a.revoked) throw new HttpError(410, 'approval-revoked', 'This approval was revoked.');

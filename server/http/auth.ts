@@ -1,8 +1,9 @@
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HttpError, type Service } from '../context';
 import type { Queryable } from '../store/db';
+import { sha256Hex } from '../../lib/util/hash';
 
 /**
  * Console accounts and sessions.
@@ -52,7 +53,6 @@ export async function verifyPassword(password: string, stored: string | null): P
   return timingSafeEqual(expected, actual);
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 export const randomToken = () => randomBytes(32).toString('base64url');
 
 export async function createAccount(
@@ -77,13 +77,13 @@ export async function login(service: Service, email: string, password: string): 
   }
   const token = randomToken();
   await service.db.query(`INSERT INTO sessions (token_hash, account_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3::int))`, [
-    sha256(token), row.id, service.config.sessionHours,
+    sha256Hex(token), row.id, service.config.sessionHours,
   ]);
   return { token, account: { id: row.id, email: row.email, name: row.name, role: row.role, team: row.team } };
 }
 
 export async function logout(service: Service, token: string | undefined): Promise<void> {
-  if (token) await service.db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
+  if (token) await service.db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256Hex(token)]);
 }
 
 /** Whether the request came over loopback (the only place a session cookie may go without Secure). */
@@ -120,7 +120,7 @@ export async function currentAccount(c: Context, service: Service): Promise<Acco
     const [row] = await service.db.query<Account>(
       `SELECT a.id, a.email, a.name, a.role, a.team FROM sessions s JOIN accounts a ON a.id = s.account_id
        WHERE s.token_hash = $1 AND s.expires_at > now() AND a.disabled_at IS NULL`,
-      [sha256(token)],
+      [sha256Hex(token)],
     );
     if (row) return row;
   }

@@ -6,7 +6,8 @@ import { reviewCsv, reviewPdf } from '../export';
 import { buildReview, repStatuses } from '../review';
 import { getSettings, nextReviewDue, saveSettings, settingsSchema } from '../settings';
 import type { Queryable } from '../store/db';
-import { createAccount, currentAccount, login, logout, requireRole, SESSION_COOKIE, sessionCookieOptions, sha256, type Account } from './auth';
+import { createAccount, currentAccount, login, logout, requireRole, SESSION_COOKIE, sessionCookieOptions, type Account } from './auth';
+import { sha256Hex } from '../../lib/util/hash';
 import { readJson } from './json';
 import { RateLimiter } from './rate';
 
@@ -172,7 +173,7 @@ export function consoleRoutes(service: Service): Hono<{ Variables: { account: Ac
     await db.query(
       `INSERT INTO approvals (id, code_hash, reference, approver_id, approver_name, approver_role, scope, max_uses, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(days => $9::int))`,
-      [id, sha256(code), body.reference, account.id, account.name, account.role, body.scope?.trim() || null, body.maxUses, body.days],
+      [id, sha256Hex(code), body.reference, account.id, account.name, account.role, body.scope?.trim() || null, body.maxUses, body.days],
     );
     await log(db, account, 'approval-issued', { id, reference: body.reference, scope: body.scope });
     return c.json({ id, code }, 201);
@@ -203,7 +204,7 @@ export function consoleRoutes(service: Service): Hono<{ Variables: { account: Ac
     const id = crypto.randomUUID();
     await db.query(
       `INSERT INTO enrollment_codes (id, code_hash, team, created_by, expires_at, max_uses) VALUES ($1, $2, $3, $4, now() + make_interval(days => $5::int), $6)`,
-      [id, sha256(code), body.team, account.id, body.days, body.maxUses],
+      [id, sha256Hex(code), body.team, account.id, body.days, body.maxUses],
     );
     await log(db, account, 'enrollment-code-created', { id, team: body.team });
     return c.json({ id, code, team: body.team }, 201);

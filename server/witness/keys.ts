@@ -47,7 +47,7 @@ async function fromSeed(seed: Uint8Array, createdAt: string): Promise<ActiveKey>
   // Re-import as non-extractable: nothing in the process can read the key back out.
   const sealed = await crypto.subtle.importKey('pkcs8', Buffer.concat([PKCS8_PREFIX, seed]), { name: 'Ed25519' }, false, ['sign']);
   const nodeKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  return { keyId: await witnessKeyId(raw), publicKey: toBase64url(raw), createdAt, privateKey: sealed, nodeKey };
+  return { keyId: witnessKeyId(raw), publicKey: toBase64url(raw), createdAt, privateKey: sealed, nodeKey };
 }
 
 export function newSeed(): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { backupJson } from '../../lib/background/exports';
@@ -11,7 +12,6 @@ import { blockProblem, expandBlock, LEDGER_BLOCK_SIZE, sealBlock, verifyStoredLe
 import { appendRecord, GENESIS_HASH, REASONS, verifyChain, type ChainRecord, type Checkpoint } from '../../lib/ledger/chain';
 import type { LedgerEntry } from '../../lib/ledger/entry';
 import { verifyExport } from '../../lib/ledger/export';
-import { sha256HexWebCrypto } from '../../lib/ledger/sha256';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import type { CallEvent, LedgerBlockRecord } from '../../lib/model';
 
@@ -175,7 +175,7 @@ describe('the stored ledger (background)', () => {
     // Each entry's hash is still SHA-256(prevHash + "\n" + canonical entry), as docs/ledger.md specifies.
     const r = exported.records[1_500];
     const { canonicalize } = await import('../../lib/ledger/canonical');
-    expect(r.hash).toBe(await sha256HexWebCrypto(r.prevHash + '\n' + canonicalize(r.entry)));
+    expect(r.hash).toBe(createHash('sha256').update(r.prevHash + '\n' + canonicalize(r.entry), 'utf8').digest('hex'));
 
     // More events continue the same chain after the blocks.
     await consentEvents(LEDGER_BLOCK_SIZE, T0 + 5_000_000);

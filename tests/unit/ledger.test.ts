@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { inspect, isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize, CanonicalizeError } from '../../lib/ledger/canonical';
-import { canonicalEntry } from '../../lib/ledger/canonical-entry';
-import { isSurelyValidEntry } from '../../lib/ledger/entry-fast';
 import {
   appendRecord,
   entryHash,
@@ -211,116 +209,6 @@ describe('canonicalize', () => {
   });
 });
 
-describe('canonicalEntry (fast path used by verification)', () => {
-  it('equals canonicalize for the sample and for any valid entry, whatever its text', () => {
-    expect(canonicalEntry(sample)).toBe(sampleCanonical);
-    fc.assert(
-      fc.property(entryArb, (entry) => {
-        expect(ledgerEntrySchema.safeParse(entry).success).toBe(true);
-        expect(canonicalEntry(entry)).toBe(canonicalize(entry));
-        expect(canonicalEntry(roundTrip(entry))).toBe(canonicalize(entry));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('hands objects that are not plain to canonicalize, which rejects them', () => {
-    const odd = { ...sample, details: new (class Details {})() } as unknown as LedgerEntry;
-    expect(() => canonicalEntry(odd)).toThrow(CanonicalizeError);
-  });
-});
-
-describe('isSurelyValidEntry (quick pre-check used by verification)', () => {
-  it('passes every generated valid entry, also as read back from JSON', () => {
-    expect(isSurelyValidEntry(sample)).toBe(true);
-    fc.assert(fc.property(entryArb, (entry) => isSurelyValidEntry(entry) && isSurelyValidEntry(roundTrip(entry))));
-  });
-
-  /** Values on and just past every limit of the schema, and of every kind it must refuse. */
-  const lengths = [0, 1, 2, 3, 9, 10, 11, 19, 20, 21, 32, 33, 63, 64, 65, 119, 120, 121, 199, 200, 201, 499, 500, 501];
-  const edgeValues: unknown[] = [
-    ...lengths.flatMap((n) => ['x'.repeat(n), 'é'.repeat(n), '😀'.repeat(Math.ceil(n / 2)), 'a'.repeat(Math.max(0, n - 1)) + '\uD800', 'f'.repeat(n), 'F'.repeat(n)]),
-    undefined, -0, 1.5, NaN, Infinity, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, 1n, true, false, null, '', [], {}, [[]],
-    '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '3B2E8F0A-6C1D-4E5F-9A7B-1C2D3E4F5A6B',
-    '3b2e8f0a-6c1d-0e5f-9a7b-1c2d3e4f5a6b', '3b2e8f0a-6c1d-4e5f-7a7b-1c2d3e4f5a6b', '2025-02-29T00:00:00.000Z', '2024-02-29T00:00:00.000Z',
-    '2025-13-01T00:00:00.000Z', '2025-01-01T24:00:00.000Z', '2025-01-01T00:00:60.000Z', '+012025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000z',
-    '2100-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2025-04-31T00:00:00.000Z', '2025-06-31T12:00:00.000Z',
-    '2025-00-10T00:00:00.000Z', '2025-01-00T00:00:00.000Z', '2025-01-32T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z',
-    '2025-01-01T23:60:00.000Z', '2025-01-01T00:00:00.1234Z', '2025-1-01T00:00:00.000Z',
-    ['recording', 'recording'], ['recording', 'transcript', 'ai-summary', 'recording'], ['ai-summary'], [undefined], new Date(0), new Map(),
-    { scope: 'none', audience: 'internal' }, { scope: 'none', audience: 'internal', extra: 1 }, { textHash: 'a'.repeat(64), language: 'en', version: '1' },
-    { __proto__: null, a: 1 }, JSON.parse('{"__proto__": 1}') as unknown, { [Symbol('s')]: 1 }, { _x: 1 }, { 'a b': 1 }, { a: { b: 1 } },
-    Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])), 'meet', 'zoom', 'webex', 'rule', 'asked', 1, 2,
-  ];
-  const edgy: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue(), fc.constantFrom(...edgeValues));
-
-  /** Every place a value can sit in an entry, including keys it must not have. */
-  const entryPaths = (e: LedgerEntry): (string | number)[][] => [
-    ...Object.keys(e).map((k) => [k]),
-    ['asked', 'scope'], ['asked', 'audience'], ['asked', 'extra'],
-    ['notice', 'textHash'], ['notice', 'language'], ['notice', 'version'], ['notice', 'extra'],
-    ['purposes', 0], ['purposes', 1], ['purposes', 3],
-    ...Object.keys(e.details).map((k) => ['details', k]), ['details', 'zz'], ['details', '_bad'], ['extra'],
-  ];
-
-  /** Sets (or, with `remove`, deletes) the value at `path`, unless an earlier change removed its container. */
-  function mutate(target: unknown, path: (string | number)[], value: unknown, remove = false): void {
-    let parent = target;
-    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
-    if (typeof parent !== 'object' || parent === null) return;
-    const last = path[path.length - 1] as string | number;
-    if (remove) delete (parent as Record<string | number, unknown>)[last];
-    else (parent as Record<string | number, unknown>)[last] = value;
-  }
-
-  it('never vouches for an entry the schema refuses: every edge value at every place', () => {
-    const base = { ...sample, details: { sources: 'banner', durationMs: 1200 } };
-    for (const path of entryPaths(base)) {
-      for (const value of [...edgeValues, Symbol('remove')]) {
-        const mutated = structuredClone(base);
-        mutate(mutated, path, value, typeof value === 'symbol');
-        if (isSurelyValidEntry(mutated) && !ledgerEntrySchema.safeParse(mutated).success) {
-          expect.fail(`vouched for an invalid entry: ${path.join('.')} = ${inspect(value)}`);
-        }
-      }
-    }
-  });
-
-  it('never vouches for an entry the schema refuses: random combinations of changes', () => {
-    fc.assert(
-      fc.property(entryArb, fc.nat(), fc.array(edgy, { minLength: 1, maxLength: 3 }), fc.boolean(), (entry, pick, values, remove) => {
-        const mutated = structuredClone(entry);
-        const all = entryPaths(entry);
-        values.forEach((value, n) => mutate(mutated, all[(pick + n * 7) % all.length] as (string | number)[], value, remove && n === 0));
-        if (isSurelyValidEntry(mutated)) expect(ledgerEntrySchema.safeParse(mutated).success).toBe(true);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('judges timestamps exactly as the schema does', () => {
-    const atOf = (at: string) => ({ ...sample, at });
-    fc.assert(
-      fc.property(
-        fc.tuple(fc.nat({ max: 9999 }), fc.nat({ max: 13 }), fc.nat({ max: 32 }), fc.nat({ max: 24 }), fc.nat({ max: 60 }), fc.nat({ max: 60 })),
-        ([y, mo, d, h, mi, s]) => {
-          const two = (n: number) => String(n).padStart(2, '0');
-          const at = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.000Z`;
-          expect(isSurelyValidEntry(atOf(at))).toBe(ledgerEntrySchema.safeParse(atOf(at)).success);
-        },
-      ),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('leaves unusual but valid entries to the schema, and verification still accepts them', async () => {
-    const nilIds = { ...sample, eventId: '00000000-0000-0000-0000-000000000000' };
-    expect(isSurelyValidEntry(nilIds)).toBe(false);
-    expect(ledgerEntrySchema.safeParse(nilIds).success).toBe(true);
-    expect(await verifyChain(await buildChain([nilIds]))).toMatchObject({ intact: true });
-  });
-});
-
 describe('ledgerEntrySchema', () => {
   it('accepts the sample and generated entries', () => {
     expect(ledgerEntrySchema.parse(sample)).toEqual(sample);
@@ -418,25 +306,30 @@ describe('verifyChain', () => {
     expect(await verifyChain([], { seq: 9, hash: 'e'.repeat(64) })).toEqual({ intact: true, count: 0, lastHash: 'e'.repeat(64), lastSeq: 9 });
   });
 
-  it('accepts an appended chain and reports its head, with either digest', async () => {
+  it('accepts an appended chain and reports its head', async () => {
     await fc.assert(
       fc.asyncProperty(chainArb, async (entries) => {
         const records = await buildChain(entries);
         const last = records[records.length - 1] as ChainRecord;
         const head = { intact: true, count: records.length, lastHash: last.hash, lastSeq: records.length };
         expect(await verifyChain(records)).toEqual(head);
-        expect(await verifyChain(records, null, { digest: 'webcrypto' })).toEqual(head);
         expect(await verifyChain(records, null, { expected: { count: records.length, lastHash: last.hash } })).toEqual(head);
       }),
       { numRuns: 30 },
     );
   });
 
+  it('accepts unusual but valid entries (nil UUIDs)', async () => {
+    const nilIds = { ...sample, eventId: '00000000-0000-0000-0000-000000000000' };
+    expect(ledgerEntrySchema.safeParse(nilIds).success).toBe(true);
+    expect(await verifyChain(await buildChain([nilIds]))).toMatchObject({ intact: true });
+  });
+
   it('verifies more than one batch, yielding in between', async () => {
     const records = await buildChain(Array.from({ length: 2500 }, (_, i) => ({ ...sample, details: { i } })));
     expect(await verifyChain(records)).toMatchObject({ intact: true, count: 2500 });
     const tampered = records.map((r, i) => (i === 2100 ? { ...r, entry: { ...r.entry, rep: 'x' } } : r));
-    expect(await verifyChain(tampered, null, { digest: 'webcrypto' })).toMatchObject({
+    expect(await verifyChain(tampered)).toMatchObject({
       intact: false,
       brokenAt: { index: 2100, seq: 2101, reason: REASONS.hash },
     });
