@@ -22,21 +22,21 @@ body { padding: 6px 8px 10px; width: max-content; }
   color: var(--fg); background: var(--bg);
   width: 360px; min-height: 440px;
   border: 1px solid var(--line); border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
-  padding: 14px 16px 16px;
+  padding: 12px 14px 14px;
 }
 @media (prefers-color-scheme: dark) {
   .root { --bg: #1f232b; --fg: #eef1f6; --muted: #b6bdc9; --line: #3a404c; --accent: #8ab4f8; --accent-fg: #0b1526;
     --ok: #6fd39a; --warn-bg: #3d2a12; --warn-fg: #ffd699; --focus: #ffb347; color-scheme: dark; }
 }
-.head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
+.head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 6px; }
 h1 { font-size: 15px; font-weight: 650; margin: 0; }
-.purpose { color: var(--muted); margin: 0 0 10px; }
-.category { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 10px; font-size: 13px; color: var(--muted); }
+.purpose { color: var(--muted); margin: 0 0 8px; }
+.category { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; font-size: 13px; color: var(--muted); }
 select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 6px; }
 select:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 0 0 4px; }
-blockquote { margin: 0 0 12px; padding: 8px 10px; border-left: 3px solid var(--accent); background: rgba(127,127,127,.08); border-radius: 4px; font-size: 15px; }
-.actions { display: grid; gap: 8px; }
+blockquote { margin: 0 0 10px; padding: 6px 10px; border-left: 3px solid var(--accent); background: rgba(127,127,127,.08); border-radius: 4px; font-size: 15px; }
+.actions { display: grid; gap: 6px; }
 button {
   font: inherit; cursor: pointer; border-radius: 8px; padding: 8px 12px; min-height: 36px; text-align: left;
   border: 1px solid var(--line); background: transparent; color: var(--fg);
@@ -51,7 +51,8 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .decline { font-size: 16px; font-weight: 600; margin: 0 0 6px; }
 .status { color: var(--muted); margin: 0 0 12px; }
 .done { color: var(--ok); font-weight: 600; }
-.error { background: var(--warn-bg); color: var(--warn-fg); border-radius: 6px; padding: 6px 8px; margin: 8px 0 0; }
+.error { background: var(--warn-bg); color: var(--warn-fg); border-radius: 6px; padding: 6px 8px; margin: 8px 0 0; font-size: 13px; line-height: 1.35; }
+.panel > .error:not(:last-child) { margin: 0 0 8px; }
 .pill { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center; justify-content: center; gap: 8px;
   width: 240px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   font: 600 13px/1 system-ui, sans-serif; padding: 9px 14px; border-radius: 999px; color: var(--fg); background: var(--bg);
@@ -59,14 +60,22 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
 .dot.agreed { background: var(--ok); }
-.stack { display: grid; justify-items: end; gap: 6px; }
-.obstructed { width: 360px; margin: 0; background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
-  border-radius: 10px; padding: 10px 12px; font: 600 13px/1.4 system-ui, sans-serif; }
+.stack { position: relative; display: grid; justify-items: end; gap: 6px; }
+/* Over the bottom of the panel, where its choices wait while the page obstructs the prompt: the
+   notice adds no height, so on a short window it cannot push the prompt past the box it has
+   (which would keep it obstructed). */
+.obstructed { position: absolute; left: 8px; right: 8px; bottom: 10px; z-index: 1; margin: 0; background: var(--warn-bg); color: var(--warn-fg);
+  border: 1px solid var(--warn-fg); border-radius: 10px; padding: 10px 12px; font: 600 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.25); }
 .botcheck { width: 360px; background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
-  border-radius: 10px; padding: 10px 12px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.4 system-ui, sans-serif; }
-.botcheck .status { margin: 0 0 8px; color: inherit; }
+  border-radius: 10px; padding: 8px 12px 10px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.35 system-ui, sans-serif; }
+.botcheck .status { margin: 0 0 6px; color: inherit; }
+.botcheck .actions { grid-template-columns: 1fr 1fr; }
+.botcheck button { min-height: 32px; padding: 6px 10px; }
 .collapsed { display: grid; justify-items: end; gap: 6px; width: 360px; }
-.tagbar { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 4px; }
+.tagbar { display: flex; flex-wrap: wrap; justify-content: flex-end; align-items: center; gap: 4px; }
+/* The chips' purpose, shown (its accessible name already says it: hidden from screen readers). */
+.tagbar::before { content: attr(aria-label) / ""; font: 600 11px/1.2 system-ui, sans-serif; color: var(--muted); background: var(--bg);
+  border-radius: 999px; padding: 6px 9px; box-shadow: 0 2px 8px rgba(0,0,0,.18); }
 .chip { font: 600 12px/1 system-ui, sans-serif; padding: 6px 10px; min-height: 26px; border-radius: 999px; background: var(--bg); color: var(--fg);
   border: 1px solid var(--line); box-shadow: 0 2px 8px rgba(0,0,0,.18); text-align: center; }
 .tagstatus { margin: 0; font: 12px/1.3 system-ui, sans-serif; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; }
