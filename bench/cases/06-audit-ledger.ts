@@ -98,7 +98,7 @@ export default defineCase({
         await seeder.run('auditData', { from, count: Math.min(CALLS_PER_CALL, p.calls - from), total: p.calls, eventsPerCall: p.eventsPerCall, days: DAYS, now });
       }
       await seeder.run('markAuditStale', null);
-      // The worker rebuilds the audit cache from the marks (lib/background/audit-days.ts): a few
+      // The worker rebuilds the audit cache from the marks (lib/background/audit-cache/refresh.ts): a few
       // seconds after its own writes, and before any report. The seeder wrote past it, so a report
       // request starts the rebuild here: once for every seeded day, timed, and kept with the
       // profile, so the reports below read a warm cache, as they would after real writes.

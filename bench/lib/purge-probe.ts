@@ -19,7 +19,7 @@ import { metric, type Metric } from './types';
  *     agreed and declined (calls, events and checklists, then the ledger append): the decision's
  *     own path. Not faster: every decision adds a ledger entry, and 1,000 of them would seal a
  *     block during the measurement. Not during the audit catch-up: each decision marks its day,
- *     and the cache refresh waits for 2 s without marked writes (lib/background/audit-days.ts);
+ *     and the cache refresh waits for 2 s without marked writes (lib/background/audit-cache/refresh.ts);
  *   - two side probes every 5 ms, to say where a long wait comes from: a message the background
  *     parses and refuses (`bench/ping`: its message path, no storage) and a one-row write from
  *     the probe page straight into IndexedDB (`meta`, a store the purge never writes; no Candor code).
