@@ -22,7 +22,7 @@ body { padding: 6px 8px 10px; width: max-content; }
   color: var(--fg); background: var(--bg);
   width: 360px; min-height: 440px;
   border: 1px solid var(--line); border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
-  padding: 12px 14px 14px;
+  padding: 10px 14px 12px;
 }
 @media (prefers-color-scheme: dark) {
   .root { --bg: #1f232b; --fg: #eef1f6; --muted: #b6bdc9; --line: #3a404c; --accent: #8ab4f8; --accent-fg: #0b1526;
@@ -67,8 +67,8 @@ label { display: flex; gap: 8px; align-items: center; cursor: pointer; }
 .obstructed { position: absolute; left: 8px; right: 8px; bottom: 10px; z-index: 1; margin: 0; background: var(--warn-bg); color: var(--warn-fg);
   border: 1px solid var(--warn-fg); border-radius: 10px; padding: 10px 12px; font: 600 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.25); }
 .botcheck { width: 360px; background: var(--warn-bg); color: var(--warn-fg); border: 1px solid var(--line);
-  border-radius: 10px; padding: 8px 12px 10px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.35 system-ui, sans-serif; }
-.botcheck .status { margin: 0 0 6px; color: inherit; }
+  border-radius: 10px; padding: 6px 12px 8px; box-shadow: 0 4px 16px rgba(0,0,0,.2); font: 13px/1.35 system-ui, sans-serif; }
+.botcheck .status { margin: 0 0 4px; color: inherit; }
 .botcheck .actions { grid-template-columns: 1fr 1fr; }
 .botcheck button { min-height: 32px; padding: 6px 10px; }
 .collapsed { display: grid; justify-items: end; gap: 6px; width: 360px; }

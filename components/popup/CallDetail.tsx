@@ -41,13 +41,14 @@ export function CallDetail({ callId }: { callId: string }) {
             <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel(call.outcome)}</span>
             {notesOnly && <span className="muted small"> {t('popup_notes_only')}</span>}
           </p>
-          <CrmCopy call={call} />
         </>
       )}
       <TagList callId={callId} />
       {checklist !== undefined && policy && (checklist || call?.status === 'ended') && (
         <ChecklistForm key={callId} callId={callId} saved={checklist} required={policy.policy.checklistRequired} />
       )}
+      {/* The CRM note is for a call whose checklist is done, so it comes after the checklist. */}
+      {call && <CrmCopy call={call} />}
       {note !== undefined && <NoteEditor callId={callId} saved={note} />}
       {draft !== undefined && <AiDraftPanel callId={callId} draft={draft} />}
       {concern ? (

@@ -58,6 +58,7 @@ export function ReportApp() {
     if (!(period.from <= period.to)) {
       // No figures (and no export) for a period that is not one.
       setReport(null);
+      setRenderMs(null);
       setError(t('report_bad_period'));
       return;
     }
@@ -65,6 +66,7 @@ export function ReportApp() {
     void (async () => {
       // The background merges its per-day cache (lib/background/audit-cache); the ledger is checked alongside.
       const [body, verified] = await Promise.all([sendRequest({ type: 'audit/report', period }), sendRequest({ type: 'ledger/verify' })]);
+      if (!current) return; // the period changed meanwhile: its own request draws the report
       if (!body.ok) return setError(body.error);
       if (!verified.ok) return setError(verified.error);
       setError(null);
@@ -112,7 +114,8 @@ export function ReportApp() {
         {r && <p className="muted">{t('report_period_line', formatWhen(r.period.from), formatWhen(r.period.to), formatWhen(r.generatedAt))}{renderMs !== null && <span className="no-print"> {t('report_built_in', renderMs)}</span>}</p>}
       </header>
       {error && <p role="alert" className="error">{error}</p>}
-      {!r ? !error && <p>{t('report_building')}</p> : (
+      {/* One main landmark whatever the state: the figures, "building…", or nothing for a period that is not one. */}
+      {!r ? <main>{!error && <p>{t('report_building')}</p>}</main> : (
         <main>
           <section aria-labelledby="s-consent">
             <h2 id="s-consent">{t('report_consent_title')}</h2>

@@ -55,8 +55,11 @@ const hostCss = `
 :host([data-position="top-right"]) { top: 64px !important; right: 8px !important; }
 :host([data-position="bottom-right"]) { bottom: 16px !important; right: 8px !important; }
 :host([data-shown="false"]) { visibility: hidden !important; pointer-events: none !important; }
+/* A box taller than the room below the platform's top bar moves up over it, so it never scrolls. */
+:host([data-position="top-right"][data-tall]) { top: 8px !important; }
 iframe { display: block; border: 0; margin: 0; padding: 0; background: transparent; color-scheme: normal;
   max-width: calc(100vw - 16px); max-height: calc(100vh - 80px); }
+:host([data-tall]) iframe { max-height: calc(100vh - 16px); }
 `;
 
 /** Chromium 133+ moves a node without reloading its frames; elsewhere the box is re-inserted. */
@@ -80,6 +83,9 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
   for (const other of document.querySelectorAll('candor-consent')) other.remove();
   document.documentElement.append(host);
 
+  // A window made shorter or taller can move the box over the top bar or back (see data-tall).
+  addEventListener('resize', () => apply(), { passive: true });
+
   // Hidden at the expanded size: the frame lays out and draws ahead, so showing it is instant.
   let size = { ...EXPANDED_SIZE };
   let shown = false;
@@ -90,6 +96,7 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
   function apply() {
     frame.style.width = `${size.width}px`;
     frame.style.height = `${size.height}px`;
+    host.toggleAttribute('data-tall', size.height > innerHeight - 80);
   }
 
   /** Puts the box back at the end of <html>, where only the top layer can paint over it. */
@@ -152,7 +159,7 @@ export function createPromptHost(opts: { position: PromptPosition; token: string
       const offscreen = rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth || rect.top >= innerHeight;
       if (!visible || veiled || offscreen) return 'hidden';
       const expected = frame.getBoundingClientRect();
-      const set = { width: Math.min(size.width, innerWidth - 16), height: Math.min(size.height, innerHeight - 80) };
+      const set = { width: Math.min(size.width, innerWidth - 16), height: Math.min(size.height, innerHeight - (host.hasAttribute('data-tall') ? 16 : 80)) };
       if (expected.width < set.width * SHRINK_TOLERANCE || expected.height < set.height * SHRINK_TOLERANCE) return 'shrunk';
       return covered(rect) ? 'covered' : 'ok';
     },
