@@ -2,9 +2,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { t } from '../../lib/i18n';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';
-import { exportLabel, purposeLabel } from './ExportSection';
+import { approvalLabel, exportLabel, purposeLabel } from './ExportSection';
 
-/** "Who used my calls, for what": every export, with its purpose and approval. */
+/** "Who used my calls, for what": every export with its purpose and approval, and every backup import (refusals too). */
 export function AccessLog() {
   const rows = useLiveQuery(() => readDb.accessLog.orderBy('at').reverse().limit(200).toArray(), []);
   return (
@@ -15,7 +15,10 @@ export function AccessLog() {
       ) : (
         <table>
           <thead>
-            <tr><th>{t('options_col_when')}</th><th>{t('options_col_what')}</th><th>{t('options_col_purpose')}</th><th>{t('options_col_calls')}</th><th>{t('options_col_approval')}</th></tr>
+            <tr>
+              <th>{t('options_col_when')}</th><th>{t('options_col_what')}</th><th>{t('options_col_purpose')}</th><th>{t('options_col_calls')}</th>
+              <th>{t('options_col_approval')}</th><th>{t('options_col_result')}</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
@@ -24,7 +27,8 @@ export function AccessLog() {
                 <td>{exportLabel(r.action)}</td>
                 <td>{purposeLabel(r.purpose)}</td>
                 <td>{r.callCount}</td>
-                <td>{r.approval ? `${r.approval.approver} (${r.approval.reference})` : '—'}</td>
+                <td>{r.approval ? approvalLabel(r.approval) : '—'}</td>
+                <td className={r.refused ? 'error text' : undefined}>{r.refused ? t('options_access_refused', r.refused) : r.action === 'import' ? t('options_access_imported') : t('options_access_done')}</td>
               </tr>
             ))}
           </tbody>

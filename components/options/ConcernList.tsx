@@ -1,4 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect } from 'react';
 
 import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
@@ -11,6 +12,11 @@ import type { ConcernRecord } from '../../lib/model';
 export function ConcernList() {
   const rows = useLiveQuery(() => readDb.concerns.orderBy('createdAt').reverse().toArray(), []);
   const setStatus = (id: string, status: ConcernRecord['status']) => void sendRequest({ type: 'concern/status', id, status });
+  // Enrolled, the organisation's triage is read on open, as in the popup's "My concerns" (nothing happens otherwise;
+  // a failure shows there, where the rep follows their concerns).
+  useEffect(() => {
+    void sendRequest({ type: 'concern/refresh' });
+  }, []);
   return (
     <section id="concerns" aria-labelledby="concerns-title">
       <h2 id="concerns-title">{t('options_concerns_title')}</h2>
@@ -36,6 +42,8 @@ export function ConcernList() {
                       </option>
                     ))}
                   </select>
+                  {c.orgStatus && <p className="muted small">{t('options_concern_org_status', t(concernStatusKeys[c.orgStatus.status]))}</p>}
+                  {c.orgStatus?.reply && <p className="small text">{t('options_concern_org_reply', c.orgStatus.reply)}</p>}
                 </td>
               </tr>
             ))}

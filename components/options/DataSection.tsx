@@ -2,26 +2,42 @@ import { useState } from 'react';
 import { t, uiLanguage } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
 import { MAX_BACKUP_BYTES } from '../../lib/protocol/limits';
+import type { ImportPlan } from '../../lib/protocol/replies';
 import { dataLabel } from '../../lib/ui/format';
 
-/** Import a backup (validated, all-or-nothing) and delete everything after confirmation. */
-export function DataSection() {
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [confirm, setConfirm] = useState('');
+type Message = { kind: 'ok' | 'error'; text: string } | null;
 
-  async function importFile(file: File) {
+/**
+ * Import a backup (it may only restore into an empty ledger or extend this one; the background
+ * says what it would do first, and the rep confirms) and delete everything after confirmation.
+ */
+export function DataSection() {
+  const [message, setMessage] = useState<Message>(null);
+  const [confirm, setConfirm] = useState('');
+  const [pending, setPending] = useState<{ text: string; plan: ImportPlan } | null>(null);
+
+  const counts = (c: Record<string, number>) =>
+    Object.entries(c).filter(([table, n]) => n > 0 && table !== 'ledger').map(([table, n]) => `${dataLabel(table)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || t('options_import_nothing');
+
+  async function check(file: File) {
+    setPending(null);
     // Refused before reading: the browser could not carry a bigger file to the background anyway.
     if (file.size > MAX_BACKUP_BYTES) {
       setMessage({ kind: 'error', text: t('options_import_too_big', (file.size / 1024 / 1024).toFixed(0), MAX_BACKUP_BYTES / 1024 / 1024) });
       return;
     }
     setMessage({ kind: 'ok', text: t('options_import_reading') });
-    const reply = await sendRequest({ type: 'data/import', text: await file.text() });
-    setMessage(
-      reply.ok
-        ? { kind: 'ok', text: t('options_import_done', Object.entries(reply.data.counts).map(([table, n]) => `${dataLabel(table)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || t('options_import_nothing')) }
-        : { kind: 'error', text: reply.error },
-    );
+    const text = await file.text();
+    const reply = await sendRequest({ type: 'data/import', text, dryRun: true });
+    if (!reply.ok) return setMessage({ kind: 'error', text: t('options_import_refused', reply.error) });
+    setMessage(null);
+    setPending({ text, plan: reply.data.plan });
+  }
+  async function run() {
+    if (!pending) return;
+    const reply = await sendRequest({ type: 'data/import', text: pending.text });
+    setPending(null);
+    setMessage(reply.ok ? { kind: 'ok', text: t('options_import_done', counts(reply.data.counts)) } : { kind: 'error', text: t('options_import_refused', reply.error) });
   }
   async function deleteAll() {
     const reply = await sendRequest({ type: 'data/delete-all', confirm: confirm as 'DELETE' });
@@ -29,6 +45,13 @@ export function DataSection() {
     setConfirm('');
   }
 
+  const plan = pending?.plan;
+  const ledger = plan && (plan.ledger.added === 0
+    ? t('options_import_plan_ledger_none')
+    : plan.mode === 'restore'
+      ? t('options_import_plan_ledger_restore', plan.ledger.added.toLocaleString(uiLanguage()), plan.ledger.lastSeq ?? 0)
+      : t('options_import_plan_ledger_extend', plan.ledger.added.toLocaleString(uiLanguage()), plan.ledger.firstSeq ?? 0, plan.ledger.lastSeq ?? 0));
+  const kept = plan ? Object.values(plan.kept).reduce((a, b) => a + b, 0) : 0;
   return (
     <section id="data" aria-labelledby="data-title">
       <h2 id="data-title">{t('options_data_title')}</h2>
@@ -36,8 +59,23 @@ export function DataSection() {
       <p className="muted small">{t('options_import_limit', MAX_BACKUP_BYTES / 1024 / 1024)}</p>
       <label>
         {t('options_import_label')}
-        <input type="file" accept="application/json,.json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+        <input type="file" accept="application/json,.json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void check(f); e.target.value = ''; }} />
       </label>
+      {plan && (
+        <div className="confirm" role="group" aria-labelledby="import-plan">
+          <p id="import-plan">{t('options_import_plan', ledger!, counts(plan.added))}</p>
+          {kept > 0 && <p className="muted small">{t('options_import_plan_kept', kept.toLocaleString(uiLanguage()))}</p>}
+          <p className="muted small">{t('options_import_plan_logged')}</p>
+          <details>
+            <summary>{t('options_details')}</summary>
+            <p className="muted small mono">{t('options_import_file_hash', plan.fileHash)}</p>
+          </details>
+          <div className="row">
+            <button type="button" onClick={() => setPending(null)}>{t('common_cancel')}</button>
+            <button type="button" className="primary" onClick={() => void run()}>{t('options_import_go')}</button>
+          </div>
+        </div>
+      )}
       <div className="danger">
         <label>
           {t('options_delete_confirm_label')}

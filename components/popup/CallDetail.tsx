@@ -16,6 +16,7 @@ export function CallDetail({ callId }: { callId: string }) {
   const select = usePopupStore((s) => s.select);
   const policy = usePolicy();
   const [concern, setConcern] = useState(false);
+  const [sent, setSent] = useState(false);
   const call = useLiveQuery(() => readDb.calls.get(callId), [callId]);
   const note = useLiveQuery(async () => (await readDb.notes.get(callId)) ?? null, [callId]);
   const checklist = useLiveQuery(async () => (await readDb.checklists.get(callId)) ?? null, [callId]);
@@ -52,11 +53,14 @@ export function CallDetail({ callId }: { callId: string }) {
       {note !== undefined && <NoteEditor callId={callId} saved={note} />}
       {draft !== undefined && <AiDraftPanel callId={callId} draft={draft} />}
       {concern ? (
-        <ConcernForm callId={callId} onDone={() => setConcern(false)} />
+        <ConcernForm callId={callId} onDone={(done) => { setConcern(false); setSent(done); }} />
       ) : (
-        <button type="button" className="link" onClick={() => setConcern(true)}>
-          {t('popup_raise_concern_call')}
-        </button>
+        <>
+          {sent && <p role="status" className="ok">{t('popup_concern_sent_elsewhere')}</p>}
+          <button type="button" className="link" onClick={() => { setSent(false); setConcern(true); }}>
+            {t('popup_raise_concern_call')}
+          </button>
+        </>
       )}
     </section>
   );

@@ -7,7 +7,7 @@ import { concernCategories, type ConcernCategory } from '../../lib/model';
 
 
 /** "Raise a concern": the governance feedback loop. Anonymous concerns keep no link to a call. */
-export function ConcernForm(props: { callId?: string; statementId?: string; category?: ConcernCategory; initialText?: string; onDone(): void }) {
+export function ConcernForm(props: { callId?: string; statementId?: string; category?: ConcernCategory; initialText?: string; onDone(sent: boolean): void }) {
   const [category, setCategory] = useState<ConcernCategory>(props.category ?? 'privacy-concern');
   const [text, setText] = useState(props.initialText ?? '');
   const [anonymous, setAnonymous] = useState(false);
@@ -19,7 +19,7 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
       type: 'concern/raise', eventId: crypto.randomUUID(), category, text, anonymous,
       ...(props.callId ? { callId: props.callId } : {}), ...(props.statementId ? { statementId: props.statementId } : {}),
     });
-    if (reply.ok) props.onDone();
+    if (reply.ok) props.onDone(true);
     else setError(reply.error);
   }
 
@@ -40,7 +40,7 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
         <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> {t('popup_concern_anonymous')}
       </label>
       <div className="row">
-        <button type="button" onClick={props.onDone}>
+        <button type="button" onClick={() => props.onDone(false)}>
           {t('common_cancel')}
         </button>
         <button type="submit" className="primary">

@@ -2,7 +2,7 @@ import { Suspense, useCallback, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n';
 import { CallList } from './CallList';
-import { CallDetail, ConcernForm, DecideHere, PolicyIssues, preloadViews } from './lazy';
+import { CallDetail, ConcernForm, DecideHere, MyConcerns, PolicyIssues, preloadViews } from './lazy';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
@@ -11,6 +11,8 @@ const loading = <p className="muted">{t('common_loading')}</p>;
 export function PopupApp() {
   const selected = usePopupStore((s) => s.selectedCallId);
   const [concern, setConcern] = useState(false);
+  // "My concerns", opened from the footer or right after a concern was sent (with the confirmation).
+  const [concerns, setConcerns] = useState<{ sent: boolean } | null>(null);
   // The policy check (zod + policy resolution) and the on-demand views load once the list is on
   // screen (after the next paint), not before it: the first rows are what the rep opened the popup for.
   const [listShown, setListShown] = useState(false);
@@ -47,13 +49,23 @@ export function PopupApp() {
           <CallList onShown={onListShown} />
           {concern && (
             <Suspense fallback={loading}>
-              <ConcernForm onDone={() => setConcern(false)} />
+              <ConcernForm onDone={(sent) => { setConcern(false); if (sent) setConcerns({ sent: true }); }} />
+            </Suspense>
+          )}
+          {concerns && (
+            <Suspense fallback={loading}>
+              <MyConcerns sent={concerns.sent} onClose={() => setConcerns(null)} />
             </Suspense>
           )}
           <footer className="popup-foot">
             {!concern && (
               <button type="button" className="link" onClick={() => setConcern(true)}>
                 {t('popup_raise_concern')}
+              </button>
+            )}
+            {!concerns && (
+              <button type="button" className="link" onClick={() => setConcerns({ sent: false })}>
+                {t('popup_my_concerns')}
               </button>
             )}
             <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>

@@ -13,11 +13,13 @@ const afterZodConfig = <T,>(load: () => Promise<T>) => () => import('../../lib/u
 
 const loadDetail = afterZodConfig(() => import('./CallDetail').then((m) => ({ default: m.CallDetail })));
 const loadConcernForm = () => import('./ConcernForm').then((m) => ({ default: m.ConcernForm }));
+const loadMyConcerns = () => import('./MyConcerns').then((m) => ({ default: m.MyConcerns }));
 const loadPolicyIssues = afterZodConfig(() => import('./PolicyIssues').then((m) => ({ default: m.PolicyIssues })));
 const loadDecideHere = afterZodConfig(() => import('./DecideHere').then((m) => ({ default: m.DecideHere })));
 
 export const CallDetail = lazy(loadDetail);
 export const ConcernForm = lazy(loadConcernForm);
+export const MyConcerns = lazy(loadMyConcerns);
 export const PolicyIssues = lazy(loadPolicyIssues);
 export const DecideHere = lazy(loadDecideHere);
 

@@ -84,6 +84,15 @@ export function ReportApp() {
     };
   }, [preset, custom.from, custom.to]);
 
+  // The head, to keep outside the ledger (docs/ledger.md, Anchors): the same receipt as the options page's.
+  const [anchorNote, setAnchorNote] = useState<string | null>(null);
+  async function anchorReceipt() {
+    const reply = await sendRequest({ type: 'ledger/anchor' });
+    if (!reply.ok) return setAnchorNote(reply.error);
+    downloadText(reply.data.filename, reply.data.mime, reply.data.content);
+    setAnchorNote(t('options_ledger_anchor_saved', reply.data.filename));
+  }
+
   const r = report;
   return (
     <div className="report">
@@ -152,6 +161,7 @@ export function ReportApp() {
             <dl className="metrics">
               <Metric label={t('report_coaching_exports')} value={r.access.exportsByPurpose.coaching} />
               <Metric label={t('report_performance_exports')} value={r.access.exportsByPurpose.performance} />
+              <Metric label={t('report_record_keeping_exports')} value={r.access.exportsByPurpose.recordKeeping} />
               <Metric label={t('report_performance_without_approval')} value={r.access.performanceWithoutApproval} />
             </dl>
             {r.access.performanceExports.length > 0 && (
@@ -217,6 +227,12 @@ export function ReportApp() {
               <p className="muted">
                 {t('report_ledger_head', r.ledger.head.seq.toLocaleString(uiLanguage()))} <code className="hash">{r.ledger.head.hash}</code>
               </p>
+            )}
+            {r.ledger.intact && (
+              <div className="row no-print">
+                <button type="button" onClick={() => void anchorReceipt()}>{t('options_ledger_anchor')}</button>
+                {anchorNote && <span className="muted" aria-live="polite">{anchorNote}</span>}
+              </div>
             )}
           </section>
         </main>

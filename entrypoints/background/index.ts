@@ -12,7 +12,8 @@ import { reinjectCallScripts } from '../../lib/background/reinject';
 import { startBrowserSession } from '../../lib/background/session';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
-import { browserHasPermission, createSyncer, SYNC_ALARM } from '../../lib/background/sync';
+import { browserHasPermission } from '../../lib/background/org-http';
+import { createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { route, type FollowUp } from '../../lib/background/router';
 import { NUDGE_START, startConsentCheck } from '../../lib/protocol/to-content';
@@ -39,7 +40,7 @@ export default defineBackground(() => {
   void services.db.open().catch(() => undefined); // a failure surfaces, readably, on the first request
   const ownOrigin = new URL(browser.runtime.getURL('/')).origin;
   const ledger = createLedgerWriter(services);
-  // Org sync (off unless the policy names an endpoint): one-shot alarms, never a timer in the worker.
+  // Org sync (off unless the policy names the organisation service and this install enrolled): one-shot alarms, never a timer in the worker.
   const sync = createSyncer(services, {
     fetch: (input, init) => fetch(input, init),
     hasPermission: browserHasPermission,
@@ -126,7 +127,7 @@ export default defineBackground(() => {
     void scheduleRetention();
     void checklistsChanged();
   });
-  // The options page got the endpoint's host permission (a user gesture there): send what waits.
+  // The options page got the service's host permission (a user gesture there): send what waits.
   browser.permissions.onAdded.addListener(() => void sync.kick());
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'start-consent-check' && tab?.id !== undefined) void startConsentCheck(tab.id);

@@ -42,7 +42,7 @@ export const auditReportJsonSchema = z
       lateJoiners: z.strictObject({ nudges: count, agreed: count, declined: count, dismissed: count }),
     }),
     access: z.strictObject({
-      exportsByPurpose: z.strictObject({ coaching: count, performance: count }),
+      exportsByPurpose: z.strictObject({ coaching: count, performance: count, recordKeeping: count }),
       performanceExports: z.array(
         z.strictObject({ at: iso, action: z.string(), callCount: count, approver: z.string().nullable(), reference: z.string().nullable() }),
       ),

@@ -75,12 +75,13 @@ export function sentimentSection(concerns: readonly ConcernRecord[], { from, to 
 
 /** Access-log entries in the period: exports by purpose, and every performance-purpose one with its approval. */
 export function accessSection(accessLog: readonly AccessLogRecord[], { from, to }: AuditPeriod): AccessSection {
-  const exportsByPurpose = { coaching: 0, performance: 0 };
+  const exportsByPurpose = { coaching: 0, performance: 0, recordKeeping: 0 };
   const performanceEntries: { id: string; entry: PerformanceExport }[] = [];
   let performanceWithoutApproval = 0;
   for (const a of accessLog) {
     if (!inPeriod(a.at, from, to)) continue;
     if (a.purpose === 'coaching') exportsByPurpose.coaching++;
+    else if (a.purpose === 'record-keeping') exportsByPurpose.recordKeeping++;
     else if (a.purpose === 'performance') {
       exportsByPurpose.performance++;
       const approver = isFilled(a.approval?.approver) ? a.approval!.approver : null;

@@ -93,8 +93,8 @@ export interface PerformanceExport {
 }
 
 export interface AccessSection {
-  /** Access-log entries (exports, shares) in the period by purpose. */
-  exportsByPurpose: { coaching: number; performance: number };
+  /** Access-log entries (exports, shares) in the period by purpose; backups, ledger exports and imports are record keeping. */
+  exportsByPurpose: { coaching: number; performance: number; recordKeeping: number };
   /** Every performance-purpose entry in the period, oldest first. */
   performanceExports: PerformanceExport[];
   /** Performance-purpose entries without an approval (approver and reference both non-blank). Should be 0. */

@@ -4,6 +4,8 @@ import { checklistKeys } from '../i18n/labels';
 import type { CandorDB } from '../db';
 import type { Request } from '../protocol/requests';
 import { RequestError, type Services } from './services';
+import { syncEnabled } from '../sync/payload';
+import { queueCallSummary } from './call-summary';
 import type { CallRecord } from '../model';
 
 type ChecklistSave = Extract<Request, { type: 'checklist/save' }>;
@@ -24,7 +26,8 @@ export async function saveChecklist(s: Services, msg: ChecklistSave): Promise<{ 
     if (missing.length) throw new RequestError(`Fill in the required fields first: ${missing.map((m) => english(checklistKeys[m])).join(', ')}.`);
   }
   const { db } = s;
-  return db.transaction('rw', db.calls, db.checklists, async () => {
+  const syncOn = syncEnabled(policy);
+  return db.transaction('rw', [db.calls, db.checklists, db.aiDrafts, db.outbox], async () => {
     const call = await db.calls.get(msg.callId);
     if (!call) throw new RequestError('This call is not known to Candor.');
     const now = s.now();
@@ -38,6 +41,8 @@ export async function saveChecklist(s: Services, msg: ChecklistSave): Promise<{ 
       updatedAt: now,
       ...(status === 'done' ? { completedAt: existing?.completedAt ?? now } : {}),
     });
+    // Org sync: the call's counts go out with the completed checklist (and again when it changes).
+    if (syncOn) await queueCallSummary(db, msg.callId, now);
     return { status };
   });
 }

@@ -8,9 +8,10 @@ import type { Request } from '../protocol/requests';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { allLedgerRecords } from '../db/ledger-store';
 
-import { ledgerExportJson } from './ledger';
+import { headWithTime, ledgerExportJson } from './ledger';
+import { activeEnrollment, redeemApproval } from './org';
 import { RequestError, type Services } from './services';
-import { type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
+import { type AccessLogRecord, type AccessPurpose, type ApprovalRecord, type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
 
 type ExportRequest = Extract<Request, { type: 'export/request' }>;
 
@@ -37,41 +38,68 @@ async function bundles(s: Services): Promise<CallBundle[]> {
     });
 }
 
-/** A full backup: every table as stored, importable with data/import. */
-export async function backupJson(s: Services, purpose: string): Promise<string> {
+/** A full backup: every table as stored, importable with data/import (the ledger's head in the envelope). */
+export async function backupJson(s: Services): Promise<string> {
   const tables: Record<string, unknown[]> = {};
   // Only the tables a backup restores (lib/model/records.ts, backupTableSchemas): not the org-sync outbox (transport
-  // state: a restored copy would re-send stale items), not the audit cache (derived), and the
+  // state: a restored copy would re-send stale items), not the audit cache (derived), not the
+  // enrollment (this install's token) or the witness's checkpoints (the service keeps them), and the
   // ledger as one record per entry, whatever is sealed in blocks (an internal storage form).
   for (const name of Object.keys(tableSchemas) as TableName[]) {
     tables[name] = name === 'ledger' ? await allLedgerRecords(s.db) : await s.db.table(name).toArray();
   }
-  return JSON.stringify({ format: BACKUP_FORMAT, exportedAt: new Date(s.now()).toISOString(), purpose, policyLine: POLICY_LINE, note: BACKUP_NOTE, tables }, null, 2);
+  const ledgerHead = await headWithTime(s);
+  return JSON.stringify({ format: BACKUP_FORMAT, exportedAt: new Date(s.now()).toISOString(), purpose: 'record-keeping', policyLine: POLICY_LINE, note: BACKUP_NOTE, ledgerHead, tables }, null, 2);
 }
 
 /**
- * Exports always declare a purpose. Performance use is refused without an approval reference and,
- * like every export, is written to the access log the rep can read ("who used my calls, for what").
+ * The approval a performance use needs. Enrolled with the organisation service: a code issued in
+ * its console, redeemed now (the service checks it and counts the use) and logged as the service
+ * returned it. Otherwise one of the policy's approver roles and a reference.
+ */
+async function performanceApproval(s: Services, msg: ExportRequest, callCount: number): Promise<ApprovalRecord> {
+  const active = await activeEnrollment(s);
+  if (active) {
+    if (!msg.approvalCode) throw new RequestError("Performance use requires approval: enter the approval code from your organisation's console (ask the approver for one).");
+    const a = await redeemApproval(s, active, msg.approvalCode, msg.what, callCount);
+    return { approver: a.approver.name, role: a.approver.role, reference: a.reference, id: a.id };
+  }
+  const { policy } = await s.policy();
+  const approvers = policy.roles.filter((r) => r.approvesPerformanceUse).map((r) => r.role);
+  if (!approvers.length) throw new RequestError("Your organisation's policy names no role that approves performance use, so this export is not possible.");
+  if (!msg.approval) throw new RequestError(`Performance use requires approval: choose the approving role (${approvers.join(', ')}) and give the ticket or reason.`);
+  if (!approvers.includes(msg.approval.role)) {
+    throw new RequestError(`"${msg.approval.role.slice(0, 60)}" does not approve performance use under your organisation's policy (approving roles: ${approvers.join(', ')}).`);
+  }
+  return { approver: msg.approval.role, role: msg.approval.role, reference: msg.approval.reference };
+}
+
+/**
+ * Every export is written to the access log the rep can read ("who used my calls, for what") with
+ * its own purpose and approval: a use of the calls declares coaching or performance, and
+ * performance use needs an approval; backups and the ledger are record keeping.
  */
 export async function handleExport(s: Services, msg: ExportRequest): Promise<{ filename: string; mime: string; content: string }> {
-  if (msg.purpose === 'performance' && !msg.approval) {
-    throw new RequestError('Performance use requires approval: enter who approved it and the ticket or reason.');
-  }
+  const recordKeeping = msg.what === 'backup' || msg.what === 'ledger';
+  const purpose: AccessPurpose | undefined = recordKeeping ? 'record-keeping' : msg.purpose;
+  if (!purpose) throw new RequestError('Say what this export is for: coaching, or performance (which needs an approval).');
   const stamp = new Date(s.now()).toISOString().slice(0, 10);
-  let result: { filename: string; mime: string; content: string; callCount: number };
+  let result: { filename: string; mime: string; content: (approval: ApprovalRecord | undefined) => Promise<string> | string; callCount: number };
   switch (msg.what) {
     case 'calls-csv': {
       const list = await bundles(s);
-      result = { filename: `candor-calls-${stamp}.csv`, mime: 'text/csv', content: callsCsv(list), callCount: list.length };
+      result = { filename: `candor-calls-${stamp}.csv`, mime: 'text/csv', content: () => callsCsv(list), callCount: list.length };
       break;
     }
     case 'calls-json': {
       const list = await bundles(s);
-      const content = callsJson(list, {
-        purpose: msg.purpose, exportedAt: new Date(s.now()).toISOString(), extensionVersion: browser.runtime.getManifest().version,
-        ...(msg.approval ? { approval: msg.approval } : {}),
-      });
-      result = { filename: `candor-calls-${stamp}.json`, mime: 'application/json', content, callCount: list.length };
+      const ledgerHead = await headWithTime(s);
+      result = {
+        filename: `candor-calls-${stamp}.json`, mime: 'application/json', callCount: list.length,
+        content: (approval) => callsJson(list, {
+          purpose: msg.purpose ?? 'coaching', exportedAt: new Date(s.now()).toISOString(), extensionVersion: browser.runtime.getManifest().version, ledgerHead, ...(approval ? { approval } : {}),
+        }),
+      };
       break;
     }
     case 'concerns-csv': {
@@ -80,22 +108,22 @@ export async function handleExport(s: Services, msg: ExportRequest): Promise<{ f
         ['id', 'created_at', 'category', 'status', 'anonymous', 'text', 'call_id'],
         concerns.map((c) => [c.id, new Date(c.createdAt).toISOString(), c.category, c.status, c.anonymous, c.text, c.callId ?? '']),
       );
-      result = { filename: `candor-concerns-${stamp}.csv`, mime: 'text/csv', content, callCount: 0 };
+      result = { filename: `candor-concerns-${stamp}.csv`, mime: 'text/csv', content: () => content, callCount: 0 };
       break;
     }
     case 'ledger': {
-      result = { filename: `candor-ledger-${stamp}.json`, mime: 'application/json', content: await ledgerExportJson(s), callCount: 0 };
+      result = { filename: `candor-ledger-${stamp}.json`, mime: 'application/json', content: () => ledgerExportJson(s), callCount: 0 };
       break;
     }
     case 'backup': {
-      result = { filename: `candor-backup-${stamp}.json`, mime: 'application/json', content: await backupJson(s, msg.purpose), callCount: await s.db.calls.count() };
+      result = { filename: `candor-backup-${stamp}.json`, mime: 'application/json', content: () => backupJson(s), callCount: await s.db.calls.count() };
       break;
     }
   }
-  const entry = {
-    id: crypto.randomUUID(), at: s.now(), purpose: msg.purpose, action: msg.what, callCount: result.callCount,
-    ...(msg.approval ? { approval: msg.approval } : {}),
-  };
+  // Only a performance use carries an approval: a coaching export after a performance one has none of its own.
+  const approval = purpose === 'performance' ? await performanceApproval(s, msg, result.callCount) : undefined;
+  const content = await result.content(approval);
+  const entry: AccessLogRecord = { id: crypto.randomUUID(), at: s.now(), purpose, action: msg.what, callCount: result.callCount, ...(approval ? { approval } : {}) };
   const syncOn = syncEnabled((await s.policy()).policy);
   const { db } = s;
   await db.transaction('rw', db.accessLog, db.outbox, async () => {
@@ -103,6 +131,5 @@ export async function handleExport(s: Services, msg: ExportRequest): Promise<{ f
     // Org sync: the entry is queued with its write (docs/sync.md).
     if (syncOn) await db.outbox.add(outboxRow('access-log', entry, entry.at));
   });
-  const { callCount: _, ...file } = result;
-  return file;
+  return { filename: result.filename, mime: result.mime, content };
 }

@@ -2,9 +2,12 @@ import { browser } from 'wxt/browser';
 
 import { allLedgerRecords, ledgerCheckpoint, storedLedger } from '../db/ledger-store';
 import { LEDGER_BLOCK_SIZE, sealBlock, verifyStoredLedger } from '../ledger/blocks';
-import { appendRecord, type Checkpoint, type VerifyResult } from '../ledger/chain';
+import { appendRecord, GENESIS_HASH, type Checkpoint } from '../ledger/chain';
 import type { LedgerEntry, LedgerEventType } from '../ledger/entry';
 import { buildExport } from '../ledger/export';
+import { ANCHOR_FORMAT, type AnchorReceipt } from '../ledger/anchor';
+import type { LedgerCheck } from '../protocol/replies';
+import { checkAgainstWitness, latestCheckpoint, witnessedView } from './witness';
 import { promptTexts } from '../policy/resolve';
 import { outboxRow, syncEnabled } from '../sync/payload';
 import { sha256Hex } from '../util/hash';
@@ -90,8 +93,18 @@ function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: Le
   };
 }
 
+/** The head with the time of its entry (null after a purge of everything, or for an empty ledger). */
+export async function headWithTime(s: Services): Promise<{ seq: number; hash: string; at: string | null }> {
+  const last = await s.db.ledger.orderBy('seq').last();
+  if (last) return { seq: last.seq, hash: last.hash, at: typeof last.entry.at === 'string' ? last.entry.at : new Date(last.at).toISOString() };
+  const block = await s.db.ledgerBlocks.orderBy('first').last();
+  if (block) return { seq: block.last, hash: block.lastHash, at: new Date(block.lastAt).toISOString() };
+  const checkpoint = await ledgerCheckpoint(s.db);
+  return { seq: checkpoint?.seq ?? 0, hash: checkpoint?.hash ?? GENESIS_HASH, at: null };
+}
+
 /** The chain's head: the newest unsealed record, else the newest block's last entry, else the checkpoint. */
-async function head(s: Services): Promise<Checkpoint | null> {
+export async function head(s: Services): Promise<Checkpoint | null> {
   const last = await s.db.ledger.orderBy('seq').last();
   if (last) return { seq: last.seq, hash: last.hash };
   const block = await s.db.ledgerBlocks.orderBy('first').last();
@@ -172,14 +185,31 @@ export function createLedgerWriter(s: Services) {
 
 /**
  * Verifies the stored ledger: routinely by the blocks' seals plus the unsealed records in full;
- * `deep` re-hashes every entry (lib/ledger/blocks.ts says what each proves).
+ * `deep` re-hashes every entry (lib/ledger/blocks.ts says what each proves). Then, when the chain
+ * holds, against every checkpoint the organisation's witness signed: the entry at each witnessed
+ * seq must have the witnessed hash, which a rewrite or rollback of the local copy cannot keep.
  */
-export async function verifyLedger(s: Services, options: { deep?: boolean } = {}): Promise<VerifyResult & { check: LedgerCheckKind }> {
+export async function verifyLedger(s: Services, options: { deep?: boolean } = {}): Promise<LedgerCheck> {
   const result = await verifyStoredLedger(storedLedger(s.db, await ledgerCheckpoint(s.db)), options);
-  return { ...result, check: options.deep ? 'every-entry' : 'seals-and-links' };
+  const check: LedgerCheckKind = options.deep ? 'every-entry' : 'seals-and-links';
+  const latest = await latestCheckpoint(s.db);
+  const witness = { checked: 0, latest: latest ? witnessedView(latest) : null };
+  if (!result.intact) return { ...result, check, head: null, witness };
+  const against = await checkAgainstWitness(s.db);
+  witness.checked = against.checked;
+  if (against.problem) return { intact: false, count: result.count, brokenAt: against.problem, check, head: null, witness };
+  return { ...result, check, head: await headWithTime(s), witness };
+}
+
+/** The anchor receipt: the head, to keep outside the ledger (npm run verify-ledger -- --anchor <file>). */
+export async function anchorReceipt(s: Services): Promise<{ filename: string; mime: string; content: string }> {
+  const now = new Date(s.now());
+  const { seq, hash, at } = await headWithTime(s);
+  const receipt: AnchorReceipt = { format: ANCHOR_FORMAT, rep: await repId(s), seq, hash, entryAt: at, at: now.toISOString() };
+  return { filename: `candor-anchor-${now.toISOString().slice(0, 10)}-seq${seq}.json`, mime: 'application/json', content: `${JSON.stringify(receipt, null, 2)}\n` };
 }
 
 export async function ledgerExportJson(s: Services): Promise<string> {
-  const [records, checkpoint] = await Promise.all([allLedgerRecords(s.db), ledgerCheckpoint(s.db)]);
-  return JSON.stringify(buildExport({ records, checkpoint, extensionVersion: browser.runtime.getManifest().version, exportedAt: new Date(s.now()) }), null, 2);
+  const [records, checkpoint, top] = await Promise.all([allLedgerRecords(s.db), ledgerCheckpoint(s.db), headWithTime(s)]);
+  return JSON.stringify(buildExport({ records, checkpoint, extensionVersion: browser.runtime.getManifest().version, exportedAt: new Date(s.now()), head: top }), null, 2);
 }

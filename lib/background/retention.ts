@@ -124,7 +124,7 @@ async function purgeLedgerBlocks(db: CandorDB, cutoff: number, purged: number[])
  * Org-sync copies waiting in the outbox follow the retention of what they copy (purge receipts, which
  * are never purged locally, keep the consent limit): an unreachable endpoint must not keep data alive.
  */
-const outboxRetention: Record<OutboxKind, RetentionKind> = { consent: 'consent', 'purge-receipt': 'consent', 'access-log': 'accessLog', concern: 'concerns' };
+const outboxRetention: Record<OutboxKind, RetentionKind> = { consent: 'consent', 'purge-receipt': 'consent', 'access-log': 'accessLog', concern: 'concerns', 'call-summary': 'calls' };
 
 async function purgeOutbox(db: CandorDB, policy: Policy, now: number): Promise<number> {
   const shortest = Math.min(...Object.values(outboxRetention).map((k) => policy.retentionDays[k]));

@@ -1,11 +1,13 @@
 import { callConfig, handleDecide, handleLateJoiner, handleNotetaker, handleObserved, handlePromptShown, handleRecording } from './calls';
 import { markStatement, saveAiDraft } from './ai-drafts';
 import { auditReportBody } from './audit-cache';
-import { deleteAllData, importBackup } from './backup';
+import { deleteAllData } from './backup';
+import { importBackup } from './backup-import';
 import { saveChecklist } from './checklists';
 import { raiseConcern, setConcernStatus } from './concerns';
 import { handleExport } from './exports';
-import { verifyLedger } from './ledger';
+import { anchorReceipt, verifyLedger } from './ledger';
+import { enroll, fetchLatestCheckpoint, leave, orgView, refreshConcerns } from './org';
 import { saveNote } from './notes';
 import { savePolicy } from './policy-admin';
 import { attachPrompt, isPromptFrame, mountPrompt, promptSize, promptStartManual, relayToPrompt } from './prompt';
@@ -64,8 +66,9 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'tag/update': { from: PAGE, handle: (s, m) => updateTag(s, m) },
   // A completed checklist queues the call's summary for org sync.
   'checklist/save': { from: PAGE, handle: (s, m) => saveChecklist(s, m), after: ['ledger', 'checklists'] },
-  'ai-draft/save': { from: PAGE, handle: (s, m) => saveAiDraft(s, m) },
-  'ai-draft/mark': { from: PAGE, handle: (s, m) => markStatement(s, m) },
+  // A call whose checklist is complete sends its summary again when its AI counts change.
+  'ai-draft/save': { from: PAGE, handle: (s, m) => saveAiDraft(s, m), after: ['ledger'] },
+  'ai-draft/mark': { from: PAGE, handle: (s, m) => markStatement(s, m), after: ['ledger'] },
   // Concerns, exports (the access log) and imports queue org-sync records.
   'concern/raise': { from: PAGE, handle: (s, m) => raiseConcern(s, m), after: ['ledger'] },
   'concern/status': { from: PAGE, handle: (s, m) => setConcernStatus(s, m), after: ['ledger'] },
@@ -74,9 +77,16 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'data/delete-all': { from: PAGE, handle: (s) => deleteAllData(s), after: ['ledger', 'checklists'] },
   'policy/save': { from: PAGE, handle: (s, m) => savePolicy(s, m), after: ['ledger', 'checklists'] },
   'ledger/verify': { from: PAGE, handle: (s, m) => verifyLedger(s, { deep: m.deep === true }) },
+  'ledger/anchor': { from: PAGE, handle: (s) => anchorReceipt(s) },
   'audit/report': { from: PAGE, handle: (s, m) => auditReportBody(s, m.period) },
   'sync/status': { from: PAGE, handle: (s) => syncStatus(s) },
   'sync/retry': { from: PAGE, handle: (s) => retrySync(s), after: ['ledger'] },
+  // The organisation service: enrolling sends what waits; the rest reads or forgets.
+  'org/enroll': { from: PAGE, handle: (s, m) => enroll(s, m), after: ['ledger'] },
+  'org/leave': { from: PAGE, handle: (s) => leave(s) },
+  'org/status': { from: PAGE, handle: (s) => orgView(s) },
+  'org/checkpoint': { from: PAGE, handle: (s) => fetchLatestCheckpoint(s) },
+  'concern/refresh': { from: PAGE, handle: (s) => refreshConcerns(s) },
 };
 
 /** The prompt frame is an extension page inside a call tab; `prompt/attach` is how it becomes the tab's prompt. */

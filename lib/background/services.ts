@@ -8,6 +8,15 @@ export interface Services {
   policy(): Promise<ResolvedPolicy>;
   /** The browser UI language, e.g. "en-US". */
   uiLanguage(): string;
+  /** The network, for the organisation service (default: the browser's fetch and host permissions). */
+  net?: Net;
+}
+
+/** What the background needs from the network; tests pass Node's fetch and a permission stub. */
+export interface Net {
+  fetch: typeof fetch;
+  hasPermission(pattern: string): Promise<boolean>;
+  timeoutMs?: number;
 }
 
 /** Who sent a message, as told by the browser (never by the page). */

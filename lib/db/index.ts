@@ -2,8 +2,8 @@ import Dexie, { type EntityTable } from 'dexie';
 import {
   DB_NAME,
   type AccessLogRecord, type AiDraftRecord, type AuditDayRecord, type AuditDirtyRecord, type CallEvent, type CallRecord, type ChecklistRecord,
-  type ConcernRecord, type LedgerBlockRecord, type LedgerRecord, type MetaRecord, type NoteRecord, type OutboxRecord, type PurgeReceiptRecord,
-  type TagRecord,
+  type ConcernRecord, type LedgerBlockRecord, type LedgerRecord, type MetaRecord, type NoteRecord, type OrgEnrollmentRecord, type OutboxRecord,
+  type PurgeReceiptRecord, type TagRecord, type WitnessCheckpointRecord,
 } from '../model';
 
 /**
@@ -26,6 +26,8 @@ export class CandorDB extends Dexie {
   ledgerBlocks!: EntityTable<LedgerBlockRecord, 'first'>;
   auditDays!: EntityTable<AuditDayRecord, 'day'>;
   auditDirty!: EntityTable<AuditDirtyRecord, 'key'>;
+  org!: EntityTable<OrgEnrollmentRecord, 'key'>;
+  witnessCheckpoints!: EntityTable<WitnessCheckpointRecord, 'signature'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -64,6 +66,12 @@ export class CandorDB extends Dexie {
     // v5: a call's tags in order without reading them all (a restored call may hold thousands).
     this.version(5).stores({
       tags: 'id, callId, at, [callId+offsetMs]',
+    });
+    // v6: the organisation service (new tables only): this install's enrollment, and the witness's
+    // signed checkpoints of the ledger (seq finds the latest and the ones a check covers).
+    this.version(6).stores({
+      org: 'key',
+      witnessCheckpoints: 'signature, seq',
     });
   }
 }

@@ -28,6 +28,8 @@ export const backupFileSchema = z
     purpose: z.string(),
     policyLine: z.literal(POLICY_LINE),
     note: z.literal(BACKUP_NOTE).optional(),
+    /** The consent ledger's head when the backup was written (absent in backups before it was recorded). */
+    ledgerHead: z.strictObject({ seq: z.int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.iso.datetime().nullable() }).optional(),
     tables: z.strictObject(Object.fromEntries(Object.entries(backupTableSchemas).map(([name, schema]) => [name, z.array(schema).optional()])) as {
       [K in keyof typeof backupTableSchemas]: z.ZodOptional<z.ZodArray<(typeof backupTableSchemas)[K]>>;
     }),

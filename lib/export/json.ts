@@ -28,7 +28,8 @@ const usePurposes = ['coaching', 'performance'] as const satisfies readonly UseP
 
 /**
  * What the caller says about the export. Performance use requires an approval (who approved it
- * and a reference such as a ticket), as the policy line says; coaching exports may carry one.
+ * and a reference such as a ticket, and, when the organisation's console issued it, the approver's
+ * role and the approval's id), as the policy line says; a coaching export carries none.
  */
 export const exportMetaSchema = z
   .strictObject({
@@ -39,11 +40,19 @@ export const exportMetaSchema = z
       .strictObject({
         approver: z.string().trim().min(1, 'the approver is required'),
         reference: z.string().trim().min(1, 'the approval reference is required'),
+        role: z.string().trim().min(1).optional(),
+        id: z.string().trim().min(1).optional(),
       })
       .optional(),
+    /** The consent ledger's head when the file was written: an anchor whoever holds the file keeps. */
+    ledgerHead: z.strictObject({ seq: z.int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string().nullable() }).optional(),
   })
   .refine((m) => m.purpose !== 'performance' || m.approval !== undefined, {
     message: 'Performance use requires approval: give the approver and a reference',
+    path: ['approval'],
+  })
+  .refine((m) => m.purpose !== 'coaching' || m.approval === undefined, {
+    message: 'A coaching export carries no approval',
     path: ['approval'],
   });
 
@@ -108,7 +117,8 @@ export const callsJsonSchema = z
     format: z.literal(CALLS_JSON_FORMAT),
     meta: z.strictObject({
       purpose: z.enum(usePurposes),
-      approval: z.strictObject({ approver: z.string(), reference: z.string() }).nullable(),
+      approval: z.strictObject({ approver: z.string(), reference: z.string(), role: z.string().optional(), id: z.string().optional() }).nullable(),
+      ledgerHead: z.strictObject({ seq: z.int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), at: isoTime.nullable() }).optional(),
       exportedAt: isoTime,
       extensionVersion: z.string(),
       callCount: z.int().nonnegative(),
@@ -198,7 +208,10 @@ export function callsJson(bundles: readonly CallBundle[], meta: ExportMeta): str
     format: CALLS_JSON_FORMAT,
     meta: {
       purpose: m.purpose,
-      approval: m.approval ? { approver: m.approval.approver, reference: m.approval.reference } : null,
+      approval: m.approval
+        ? { approver: m.approval.approver, reference: m.approval.reference, ...(m.approval.role ? { role: m.approval.role } : {}), ...(m.approval.id ? { id: m.approval.id } : {}) }
+        : null,
+      ...(m.ledgerHead ? { ledgerHead: m.ledgerHead } : {}),
       exportedAt: m.exportedAt,
       extensionVersion: m.extensionVersion,
       callCount: bundles.length,

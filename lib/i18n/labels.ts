@@ -1,5 +1,5 @@
 import type {
-  CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, Language, NotRecordingReason, Outcome, RecordingRule, RetentionKind,
+  CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, Language, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule, RetentionKind,
 } from '../model';
 import type { MessageKey } from './translate';
 
@@ -62,6 +62,12 @@ export const concernStatusKeys: Record<ConcernStatus, MessageKey> = {
   open: 'concern_status_open',
   acknowledged: 'concern_status_acknowledged',
   resolved: 'concern_status_resolved',
+};
+
+/** The two ledger checks, as the options page names the one that ran. */
+export const ledgerCheckKeys: Record<LedgerCheckKind, MessageKey> = {
+  'seals-and-links': 'options_ledger_check_seals',
+  'every-entry': 'options_ledger_check_full',
 };
 
 export const ruleKeys: Record<RecordingRule, MessageKey> = {

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../util/hash';
 import { canonicalize } from './canonical';
-import { describeIssues, ledgerEntrySchema, type LedgerEntry } from './entry';
+import { describeIssues, parseChainEntry, type ChainEntry, type LedgerEntry } from './entry';
 
 /**
  * The hash chain. Record n stores the hash of record n−1 (`prevHash`) and its own hash
@@ -83,15 +83,15 @@ function checkpointProblem(checkpoint: Checkpoint): string | null {
  * verification forever; the stored entry is the validated copy, so later changes to the caller's
  * object cannot silently diverge from what was hashed.
  */
-export async function appendRecord(prev: Checkpoint | null, entry: LedgerEntry): Promise<ChainRecord<LedgerEntry>> {
+export async function appendRecord<E extends ChainEntry>(prev: Checkpoint | null, entry: E): Promise<ChainRecord<E>> {
   if (prev) {
     const problem = checkpointProblem(prev);
     if (problem) throw new Error(`appendRecord: previous record is not valid: ${problem}`);
   }
-  const parsed = ledgerEntrySchema.safeParse(entry);
+  const parsed = parseChainEntry(entry);
   if (!parsed.success) throw new Error(`appendRecord: ${REASONS.invalid}${describeIssues(parsed.error)}`);
   const prevHash = prev ? prev.hash : GENESIS_HASH;
-  return { seq: prev ? prev.seq + 1 : 1, prevHash, hash: entryHash(prevHash, parsed.data), entry: parsed.data };
+  return { seq: prev ? prev.seq + 1 : 1, prevHash, hash: entryHash(prevHash, parsed.data), entry: parsed.data as E };
 }
 
 /** One record, validated: the exact text to hash, or why it cannot be verified. */
@@ -99,7 +99,7 @@ type Checked = { ok: true; input: string } | { ok: false; reason: string };
 
 function checkRecord(record: ChainRecord<unknown> | null | undefined): Checked {
   if (typeof record !== 'object' || record === null) return { ok: false, reason: NOT_A_RECORD };
-  const parsed = ledgerEntrySchema.safeParse(record.entry);
+  const parsed = parseChainEntry(record.entry);
   if (!parsed.success) return { ok: false, reason: REASONS.invalid + describeIssues(parsed.error) };
   try {
     // The stored object is hashed, not zod's copy: the hash must cover exactly what is stored.

@@ -134,3 +134,46 @@ export function describeIssues(error: z.ZodError): string {
   const more = error.issues.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
+
+/**
+ * Record-keeping entries: what happened to the ledger itself, not in a call. One kind so far: a
+ * backup import that restored or extended the chain (docs/ledger.md, "Imports"). Its own strict
+ * shape, without the call's fields (a call, platform or notice would be invented): the file's
+ * SHA-256, how the chain was changed and which entries were added.
+ */
+export const recordKeepingEventTypes = ['backup-imported'] as const;
+export type RecordKeepingEventType = (typeof recordKeepingEventTypes)[number];
+
+export const importEntrySchema = z.strictObject({
+  v: z.literal(LEDGER_ENTRY_VERSION, { error: `v must be ${LEDGER_ENTRY_VERSION}` }),
+  type: z.literal('backup-imported'),
+  at: utcMillis,
+  eventId: z.uuid({ error: 'eventId must be a UUID' }),
+  rep: text('rep', 1, 120),
+  /** Lowercase hex SHA-256 of the imported file's text (UTF-8). */
+  fileHash: hex64('fileHash'),
+  /** restore: the chain was empty and is now the backup's; extend: the backup continued this chain. */
+  mode: z.enum(['restore', 'extend'], { error: 'mode must be restore or extend' }),
+  entriesAdded: z.int({ error: 'entriesAdded must be a whole number' }).nonnegative(),
+  /** seq of the first and last entry added; null when none was. */
+  firstSeq: z.int().positive().nullable(),
+  lastSeq: z.int().positive().nullable(),
+  policyVersion: text('policyVersion', 1, 64),
+  extensionVersion: text('extensionVersion', 1, 32),
+});
+export type ImportEntry = z.infer<typeof importEntrySchema>;
+
+/** Every kind of entry the chain holds: consent entries and record-keeping entries. */
+export const chainEntrySchema = z.discriminatedUnion('type', [ledgerEntrySchema, importEntrySchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? `type must be one of ${[...ledgerEventTypes, ...recordKeepingEventTypes].join(', ')}` : undefined),
+});
+export type ChainEntry = z.infer<typeof chainEntrySchema>;
+
+/**
+ * Parses one stored entry of either kind. By its `type` it goes to one schema, so a consent entry's
+ * problems are named exactly as ledgerEntrySchema names them.
+ */
+export function parseChainEntry(value: unknown): z.ZodSafeParseResult<ChainEntry> {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && (recordKeepingEventTypes as readonly string[]).includes(type) ? importEntrySchema.safeParse(value) : ledgerEntrySchema.safeParse(value);
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { verifyChain, type BrokenAt, type ChainRecord, type Checkpoint, type VerifyOptions, type VerifyResult } from './chain';
-import { describeIssues, ledgerEntrySchema } from './entry';
+import { chainEntrySchema, describeIssues } from './entry';
 
 /**
  * The file a rep or an auditor receives: the stored records as they are, plus the checkpoint the
@@ -22,8 +22,16 @@ export const ledgerRecordSchema = z.strictObject({
   seq: z.int().positive(),
   prevHash: hex64,
   hash: hex64,
-  entry: ledgerEntrySchema,
+  entry: chainEntrySchema,
 });
+
+/**
+ * The ledger's head when the file was written: seq and hash of the last entry (0 and the genesis
+ * hash for an empty ledger) and its time. Every export names it, so whoever holds any export holds
+ * an anchor (docs/ledger.md, "Anchors"). Optional: files written before it existed have none.
+ */
+export const headSchema = z.strictObject({ seq: z.int().nonnegative(), hash: hex64, at: isoTime.nullable() });
+export type ExportHead = z.infer<typeof headSchema>;
 
 /** The envelope around the records; shared by the strict schema and the verifier's lenient one. */
 const envelope = {
@@ -31,6 +39,7 @@ const envelope = {
   exportedAt: isoTime,
   extensionVersion: z.string().min(1).max(32),
   checkpoint: checkpointSchema.nullable(),
+  head: headSchema.optional(),
 };
 
 /** A well-formed export, as `buildExport` writes it from an intact ledger. */
@@ -54,6 +63,8 @@ export interface BuildExportInput<E> {
   extensionVersion: string;
   /** When the file is written (the caller's clock: exports are deterministic). */
   exportedAt: Date;
+  /** The head as stored (its entry's time); omitted in files from before heads were written. */
+  head?: ExportHead;
 }
 
 /**
@@ -68,6 +79,7 @@ export function buildExport<E>(input: BuildExportInput<E>): Omit<LedgerExport, '
     exportedAt: input.exportedAt.toISOString(),
     extensionVersion: input.extensionVersion,
     checkpoint: input.checkpoint ? { seq: input.checkpoint.seq, hash: input.checkpoint.hash } : null,
+    ...(input.head ? { head: { seq: input.head.seq, hash: input.head.hash, at: input.head.at } } : {}),
     records: input.records.map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, entry: r.entry })),
   };
 }
@@ -88,5 +100,15 @@ export async function verifyExport(json: unknown, options: VerifyOptions = {}): 
       brokenAt: { index: -1, seq: null, reason: NOT_AN_EXPORT + describeIssues(parsed.error) },
     };
   }
-  return verifyChain(parsed.data.records, parsed.data.checkpoint, options);
+  const result = await verifyChain(parsed.data.records, parsed.data.checkpoint, options);
+  const head = parsed.data.head;
+  // The stated head must be the chain's end: a file cut short or extended by hand, envelope kept, shows here.
+  if (result.intact && head && (head.seq !== result.lastSeq || head.hash !== result.lastHash)) {
+    return {
+      intact: false,
+      count: result.count,
+      brokenAt: { index: result.count, seq: null, reason: `the export says its last entry is seq ${head.seq} (hash ${head.hash.slice(0, 16)}…), but its records end at seq ${result.lastSeq} (hash ${result.lastHash.slice(0, 16)}…): entries were removed or added after it was written` },
+    };
+  }
+  return result;
 }

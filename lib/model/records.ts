@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  checklistFieldNames, type ChecklistTextField, callCategories, callEventTypes, callStatuses, concernCategories, concernStatuses, endReasons, notRecordingReasons, outcomes,
-  outboxKinds, platformIds, recordingRules, retentionKinds, statementMarks, usePurposes,
+  accessPurposes, checklistFieldNames, type ChecklistTextField, callCategories, callEventTypes, callStatuses, concernCategories, concernStatuses, endReasons, notRecordingReasons, outcomes,
+  outboxKinds, platformIds, recordingRules, retentionKinds, statementMarks,
 } from './vocabulary';
 
 /**
@@ -140,18 +140,40 @@ export const concernRecordSchema = z.strictObject({
   statementId: z.string().max(40).optional(),
   createdAt: time,
   updatedAt: time,
+  /**
+   * What the organisation made of it (its console's triage), as last read from the service: a new
+   * state beside the rep's own text and status, never an edit of them.
+   */
+  orgStatus: z.strictObject({ status: z.enum(concernStatuses), reply: z.string().max(5_000).nullable(), updatedAt: time, readAt: time }).optional(),
 });
 export type ConcernRecord = z.infer<typeof concernRecordSchema>;
 
-/** Who used the rep's calls, for what: written for every export or share. */
+/**
+ * The approval of a performance use: issued in the organisation's console (its `id`, the approver's
+ * name and `role` as the service returned them) or, without the service, one of the policy's
+ * approver roles (`approver` = `role`) and a reference.
+ */
+export const approvalRecordSchema = z.strictObject({
+  approver: z.string().max(120),
+  reference: z.string().max(200),
+  role: z.string().max(60).optional(),
+  id: z.string().max(100).optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
+
+/** Who used the rep's calls, for what: written for every export, and for every backup import (accepted or refused). */
 export const accessLogRecordSchema = z.strictObject({
   id,
   at: time,
-  purpose: z.enum(usePurposes),
+  purpose: z.enum(accessPurposes),
   action: z.string().max(60),
-  /** How many calls the export covered. */
+  /** How many calls the export (or import) covered. */
   callCount: z.number().int().nonnegative(),
-  approval: z.strictObject({ approver: z.string().max(120), reference: z.string().max(200) }).optional(),
+  approval: approvalRecordSchema.optional(),
+  /** SHA-256 of an imported file's text. */
+  fileHash: hex64.optional(),
+  /** Why an import was refused (the sentence the rep was shown). */
+  refused: z.string().max(500).optional(),
 });
 export type AccessLogRecord = z.infer<typeof accessLogRecordSchema>;
 
@@ -216,6 +238,46 @@ export interface OutboxRecord {
   nextAttemptAt: number;
   lastError?: string;
 }
+/**
+ * This install's enrollment with the organisation service (docs/org.md): its own revocable token,
+ * the org's anonymous-concern key, the witness's public keys and the install's limits. Kept in its
+ * own table (`org`), never in a backup, never shown in full.
+ */
+export interface OrgEnrollmentRecord {
+  key: 'enrollment';
+  /** The service's base URL, as the policy named it when enrolling. */
+  service: string;
+  token: string;
+  installId: string;
+  team: string;
+  anonymousKey: string;
+  witnessKeys: { keyId: string; algorithm: 'Ed25519'; publicKey: string; createdAt: string; retiredAt: string | null }[];
+  limits: { maxBodyBytes: number; maxRecordsPerMinute: number };
+  enrolledAt: number;
+  /** Set when the service refused the token (401/403/410): nothing is sent until the install enrolls again. */
+  revoked?: { at: number; message: string };
+}
+
+/**
+ * A checkpoint the organisation's witness signed ("rep R's chain had seq N with head hash H at T",
+ * lib/ledger/checkpoint.ts), stored only after its signature verified with the witness's key. The
+ * local ledger is checked against every one of them. Not in backups (the service keeps them too).
+ */
+export interface WitnessCheckpointRecord {
+  /** The signature (base64url) is unique per signed statement: the key. */
+  signature: string;
+  format: 'candor-checkpoint/1';
+  rep: string;
+  seq: number;
+  hash: string;
+  /** The witness's clock, ISO. */
+  at: string;
+  keyId: string;
+  /** Origin of the service that signed it, for "Witnessed by …". */
+  service: string;
+  receivedAt: number;
+}
+
 /** nextAttemptAt of a parked item: sorts after every real time, so the due-items query skips it. */
 export const OUTBOX_PARKED = Number.MAX_SAFE_INTEGER;
 

@@ -101,10 +101,21 @@ export type ConcernStatus = (typeof concernStatuses)[number];
 
 export const usePurposes = ['coaching', 'performance'] as const;
 export type UsePurpose = (typeof usePurposes)[number];
+/**
+ * Why the rep's data left Candor, as the access log records it: a use of the calls (coaching,
+ * performance), or record keeping (a full backup, the consent ledger, an import), which is not a use.
+ */
+export const accessPurposes = [...usePurposes, 'record-keeping'] as const;
+export type AccessPurpose = (typeof accessPurposes)[number];
 
 /** What an export is: the rep's calls, their concerns, a full backup, the consent ledger. */
 export const exportKinds = ['calls-csv', 'calls-json', 'backup', 'concerns-csv', 'ledger'] as const;
 export type ExportKind = (typeof exportKinds)[number];
+/** Exports that are uses of the calls: they declare coaching or performance (and performance needs an approval). */
+export const useExportKinds = ['calls-csv', 'calls-json', 'concerns-csv'] as const satisfies readonly ExportKind[];
+/** What an access-log row records: an export, or a backup import (accepted or refused). */
+export const accessActions = [...exportKinds, 'import'] as const;
+export type AccessAction = (typeof accessActions)[number];
 
 export const retentionKinds = ['consent', 'calls', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog'] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
@@ -116,7 +127,7 @@ export const statementMarks = ['correct', 'wrong'] as const;
 export type StatementMark = (typeof statementMarks)[number];
 
 /** What org sync sends (docs/sync.md): governance facts only, never the rep's narrative. */
-export const outboxKinds = ['consent', 'purge-receipt', 'access-log', 'concern'] as const;
+export const outboxKinds = ['consent', 'purge-receipt', 'access-log', 'concern', 'call-summary'] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 /** The content script's verdict on the prompt's box in the call page. */

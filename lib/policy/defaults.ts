@@ -81,6 +81,6 @@ export const defaultPolicy: Policy = {
   ],
   checklistReminder: { enabled: true, afterMinutes: 30 },
   selectorOverrides: {},
-  // Off: nothing leaves the browser unless the organisation names an endpoint (docs/sync.md).
-  orgSync: { endpoint: null },
+  // Off: nothing leaves the browser unless the organisation names its service and the install enrolls (docs/sync.md).
+  orgSync: { service: null, enrollmentKey: null },
 };

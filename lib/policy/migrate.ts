@@ -4,7 +4,7 @@
  * migrated step by step when read, so an organisation's deployed policy keeps working after a
  * Candor update. A shipped migration is never edited: a change to the schema adds the next one.
  */
-export const POLICY_SCHEMA_VERSION = 3;
+export const POLICY_SCHEMA_VERSION = 4;
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
 type Fields = Record<string, unknown>;
@@ -24,6 +24,16 @@ const migrations: Record<number, (fields: Fields) => Fields> = {
     Array.isArray(notetakerNames) && notetakerNames.length === NOTETAKER_WORDS_V2.length && notetakerNames.every((n, i) => n === NOTETAKER_WORDS_V2[i])
       ? rest
       : { ...rest, ...(notetakerNames === undefined ? {} : { notetakerNames }) },
+  // 3 → 4: org sync enrolls with the organisation service instead of posting to a secret URL. A
+  // policy with sync off stays off; an endpoint cannot become a service address and an enrollment,
+  // so it is kept as it is and the schema refuses it with a sentence saying what to set instead
+  // (schema.ts, ENDPOINT_GONE): nothing is sent to a guessed address.
+  3: ({ orgSync, ...rest }) => {
+    if (orgSync === undefined) return rest;
+    const old = orgSync as { endpoint?: unknown } | null;
+    const off = typeof old === 'object' && old !== null && Object.keys(old).length === 1 && old.endpoint === null;
+    return { ...rest, orgSync: off ? { service: null } : orgSync };
+  },
 };
 
 export interface MigratedPolicy {

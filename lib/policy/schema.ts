@@ -24,24 +24,39 @@ const perLanguage = (max: number) =>
   z.partialRecord(z.enum(languages), text(max)).refine((v) => typeof v.en === 'string', 'needs an English ("en") text');
 
 /**
- * Where org sync sends records (docs/sync.md). https:// only, except plain http:// to this machine's
- * loopback host (127.0.0.1, localhost: the hosts wxt.config.ts lists as optional): traffic that never
- * leaves the machine, for a local collector agent and for the tests. No credentials in the URL.
+ * The organisation service's base URL (docs/org.md). https:// only, except plain http:// to this
+ * machine's loopback host (127.0.0.1, localhost: the hosts wxt.config.ts lists as optional), for a
+ * service run on the rep's own machine and for the tests. No credentials, query or #fragment.
  */
-export function isSyncEndpoint(value: string): boolean {
+export function isServiceUrl(value: string): boolean {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return false;
   }
-  if (url.username || url.password || url.hash) return false;
+  if (url.username || url.password || url.hash || url.search) return false;
   // A plain host name (IDNs arrive as punycode): "*" would turn the permission request into "all sites".
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(url.hostname)) return false;
   return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname));
 }
-const syncEndpoint = z.string().max(2_000, 'must be at most 2000 characters')
-  .refine(isSyncEndpoint, 'must be an https:// URL without user name, password or #fragment (plain http:// only to 127.0.0.1 or localhost)');
+const serviceUrl = z.string().trim().max(2_000, 'must be at most 2000 characters')
+  .refine(isServiceUrl, 'must be an https:// URL without user name, password, query or #fragment (plain http:// only to 127.0.0.1 or localhost)');
+
+/** Said when a policy still names the old endpoint (schema 3 and before): it cannot be used any more. */
+export const ENDPOINT_GONE =
+  'orgSync.endpoint is no longer supported: set orgSync.service to the organisation service\'s address and enroll (docs/org.md). Nothing is sent until then.';
+
+/**
+ * Org sync (docs/sync.md, docs/org.md): the organisation service and, in a managed policy, the org's
+ * enrollment key (a rep without it enters a code from the console). Off while `service` is null.
+ */
+const orgSync = z
+  .custom<unknown>((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, 'endpoint'), { error: ENDPOINT_GONE })
+  .pipe(z.strictObject({
+    service: serviceUrl.nullable(),
+    enrollmentKey: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullable().default(null),
+  }));
 
 export const policyFields = {
   policyVersion: text(64),
@@ -69,8 +84,8 @@ export const policyFields = {
   checklistReminder: z.strictObject({ enabled: z.boolean(), afterMinutes: z.number().int().min(1).max(7 * 24 * 60) }),
   /** Extra detection signals per platform, for UI changes that ship before a Candor release. */
   selectorOverrides: z.strictObject({ meet: platformOverrides.optional(), zoom: platformOverrides.optional(), teams: platformOverrides.optional() }),
-  /** Optional: send consent records, purge receipts, access log and concerns to the organisation. Off when endpoint is null. */
-  orgSync: z.strictObject({ endpoint: syncEndpoint.nullable() }),
+  /** Optional: governance records to the organisation service, once this install enrolled. Off when service is null. */
+  orgSync,
 } as const;
 
 export type PolicyField = keyof typeof policyFields;

@@ -41,19 +41,79 @@ export interface CallView {
 
 /** Org sync as the options page shows it (docs/sync.md). */
 export interface SyncStatus {
+  /** The policy names the organisation service. */
   configured: boolean;
-  /** Scheme, host and port only: the endpoint's path may hold its secret. */
+  /** The service's scheme, host and port. */
   origin: string | null;
   /** The host permission the options page requests. */
   permissionPattern: string | null;
   permission: boolean;
+  /** Enrolled with that service, and not revoked. */
+  enrolled: boolean;
   pending: number;
   parked: number;
   nextAttemptAt: number | null;
   lastSuccessAt: number | null;
+  lastAttemptAt: number | null;
   lastError: string | null;
+  holdUntil: number | null;
   /** Why the oldest parked item was refused. */
   parkedError: string | null;
+}
+
+/** A checkpoint the witness signed, as stored (lib/ledger/checkpoint.ts) with the service that signed it. */
+export interface WitnessedCheckpoint {
+  format: 'candor-checkpoint/1';
+  rep: string;
+  seq: number;
+  hash: string;
+  at: string;
+  keyId: string;
+  signature: string;
+  service: string;
+}
+
+/** This install and the organisation service, as the options page shows it: never the token or the keys' secrets. */
+export interface OrgView {
+  /** The service the policy names (origin), or null. */
+  service: string | null;
+  /** The managed policy carries the org's enrollment key: enrolling needs no code. */
+  hasEnrollmentKey: boolean;
+  enrolled: {
+    service: string;
+    team: string;
+    since: number;
+    installId: string;
+    /** The witness's public keys (public by design: anyone may verify a checkpoint with them). */
+    witnessKeys: { keyId: string; publicKey: string; retired: boolean }[];
+  } | null;
+  /** Why sending stopped, when the service refused this install's token. */
+  revoked: string | null;
+  /** Enrolled with a service the policy no longer names. */
+  otherService: string | null;
+  latestCheckpoint: WitnessedCheckpoint | null;
+}
+
+/** The ledger check: the chain's verdict, its head, and how it stands against the witness's checkpoints. */
+export type LedgerCheck = VerifyResult & {
+  /** Which check ran: seals and links (routine) or every entry re-hashed (deep). */
+  check: LedgerCheckKind;
+  /** The last entry (seq 0 and the genesis hash when empty) and when it happened. */
+  head: { seq: number; hash: string; at: string | null } | null;
+  /** Stored checkpoints compared with the ledger; the latest one. */
+  witness: { checked: number; latest: WitnessedCheckpoint | null };
+};
+
+/** What an import does, or did (the confirmation says it before anything is written). */
+export interface ImportPlan {
+  /** restore: into an empty ledger; extend: continuing this one. */
+  mode: 'restore' | 'extend';
+  fileHash: string;
+  /** Consent ledger entries added, and their seq range. */
+  ledger: { added: number; firstSeq: number | null; lastSeq: number | null };
+  /** New records per table, and records already here (kept as they are). */
+  added: Record<string, number>;
+  kept: Record<string, number>;
 }
 
 export interface Replies {
@@ -79,13 +139,19 @@ export interface Replies {
   'concern/raise': { id: string };
   'concern/status': { id: string };
   'export/request': { filename: string; mime: string; content: string };
-  'data/import': { counts: Record<string, number> };
+  'data/import': { counts: Record<string, number>; plan: ImportPlan; done: boolean };
   'data/delete-all': { deleted: number };
   'policy/save': { saved: string[] };
-  'ledger/verify': VerifyResult & { check: LedgerCheckKind };
+  'ledger/verify': LedgerCheck;
+  'ledger/anchor': { filename: string; mime: string; content: string };
   'audit/report': AuditReportBody;
   'sync/status': SyncStatus;
   'sync/retry': { requeued: number };
+  'org/enroll': OrgView;
+  'org/leave': OrgView;
+  'org/status': OrgView;
+  'org/checkpoint': OrgView;
+  'concern/refresh': { updated: number };
 }
 
 /** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */

@@ -205,23 +205,31 @@ export const concernStatus = z.strictObject({
 });
 
 export const usePurposeSchema = z.enum(usePurposes);
+/** Without the organisation service: one of the policy's approver roles (checked by the background) and a reference. */
 export const approvalSchema = z.strictObject({
-  approver: z.string().trim().min(1, 'Say who approved it.').max(120),
+  role: z.string().trim().min(1, 'Choose the role that approved it.').max(60),
   reference: z.string().trim().min(1, 'Give the ticket or reason for the approval.').max(200),
 });
 
-/** Every export declares its purpose; performance use needs an approval reference. */
+/**
+ * Every use of the calls declares its purpose; performance use needs an approval: a code issued in
+ * the organisation's console when this install is enrolled, else a policy approver role and a
+ * reference. Backups and the ledger are record keeping, not a use: their purpose is not asked.
+ */
 export const exportRequest = z.strictObject({
   type: z.literal('export/request'),
   what: z.enum(exportKinds),
-  purpose: usePurposeSchema,
+  purpose: usePurposeSchema.optional(),
   approval: approvalSchema.optional(),
+  approvalCode: z.string().trim().min(1, 'Enter the approval code from the console.').max(200).optional(),
 });
 
 export const backupImport = z.strictObject({
   type: z.literal('data/import'),
   /** The backup file's text, parsed and validated in the background. */
   text: z.string().max(MAX_BACKUP_BYTES, `Backups up to ${MAX_BACKUP_BYTES / 1024 / 1024} MB can be restored here.`),
+  /** Only say what the import would do (the confirmation); a refusal is logged all the same. */
+  dryRun: z.boolean().optional(),
 });
 
 export const dataDelete = z.strictObject({
@@ -245,6 +253,21 @@ export const auditReportRequest = z.strictObject({
 export const syncStatusRequest = z.strictObject({ type: z.literal('sync/status') });
 export const syncRetry = z.strictObject({ type: z.literal('sync/retry') });
 
+/** The organisation service (docs/org.md): enroll with a code (or the managed key), leave, this install's state. */
+export const orgEnroll = z.strictObject({
+  type: z.literal('org/enroll'),
+  /** The code from the console; absent: the managed policy's enrollment key. */
+  code: z.string().trim().max(200, 'An enrollment code has at most 200 characters.').optional(),
+});
+export const orgLeave = z.strictObject({ type: z.literal('org/leave') });
+export const orgStatus = z.strictObject({ type: z.literal('org/status') });
+/** Fetch the witness's latest checkpoint for this install now (it also comes with every sync). */
+export const orgCheckpoint = z.strictObject({ type: z.literal('org/checkpoint') });
+/** Read the console's triage of the rep's concerns from the service. */
+export const concernRefresh = z.strictObject({ type: z.literal('concern/refresh') });
+/** The ledger's head as a small file to keep elsewhere (docs/ledger.md, "Anchors"). */
+export const ledgerAnchor = z.strictObject({ type: z.literal('ledger/anchor') });
+
 export const policySave = z.strictObject({
   type: z.literal('policy/save'),
   /** The options-page policy (fields the organisation manages are ignored there). */
@@ -252,7 +275,8 @@ export const policySave = z.strictObject({
 });
 
 export const requestSchema = z.discriminatedUnion('type', [
-  exportRequest, backupImport, dataDelete, policySave, ledgerVerify, auditReportRequest, syncStatusRequest, syncRetry,
+  exportRequest, backupImport, dataDelete, policySave, ledgerVerify, ledgerAnchor, auditReportRequest, syncStatusRequest, syncRetry,
+  orgEnroll, orgLeave, orgStatus, orgCheckpoint, concernRefresh,
   callConfig, callObserved, callDecide, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {

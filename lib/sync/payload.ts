@@ -1,20 +1,27 @@
 import { z } from 'zod';
 
-import { ledgerEntrySchema } from '../ledger/entry';
+import { chainEntrySchema } from '../ledger/entry';
 import type { Policy } from '../policy/schema';
-import { type AccessLogRecord, type ConcernRecord, type LedgerRecord, type OutboxKind, type OutboxRecord, type PurgeReceiptRecord, concernCategories, retentionKinds } from '../model';
+import {
+  type AccessLogRecord, type AiDraftRecord, type CallRecord, type ChecklistRecord, type ConcernRecord, type LedgerRecord, type OutboxKind, type OutboxRecord,
+  type PurgeReceiptRecord, accessPurposes, concernCategories, humanNuanceFields, retentionKinds,
+} from '../model';
 
 /**
- * What org sync sends: one JSON body per POST, one record per body. The zod schema is the contract;
- * docs/sync.md and docs/sync-payload.schema.json are generated from it (a unit test fails on drift).
+ * What org sync sends: one body per record, posted in batches of up to 100 (lib/sync/service.ts,
+ * `candor-sync-batch/1`). The zod schema is the contract: docs/sync-payload.schema.json is generated
+ * from it (tests/unit/sync.test.ts fails on drift) and docs/sync.md describes it.
  *
  * Only these five kinds exist. Notes, tags, checklists and AI drafts have no payload shape here, so
  * they cannot be sent: adding one would need a new kind, a schema change and a docs change.
  */
 export const SYNC_FORMAT = 'candor-sync/1';
 
-/** Org sync is on when the policy names an endpoint: only then is anything queued in the outbox. */
-export const syncEnabled = (policy: Policy) => policy.orgSync.endpoint !== null;
+/**
+ * Org sync is on when the policy names the organisation service: only then is anything queued in
+ * the outbox (sent once this install has enrolled, docs/org.md).
+ */
+export const syncEnabled = (policy: Policy) => policy.orgSync.service !== null;
 
 const iso = z.iso.datetime({ precision: 3 }).meta({ description: 'ISO 8601 UTC time with milliseconds' });
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -32,7 +39,7 @@ export const consentRecordSchema = z.strictObject({
   seq: z.int().positive().meta({ description: 'Position in this rep\'s hash chain (1, 2, …; gaps mean records not received yet)' }),
   prevHash: hex64.meta({ description: 'hash of the previous record (64 zeros for the first); see docs/ledger.md' }),
   hash: hex64.meta({ description: 'SHA-256 over prevHash and the canonical entry; verify with the ledger tools' }),
-  entry: ledgerEntrySchema,
+  entry: chainEntrySchema.meta({ description: 'A consent entry, or a record-keeping entry (backup-imported); docs/ledger.md' }),
 });
 export const purgeReceiptSyncSchema = z.strictObject({
   id: z.uuid(),
@@ -45,10 +52,17 @@ export const purgeReceiptSyncSchema = z.strictObject({
 export const accessLogSyncSchema = z.strictObject({
   id: z.uuid(),
   at: iso,
-  purpose: z.enum(['coaching', 'performance']),
-  action: z.string().min(1).max(60).meta({ description: 'What was exported: calls-csv, calls-json, backup, concerns-csv, ledger' }),
+  purpose: z.enum(accessPurposes).meta({ description: 'coaching or performance use; record-keeping for backups, ledger exports and imports' }),
+  action: z.string().min(1).max(60).meta({ description: 'What was exported: calls-csv, calls-json, backup, concerns-csv, ledger; or import (a backup restored)' }),
   callCount: z.int().nonnegative(),
-  approval: z.strictObject({ approver: z.string().max(120), reference: z.string().max(200) }).optional(),
+  approval: z.strictObject({
+    approver: z.string().max(120).meta({ description: 'Who approved: the approver\'s name from the service, or the policy role' }),
+    reference: z.string().max(200),
+    role: z.string().max(60).optional(),
+    id: z.string().max(100).optional().meta({ description: 'The approval\'s id in the organisation service (redeemed with its code)' }),
+  }).optional(),
+  fileHash: hex64.optional().meta({ description: 'SHA-256 of an imported file' }),
+  refused: z.string().max(500).optional().meta({ description: 'Why an import was refused' }),
 });
 export const concernSyncSchema = z.strictObject({
   id: z.uuid().meta({ description: 'The concern; a status change is sent again with the same id (keep the latest updatedAt)' }),
@@ -104,6 +118,35 @@ export function syncJsonSchema(): Record<string, unknown> {
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
+/** What a call summary is computed from: the call and what the rep attached to it, at `updatedAt`. */
+export interface CallSummarySource {
+  call: CallRecord;
+  checklist: ChecklistRecord | undefined;
+  aiDraft: AiDraftRecord | undefined;
+  updatedAt: number;
+}
+
+const filled = (value: unknown) => (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== '');
+
+/** Counts about one call, never its text (docs/sync.md, call-summary). */
+export function callSummary({ call, checklist, aiDraft, updatedAt }: CallSummarySource) {
+  const statements = aiDraft?.statements ?? [];
+  const done = checklist?.status === 'done';
+  return {
+    callId: call.id,
+    platform: call.platform,
+    endedAt: call.endedAt === undefined ? null : isoOf(call.endedAt),
+    category: call.category ?? null,
+    checklist: !checklist ? ('not-required' as const) : done ? ('completed' as const) : ('pending' as const),
+    checklistMsToComplete: done && checklist.completedAt !== undefined ? Math.max(0, checklist.completedAt - checklist.pendingSince) : null,
+    humanNuanceFilled: !!checklist && humanNuanceFields.some((f) => filled(checklist.fields[f])),
+    aiStatements: statements.length,
+    aiMarked: statements.filter((st) => st.mark !== undefined).length,
+    aiWrong: statements.filter((st) => st.mark === 'wrong').length,
+    updatedAt: isoOf(updatedAt),
+  };
+}
+
 /** Record copies: only governance facts; the rep's narrative is never among them. */
 export const toSyncRecord = {
   consent: (r: LedgerRecord) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, entry: r.entry }),
@@ -113,6 +156,7 @@ export const toSyncRecord = {
   }),
   'access-log': (r: AccessLogRecord) => ({
     id: r.id, at: isoOf(r.at), purpose: r.purpose, action: r.action, callCount: r.callCount, ...(r.approval ? { approval: r.approval } : {}),
+    ...(r.fileHash ? { fileHash: r.fileHash } : {}), ...(r.refused ? { refused: r.refused } : {}),
   }),
   concern: (r: ConcernRecord) => ({
     id: r.id, category: r.category, text: r.text, anonymous: r.anonymous, status: r.status,
@@ -120,6 +164,7 @@ export const toSyncRecord = {
     ...(!r.anonymous && r.callId ? { callId: r.callId } : {}), ...(!r.anonymous && r.statementId ? { statementId: r.statementId } : {}),
     createdAt: isoOf(r.createdAt), updatedAt: isoOf(r.updatedAt),
   }),
+  'call-summary': (r: CallSummarySource) => callSummary(r),
 } satisfies Record<OutboxKind, (r: never) => Record<string, unknown>>;
 
 type SourceOf<K extends OutboxKind> = Parameters<(typeof toSyncRecord)[K]>[0];

@@ -1,5 +1,5 @@
 import { GENESIS_HASH } from '../../lib/ledger/chain';
-import type { LedgerEntry } from '../../lib/ledger/entry';
+import type { ChainEntry, LedgerEntry } from '../../lib/ledger/entry';
 import type { Queryable } from '../store/db';
 
 /**
@@ -27,8 +27,12 @@ export interface IncomingConsent {
   seq: number;
   prevHash: string;
   hash: string;
-  entry: LedgerEntry;
+  /** A consent entry, or a record-keeping one (a backup import): both are links of the chain. */
+  entry: ChainEntry;
 }
+
+/** Consent entries count in the review; record-keeping entries (backup-imported) are chain links only. */
+const isConsent = (e: ChainEntry): e is LedgerEntry => e.type !== 'backup-imported';
 
 export interface ChainRow {
   first_seq: number | null;
@@ -134,11 +138,11 @@ export async function applyConsent(
         inserts.map((r) => JSON.stringify(r.entry)),
         inserts.map((r) => r.entry.at),
         inserts.map((r) => r.entry.type),
-        inserts.map((r) => r.entry.category),
-        inserts.map((r) => r.entry.rule),
+        inserts.map((r) => (isConsent(r.entry) ? r.entry.category : null)),
+        inserts.map((r) => (isConsent(r.entry) ? r.entry.rule : null)),
       ],
     );
-    await addToRollup(q, team, inserts.map((r) => r.entry));
+    await addToRollup(q, team, inserts.map((r) => r.entry).filter(isConsent));
   }
 
   // --- Grow the verified range through what is now stored (never past a break).

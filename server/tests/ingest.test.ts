@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendRecord, type ChainRecord } from '../../lib/ledger/chain';
 import { verifyCheckpoint } from '../../lib/ledger/checkpoint';
+import type { ChainEntry } from '../../lib/ledger/entry';
 import type { TestServer } from '../testing';
 import { chain, concernBody, consentBody, enroll, ENGINES, HAS_POSTGRES, request, server, T0 } from './support';
 
@@ -59,6 +61,22 @@ describe.each(ENGINES)('ingest, chain and witness on %s', (engine) => {
     expect(other.status).toBe(409);
     const latest = await c.get('/api/v1/checkpoints/latest');
     expect(latest.json.checkpoint).toEqual(last.json.checkpoint);
+  });
+
+  it('a backup-imported entry (docs/ledger.md, Imports) is a link of the chain, not a consent decision in the review', async () => {
+    const c = await enroll(s);
+    const records: ChainRecord<ChainEntry>[] = await chain(c.installId, 2);
+    const imported = await appendRecord<ChainEntry>(records[1]!, {
+      v: 1, type: 'backup-imported', at: new Date(T0 + 600_000).toISOString(), eventId: crypto.randomUUID(), rep: c.installId, fileHash: 'c'.repeat(64),
+      mode: 'extend', entriesAdded: 1, firstSeq: 2, lastSeq: 2, policyVersion: '1', extensionVersion: '0.1.0',
+    });
+    records.push(imported, ...(await chain(c.installId, 1, imported as ChainRecord)));
+    const reply = await c.post('/api/v1/ingest/batch', { format: 'candor-sync-batch/1', items: records.map((r) => consentBody(c.installId, r as ChainRecord)) });
+    expect(reply.status).toBe(200);
+    expect(reply.json.chain).toEqual({ status: 'ok', verifiedSeq: 4, firstSeq: 1 });
+    expect(reply.json.checkpoint).toMatchObject({ seq: 4, hash: records[3]!.hash });
+    const day = await s.running.service.db.query<{ type: string }>("SELECT type FROM consent_daily WHERE team = 'default' AND type = 'backup-imported'");
+    expect(day).toEqual([]);
   });
 
   it('any order, gaps allowed: a late start becomes firstSeq, buffered records verify when the gap fills', async () => {

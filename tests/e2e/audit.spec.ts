@@ -58,14 +58,21 @@ describe('ledger and audit report', () => {
     const report = await b.context.newPage();
     await report.goto(`chrome-extension://${b.extensionId}/report.html`);
     await expect.poll(() => metric(report, 'Calls admitted')).toBe('3');
-    expect(await metric(report, 'Decisions made')).toBe('3');
+    expect(await metric(report, 'Decisions logged, changes included')).toBe('3');
     expect(await metric(report, 'Recording after a decline')).toBe('1');
     expect(await metric(report, 'Never-record calls respected')).toBe('1 of 1');
     expect(await metric(report, 'Performance exports without approval')).toBe('0');
-    expect(await report.getByRole('img', { name: /^Consent outcomes: Agreed 1, Declined 1, Not recorded 1, Withdrawn 0, No decision 0$/ }).count()).toBe(1);
+    expect(await report.getByRole('img', { name: /^Current outcome of each admitted call: Agreed 1, Declined 1, Not recorded 1, Withdrawn 0, No decision yet 0$/ }).count()).toBe(1);
     // The report names its check, and says "verified" only once every entry was re-hashed.
     await expect.poll(() => report.locator('#s-ledger + p').textContent()).toMatch(/^Every entry re-hashed: intact, \d+ entries verified\.$/);
-    expect(await report.locator('#s-ledger ~ p code').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    const head = await report.locator('#s-ledger ~ p code').textContent();
+    expect(head).toMatch(/^[0-9a-f]{64}$/);
+    // The anchor receipt, from the report as from the options page: the same head.
+    const receipt = report.waitForEvent('download');
+    await report.getByRole('button', { name: 'Download anchor receipt' }).click();
+    const receiptFile = join(mkdtempSync(join(tmpdir(), 'candor-anchor-')), 'anchor.json');
+    await (await receipt).saveAs(receiptFile);
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8'))).toMatchObject({ format: 'candor-anchor/1', hash: head });
     // The docs' screenshot is refreshed on request only (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
     if (process.env.UPDATE_SCREENSHOTS) await report.screenshot({ path: join(root, 'docs/images/audit-report.png'), fullPage: true });
 
@@ -77,7 +84,10 @@ describe('ledger and audit report', () => {
     await (await download).saveAs(file);
     const exported = JSON.parse(readFileSync(file, 'utf8')) as { records: { entry: Record<string, unknown> }[] };
     expect(exported.records.map((r) => r.entry.type)).toEqual(expect.arrayContaining(['asked', 'agreed', 'declined', 'recording-after-decline', 'recording-stopped', 'not-recorded']));
-    expect(JSON.stringify(exported)).not.toContain('abc-'); // no raw meeting code anywhere
+    // No raw meeting code anywhere (the whole code: 'abc-' alone also ends a random UUID's segment now and then).
+    const meetCode = new URL(callUrl('meet', 800)).pathname.slice(1);
+    expect(JSON.stringify(exported)).not.toContain(meetCode);
+    expect(JSON.stringify(exported)).not.toContain('8123456');
 
     const cli = (path: string) => spawnSync('npx', ['tsx', 'scripts/verify-ledger.ts', path], { cwd: root, encoding: 'utf8' });
     const ok = cli(file);

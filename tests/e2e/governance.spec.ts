@@ -74,23 +74,42 @@ describe('governance in the product', () => {
     await page.close();
   });
 
-  it('refuses a performance export without approval, and logs it with the approval', async () => {
+  it('each export logs its own purpose and approval: performance with the approving role, then coaching and record keeping with none', async () => {
+    // Issue 20, item 6: the approval entered for a performance export once carried over to the
+    // coaching exports after it, and backups counted as coaching.
     const options = await b.context.newPage();
     await options.goto(`chrome-extension://${b.extensionId}/options.html`);
     await expect.poll(() => options.getByText('AI recordings are for coaching, not scoring. Performance use requires approval.').count()).toBeGreaterThan(0);
     await options.getByLabel(/Performance: compliance checks/).check();
+    // Approvers come from the policy's roles (the default policy: compliance), not free text.
+    const role = options.getByLabel('Approved by (role)');
+    await expect.poll(() => role.locator('option').allTextContents()).toEqual(['compliance']);
     await options.getByRole('button', { name: 'Export Calls (CSV)' }).click();
-    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/Performance use requires approval/);
+    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/requires approval|reference/i);
     expect(await readStore(b, 'accessLog')).toHaveLength(0);
 
-    await options.getByLabel('Approved by').fill('Dana Ortiz, VP Sales');
     await options.getByLabel('Ticket or reason').fill('HR-1234');
-    const download = options.waitForEvent('download');
-    await options.getByRole('button', { name: 'Export Calls (CSV)' }).click();
-    expect((await download).suggestedFilename()).toMatch(/^candor-calls-\d{4}-\d{2}-\d{2}\.csv$/);
-    const log = await waitFor(() => readStore<{ purpose: string; approval?: { approver: string; reference: string } }>(b, 'accessLog'), (r) => r.length === 1);
-    expect(log[0]).toMatchObject({ purpose: 'performance', approval: { approver: 'Dana Ortiz, VP Sales', reference: 'HR-1234' } });
-    await expect.poll(() => options.getByRole('cell', { name: 'Dana Ortiz, VP Sales (HR-1234)' }).count()).toBe(1);
+    const exported = async (button: string, pattern: RegExp) => {
+      const download = options.waitForEvent('download');
+      await options.getByRole('button', { name: button }).click();
+      expect((await download).suggestedFilename()).toMatch(pattern);
+    };
+    await exported('Export Calls (CSV)', /^candor-calls-\d{4}-\d{2}-\d{2}\.csv$/);
+    await options.getByLabel(/Coaching: skill development/).check();
+    await exported('Export Calls (JSON)', /^candor-calls-.*\.json$/);
+    await exported('Export Full backup (JSON)', /^candor-backup-.*\.json$/);
+    await exported('Export ledger (JSON)', /^candor-ledger-.*\.json$/);
+
+    type Row = { at: number; purpose: string; action: string; approval?: { approver: string; role?: string; reference: string } };
+    const log = await waitFor(() => readStore<Row>(b, 'accessLog'), (r) => r.length === 4);
+    log.sort((x, y) => x.at - y.at);
+    expect(log.map(({ purpose, action, approval }) => ({ purpose, action, approval }))).toEqual([
+      { purpose: 'performance', action: 'calls-csv', approval: { approver: 'compliance', role: 'compliance', reference: 'HR-1234' } },
+      { purpose: 'coaching', action: 'calls-json', approval: undefined },
+      { purpose: 'record-keeping', action: 'backup', approval: undefined },
+      { purpose: 'record-keeping', action: 'ledger', approval: undefined },
+    ]);
+    await expect.poll(() => options.getByRole('cell', { name: 'compliance, HR-1234' }).count()).toBe(1);
     await options.close();
   });
 

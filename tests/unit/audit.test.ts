@@ -342,7 +342,7 @@ describe('buildAuditReport: the hand-computed dataset', () => {
   it('access: performance use and its approvals', () => {
     expect(report.access).toEqual({
       // a1 coaching; a2, a3, a4 performance (a5 is at TO+1).
-      exportsByPurpose: { coaching: 1, performance: 3 },
+      exportsByPurpose: { coaching: 1, performance: 3, recordKeeping: 0 },
       // Oldest first; a blank approver is no approver.
       performanceExports: [
         { at: day(1, 20), action: '=cmd', callCount: 1, approver: null, reference: 'X' },
@@ -457,7 +457,7 @@ describe('buildAuditReport: edge cases', () => {
     });
     expect(report.recordingRules.afterDeclineStops).toEqual({ count: 0, medianMsToStop: null, maxMsToStop: null, atCallEnd: 0 });
     expect(report.recordingRules.neverRecordCategories).toEqual({ calls: 0, respected: 0, violated: 0 });
-    expect(report.access).toEqual({ exportsByPurpose: { coaching: 0, performance: 0 }, performanceExports: [], performanceWithoutApproval: 0 });
+    expect(report.access).toEqual({ exportsByPurpose: { coaching: 0, performance: 0, recordKeeping: 0 }, performanceExports: [], performanceWithoutApproval: 0 });
     expect(report.sentiment.concernsByMonth).toEqual([]);
     expect(Object.values(report.sentiment.concernsByCategory)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(report.coaching).toEqual({ checklistsDue: 0, checklistsCompleted: 0, completionRate: null, medianTimeToCompleteMs: null, humanNuanceFilledRate: null });
@@ -612,10 +612,14 @@ describe('buildAuditReport: edge cases', () => {
         access('2', day(1, 3), 'performance', 'export', 4, { approver: 'Ann', reference: 'T-9' }),
         access('3', day(1, 4), 'performance', 'export', 4, { approver: 'Ann', reference: '' }),
         access('4', day(1, 5), 'coaching', 'export', 4),
+        // Backups, ledger exports and imports are record keeping: counted as such, never as coaching.
+        access('5', day(1, 6), 'record-keeping', 'backup', 4),
+        access('6', day(1, 7), 'record-keeping', 'ledger', 0),
+        access('7', day(1, 8), 'record-keeping', 'import', 0),
       ],
     }));
     expect(r.access.performanceWithoutApproval).toBe(2);
-    expect(r.access.exportsByPurpose).toEqual({ coaching: 1, performance: 3 });
+    expect(r.access.exportsByPurpose).toEqual({ coaching: 1, performance: 3, recordKeeping: 3 });
     expect(r.access.performanceExports.map((e) => e.approver)).toEqual([null, 'Ann', 'Ann']);
   });
 

@@ -273,10 +273,15 @@ const SPECS: { [T in RequestType]?: Spec } = {
     valid: () =>
       fc.record({
         type: fc.constant('export/request'), what: fc.constantFrom(...EXPORT_KINDS), purpose: fc.constant('performance'),
-        approval: fc.record({ approver: word(100), reference: word(100) }),
+        approval: fc.record({ role: word(60), reference: word(100) }),
       }),
-    required: ['type', 'what', 'purpose'],
-    bad: { what: invalid.enum(EXPORT_KINDS), purpose: invalid.enum(['coaching', 'performance']), approval: invalid.object },
+    required: ['type', 'what'],
+    bad: { what: invalid.enum(EXPORT_KINDS), purpose: invalid.enum(['coaching', 'performance']), approval: invalid.object, approvalCode: invalid.text(200, true) },
+  },
+  'org/enroll': {
+    valid: () => fc.record({ type: fc.constant('org/enroll'), code: word(60) }, { requiredKeys: ['type'] }),
+    required: ['type'],
+    bad: { code: fc.oneof(notString, tooLong(200)) },
   },
   'data/import': {
     valid: () => fc.constant({ type: 'data/import', text: JSON.stringify({ format: 'candor-backup/1', tables: { notes: [] } }) }),
@@ -445,7 +450,8 @@ describe('well-formed messages that cannot apply are refused readably and write 
     'note/save': 'extension-page', 'tag/add': 'any', 'tag/update': 'extension-page', 'checklist/save': 'extension-page', 'ai-draft/save': 'extension-page',
     'ai-draft/mark': 'extension-page', 'concern/raise': 'extension-page', 'concern/status': 'extension-page', 'export/request': 'extension-page',
     'data/import': 'extension-page', 'data/delete-all': 'extension-page', 'policy/save': 'extension-page', 'ledger/verify': 'extension-page',
-    'sync/status': 'extension-page', 'sync/retry': 'extension-page', 'audit/report': 'extension-page',
+    'sync/status': 'extension-page', 'sync/retry': 'extension-page', 'audit/report': 'extension-page', 'ledger/anchor': 'extension-page',
+    'org/enroll': 'extension-page', 'org/leave': 'extension-page', 'org/status': 'extension-page', 'org/checkpoint': 'extension-page', 'concern/refresh': 'extension-page',
   };
   const unknownIds = (): Ids => ({ callId: uuid, tagId: uuid, concernId: uuid, statementId: fc.constantFrom('s1', 's2', 's99') });
   /** Types whose valid form names a record; with an unknown id they must be refused. */

@@ -139,15 +139,22 @@ const GEN = {
   selectorOverrides: { valid: selectorOverrides, invalid: badSelectorOverrides },
   orgSync: {
     valid: fc.oneof(
-      fc.constant({ endpoint: null }),
-      fc.constantFrom('https://ingest.example.com/candor', 'https://crm.example.org:8443/hooks/candor/Zx81?team=emea', 'http://127.0.0.1:9000/sync', 'http://localhost/candor')
-        .map((endpoint) => ({ endpoint })),
+      fc.constant({ service: null, enrollmentKey: null }),
+      fc.tuple(
+        fc.constantFrom('https://candor.example.com', 'https://acme.example.org:8443/candor', 'http://127.0.0.1:9000', 'http://localhost/candor/'),
+        fc.constantFrom('org-key-0123456789', 'k', null),
+      ).map(([service, enrollmentKey]) => ({ service, enrollmentKey })),
     ),
-    // http to anything but loopback, credentials or a fragment in the URL, not a URL, unknown keys.
+    // http to anything but loopback, credentials, a query or a fragment, not a URL, unknown keys, and
+    // the old endpoint (schema 3 and before), refused with a sentence saying what to set instead.
     invalid: fc.constantFrom<unknown>(
-      null, 'https://ingest.example.com', {}, { endpoint: '' }, { endpoint: 'ingest.example.com' }, { endpoint: 'http://ingest.example.com/candor' },
-      { endpoint: 'ftp://ingest.example.com' }, { endpoint: 'https://user:pw@ingest.example.com/' }, { endpoint: 'https://ingest.example.com/#x' },
-      { endpoint: 'javascript:alert(1)' }, { endpoint: 'http://[::1]/sync' }, { endpoint: 'https://*/' }, { endpoint: 'https://*.example.com/in' }, { endpoint: 5 }, { endpoint: 'https://ingest.example.com/', token: 'secret' }, { endpoint: `https://e.example/${'p'.repeat(2_000)}` },
+      null, 'https://candor.example.com', {}, { service: '' }, { service: 'candor.example.com' }, { service: 'http://candor.example.com' },
+      { service: 'ftp://candor.example.com' }, { service: 'https://user:pw@candor.example.com/' }, { service: 'https://candor.example.com/#x' },
+      { service: 'https://candor.example.com/?team=emea' }, { service: 'javascript:alert(1)' }, { service: 'http://[::1]/' }, { service: 'https://*/' },
+      { service: 'https://*.example.com/' }, { service: 5 }, { service: 'https://candor.example.com/', token: 'secret' }, { service: `https://e.example/${'p'.repeat(2_000)}` },
+      { service: 'https://candor.example.com', enrollmentKey: '' }, { service: 'https://candor.example.com', enrollmentKey: 'k'.repeat(201) },
+      // ({ endpoint: null } alone is not here: a stored policy with sync off migrates to { service: null }, tests/unit/policy-migrate.test.ts.)
+      { endpoint: 'https://ingest.example.com/candor/7bd1' }, { service: 'https://candor.example.com', endpoint: null },
     ),
   },
 } satisfies Record<PolicyField, FieldGen>;

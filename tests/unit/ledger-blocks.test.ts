@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { backupJson } from '../../lib/background/exports';
-import { importBackup } from '../../lib/background/backup';
+import { importBackup } from '../../lib/background/backup-import';
 import { createLedgerWriter, ledgerExportJson, verifyLedger } from '../../lib/background/ledger';
 import { runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
@@ -170,10 +170,12 @@ describe('the stored ledger (background)', () => {
     expect(routine).toMatchObject({ intact: true, count: 2_037, lastSeq: 2_037 });
     expect(routine.check).toBe('seals-and-links');
     expect(await verifyLedger(s, { deep: true })).toEqual({ ...routine, check: 'every-entry' });
-    const { check: _check, ...result } = routine;
+    const { check: _check, head, witness, ...result } = routine;
     const exported = JSON.parse(await ledgerExportJson(s));
     expect(exported.records).toHaveLength(2_037);
     expect(await verifyExport(exported)).toEqual(result);
+    expect(exported.head).toEqual(head);
+    expect(witness).toEqual({ checked: 0, latest: null });
     // Each entry's hash is still SHA-256(prevHash + "\n" + canonical entry), as docs/ledger.md specifies.
     const r = exported.records[1_500];
     const { canonicalize } = await import('../../lib/ledger/canonical');
@@ -218,19 +220,29 @@ describe('the stored ledger (background)', () => {
     expect(receipt).toMatchObject({ count: 1_401 + 1_401 /* events too */ });
   });
 
-  it('a backup holds one record per entry, and restoring it gives the same verified chain without duplicates', async () => {
+  it('a backup holds one record per entry; restoring it into an empty profile gives the same chain, and the import is recorded after it', async () => {
     await consentEvents(LEDGER_BLOCK_SIZE + 12, T0);
     await createLedgerWriter(s).flush();
-    const backup = JSON.parse(await backupJson(s, 'coaching'));
+    const backup = JSON.parse(await backupJson(s));
     expect(Object.keys(backup.tables)).not.toContain('ledgerBlocks');
     expect(backup.tables.ledger).toHaveLength(LEDGER_BLOCK_SIZE + 12);
     const before = await verifyLedger(s);
+    if (!before.intact) throw new Error('seed ledger broken');
+
+    // The same chain again adds no entry: only the one recording the import, after the sealed ones.
     await importBackup(s, { type: 'data/import', text: JSON.stringify(backup) });
-    expect(await db.ledgerBlocks.count()).toBe(0);
-    expect(await db.ledger.count()).toBe(LEDGER_BLOCK_SIZE + 12);
-    expect(await verifyLedger(s)).toEqual(before);
-    await createLedgerWriter(s).flush(); // sealed again
     expect(await db.ledgerBlocks.count()).toBe(1);
-    expect(await verifyLedger(s)).toEqual(before);
+    expect(await verifyLedger(s, { deep: true })).toMatchObject({ intact: true, count: LEDGER_BLOCK_SIZE + 13 });
+
+    const empty = new CandorDB(`blocks-restore-${crypto.randomUUID()}`);
+    const target = { ...s, db: empty };
+    await importBackup(target, { type: 'data/import', text: JSON.stringify(backup) });
+    const restored = await allLedgerRecords(empty);
+    expect(restored.slice(0, -1).map((r) => r.hash)).toEqual((await allLedgerRecords(db)).slice(0, LEDGER_BLOCK_SIZE + 12).map((r) => r.hash));
+    expect(restored.at(-1)!.entry).toMatchObject({ type: 'backup-imported', mode: 'restore', entriesAdded: LEDGER_BLOCK_SIZE + 12, firstSeq: 1, lastSeq: LEDGER_BLOCK_SIZE + 12 });
+    await createLedgerWriter(target).flush(); // sealed again
+    expect(await empty.ledgerBlocks.count()).toBe(1);
+    expect(await verifyLedger(target)).toMatchObject({ intact: true, count: LEDGER_BLOCK_SIZE + 13 });
+    await empty.delete();
   });
 });

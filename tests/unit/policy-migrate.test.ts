@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { migratePolicy, POLICY_SCHEMA_VERSION } from '../../lib/policy/migrate';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import { ENDPOINT_GONE } from '../../lib/policy/schema';
 
 /** Policies saved by schema-1 builds: the options page's stored copy, and the managed example from docs/admin.md. */
 const saved = (name: string) => JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/policy', name), 'utf8')) as Record<string, unknown>;
@@ -11,10 +12,10 @@ const v1Options = saved('v1-options-page.json');
 const v1Managed = saved('v1-managed.json');
 
 describe('policy schema versions', () => {
-  it('the current version is 3 and a policy without a version is read as version 1', () => {
-    expect(POLICY_SCHEMA_VERSION).toBe(3);
+  it('the current version is 4 and a policy without a version is read as version 1', () => {
+    expect(POLICY_SCHEMA_VERSION).toBe(4);
     expect(migratePolicy({ tags: ['x'] }).from).toBe(1);
-    expect(migratePolicy({ schemaVersion: 3, tags: ['x'] })).toEqual({ fields: { tags: ['x'] }, from: 3 });
+    expect(migratePolicy({ schemaVersion: 4, tags: ['x'] })).toEqual({ fields: { tags: ['x'] }, from: 4 });
   });
 
   it('a saved schema-1 options-page policy loads with every setting kept and its reminder migrated', () => {
@@ -50,15 +51,15 @@ describe('policy schema versions', () => {
   });
 
   it('a policy for a newer Candor applies the fields this version knows and says so', () => {
-    const { policy, issues } = resolvePolicy({ schemaVersion: 4, purposeStatement: 'Coaching.', futureField: true }, undefined);
+    const { policy, issues } = resolvePolicy({ schemaVersion: 5, purposeStatement: 'Coaching.', futureField: true }, undefined);
     expect(policy.purposeStatement).toBe('Coaching.');
     expect(issues.map((i) => i.field)).toEqual(['schemaVersion', 'futureField']);
-    expect(issues[0]!.message).toMatch(/newer Candor \(schema 4; this version reads up to 3\)/);
+    expect(issues[0]!.message).toMatch(/newer Candor \(schema 5; this version reads up to 4\)/);
   });
 
   it.each([0, -1, 1.5, '2', null, []])('an unusable schemaVersion %j is reported; the fields are read as the current version', (schemaVersion) => {
     const { policy, issues } = resolvePolicy({ schemaVersion, tags: ['objection'] }, undefined);
-    expect(issues).toEqual([expect.objectContaining({ field: 'schemaVersion', message: expect.stringMatching(/whole number from 1 to 3/) })]);
+    expect(issues).toEqual([expect.objectContaining({ field: 'schemaVersion', message: expect.stringMatching(/whole number from 1 to 4/) })]);
     expect(policy.tags).toEqual(['objection']);
   });
 
@@ -70,6 +71,29 @@ describe('policy schema versions', () => {
     const own = resolvePolicy({ schemaVersion: 2, notetakerNames: ['Acme Recorder'] }, undefined);
     expect(own.policy.notetakerNames).toEqual(['Acme Recorder']);
     expect(own.sources.notetakerNames).toBe('managed');
+  });
+
+  it('3 → 4: a policy with sync off stays off; an old endpoint is refused with a sentence saying what to set, and nothing is sent', () => {
+    const off = resolvePolicy({ schemaVersion: 3, orgSync: { endpoint: null } }, undefined);
+    expect(off.issues).toEqual([]);
+    expect(off.policy.orgSync).toEqual({ service: null, enrollmentKey: null });
+    expect(off.sources.orgSync).toBe('managed');
+
+    // A schema-3 managed policy with an endpoint (docs/sync.md before the organisation service): refused, consent unaffected.
+    const managed = { schemaVersion: 3, purposeStatement: v1Managed.purposeStatement, orgSync: { endpoint: 'https://ingest.acme.example/candor/7bd1c0e6b5f54c0c9d3e' } };
+    const old = resolvePolicy(managed, { orgSync: { service: 'https://candor.local.example' } });
+    expect(old.issues).toEqual([{ source: 'managed', field: 'orgSync', message: ENDPOINT_GONE }]);
+    expect(ENDPOINT_GONE).toMatch(/^orgSync\.endpoint is no longer supported: set orgSync\.service .*Nothing is sent until then\.$/);
+    // The managed value was refused: the options page's choice (or the default, off) applies, never a guessed address.
+    expect(old.policy.orgSync).toEqual({ service: 'https://candor.local.example', enrollmentKey: null });
+    expect(old.policy.purposeStatement).toBe(v1Managed.purposeStatement);
+    expect(resolvePolicy(managed, undefined).policy.orgSync.service).toBeNull();
+    // Without a version (schema 1) the same holds.
+    expect(resolvePolicy({ orgSync: { endpoint: 'https://x.example/in' } }, undefined).issues.map((i) => i.message)).toEqual([ENDPOINT_GONE]);
+
+    const current = resolvePolicy({ schemaVersion: 4, orgSync: { service: 'https://candor.acme.example', enrollmentKey: 'acme-org-key' } }, undefined);
+    expect(current.issues).toEqual([]);
+    expect(current.policy.orgSync).toEqual({ service: 'https://candor.acme.example', enrollmentKey: 'acme-org-key' });
   });
 
   it('migration does not change its input', () => {

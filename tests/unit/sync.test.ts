@@ -1,10 +1,12 @@
 // @vitest-environment node
 // (Node's own fetch against a real HTTP server: the DOM environment would replace fetch.)
 /**
- * Org sync against a real local HTTP server (node:http on 127.0.0.1, a random port) that fails,
- * times out, drops the connection after processing (so the client retries what was already
- * received), refuses, redirects and rate-limits. Real fetch, real Dexie (fake-indexeddb), the real
- * writers (router, ledger, retention); time moves only through the injected clock.
+ * Org sync's sender against a real local HTTP server (node:http on 127.0.0.1, a random port) that
+ * speaks the organisation service's batch API (docs/org.md) and can, on command, fail, time out,
+ * drop the connection after processing (so the client retries what was already received), refuse
+ * an item, answer with something unreadable, revoke the token, rate-limit and redirect: the failure
+ * modes the real service (tests/unit/org-service.test.ts) cannot be asked for. Real fetch, real
+ * Dexie (fake-indexeddb), the real writers; time moves only through the injected clock.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createLedgerWriter } from '../../lib/background/ledger';
+import { createLedgerWriter, repId } from '../../lib/background/ledger';
+import { permissionPattern } from '../../lib/background/org-http';
 import { runRetention } from '../../lib/background/retention';
 import type { SenderInfo, Services } from '../../lib/background/services';
-import { createSyncer, drainOutbox, permissionPattern, retrySync, syncStatus, SYNC_ALARM, type SyncDeps } from '../../lib/background/sync';
+import { createSyncer, drainOutbox, syncStatus, SYNC_ALARM, type SyncDeps } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/background/router';
 import { routeAsInBrowser } from './support/senders';
@@ -24,6 +27,7 @@ import type { CallView, Reply } from '../../lib/protocol/replies';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { backoffDelay, BACKOFF, retryAfterMs, verdictFor } from '../../lib/sync/backoff';
 import { syncBodySchema, syncJsonSchema } from '../../lib/sync/payload';
+import { batchReplySchema, parseReply } from '../../lib/sync/service';
 import { OUTBOX_PARKED } from '../../lib/model';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -33,18 +37,22 @@ const tab: SenderInfo = { tabId: 1, url: MEET, extensionPage: false };
 const page: SenderInfo = { url: 'chrome-extension://test-extension-id/options.html', extensionPage: true };
 /** Words that exist only in the rep's notes, tags and checklist: they must never reach the server. */
 const SECRETS = ['NOTE-SECRET-7f3a', 'TAG-SECRET-91bc', 'CHECKLIST-SECRET-44de'];
+const TOKEN = 'install-token-0123456789abcdef';
+const ANON = 'anonymous-key-0123456789abcdef';
 
-// ---- the test server ------------------------------------------------------------------------------
+// ---- the test server: the batch API, scriptable -------------------------------------------------------
 
-type Behaviour = 'ok' | 'hang' | 'drop' | { status: number; body?: string; headers?: Record<string, string> };
+type Behaviour = 'ok' | 'hang' | 'drop' | 'garbage' | 'mismatch' | { status: number; body?: string; headers?: Record<string, string> } | { refuse: (body: Record<string, unknown>) => string | null };
 interface Received {
-  key: string | undefined;
-  body: Record<string, unknown>;
+  path: string;
+  auth: string | undefined;
+  items: Record<string, unknown>[];
+  bytes: number;
   contentType: string | undefined;
   cookie: string | undefined;
 }
 
-/** Dedupes by Idempotency-Key like a careful receiver: a known key is answered 200 and not stored again. */
+/** Stores each envelope id once, like the service: a known id is answered as a duplicate and not stored again. */
 class TestServer {
   script: Behaviour[] = [];
   received: Received[] = [];
@@ -55,7 +63,7 @@ class TestServer {
   async start() {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/ingest/candor-Zx81`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/candor`;
   }
   reset() {
     this.script = [];
@@ -70,21 +78,36 @@ class TestServer {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const key = req.headers['idempotency-key'] as string | undefined;
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    this.received.push({ key, body, contentType: req.headers['content-type'], cookie: req.headers.cookie });
+    const raw = Buffer.concat(chunks);
+    const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const path = new URL(req.url!, 'http://x').pathname;
+    const batch = path === '/candor/api/v1/ingest/batch';
+    const items = batch ? (body.items as Record<string, unknown>[]) : [body];
+    this.received.push({ path, auth: req.headers.authorization, items, bytes: raw.byteLength, contentType: req.headers['content-type'], cookie: req.headers.cookie });
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    if (req.headers.authorization !== `Bearer ${batch ? TOKEN : ANON}`) return json(401, { error: 'This install token is not known or was revoked; enroll the extension again.', code: 'bad-token' });
     const behaviour = this.script.shift() ?? 'ok';
     if (behaviour === 'hang') return; // never answers
-    if (typeof behaviour === 'object') {
+    if (behaviour === 'garbage') return void res.end('<html>proxy error</html>');
+    if (behaviour === 'mismatch') return json(200, { results: items.map(() => ({ id: crypto.randomUUID(), stored: true, duplicate: false })), chain: null });
+    if (typeof behaviour === 'object' && 'status' in behaviour) {
       res.writeHead(behaviour.status, { 'content-type': 'text/plain', ...behaviour.headers });
       return void res.end(behaviour.body ?? '');
     }
-    // 'ok' and 'drop' both process the record; 'drop' then loses the answer (the connection dies).
-    const duplicate = !!key && this.accepted.has(key);
-    if (key && !duplicate) this.accepted.set(key, body);
+    // 'ok', 'drop' and a refusal process the items; 'drop' then loses the answer (the connection dies).
+    const results = items.map((item) => {
+      const id = item.id as string;
+      const refused = typeof behaviour === 'object' ? behaviour.refuse(item) : null;
+      if (refused) return { id, error: refused, code: 'invalid' };
+      const duplicate = this.accepted.has(id);
+      if (!duplicate) this.accepted.set(id, item);
+      return { id, stored: !duplicate, duplicate };
+    });
     if (behaviour === 'drop') return void req.socket.destroy();
-    res.writeHead(duplicate ? 200 : 201, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ duplicate }));
+    json(200, batch ? { results, chain: null } : { stored: results[0]!.stored ?? false, duplicate: results[0]!.duplicate ?? false });
   }
 }
 
@@ -97,37 +120,49 @@ afterAll(() => server.stop());
 let dbName: string;
 let db: CandorDB;
 let now: number;
-let endpoint: string | null;
+let service: string | null;
 let permitted: boolean;
 let scheduled: (number | null)[];
+let limits: { maxBodyBytes: number; maxRecordsPerMinute: number };
 
 function services(database = db): Services {
   return {
     db: database,
     now: () => now,
-    // Through the real resolver: the loopback endpoint passes the policy schema's documented allowance.
-    policy: async () => resolvePolicy(endpoint === null ? undefined : { orgSync: { endpoint } }, undefined),
+    // Through the real resolver: the loopback service passes the policy schema's documented allowance.
+    policy: async () => resolvePolicy(service === null ? undefined : { orgSync: { service } }, undefined),
     uiLanguage: () => 'en-US',
+    net: { fetch: globalThis.fetch, hasPermission: async (pattern) => permitted && pattern === permissionPattern(service!) },
   };
 }
 /** A generous timeout, so a loaded machine does not turn a slow answer into a retry; (b) uses a short one. */
 const deps = (timeoutMs = 5_000): SyncDeps => ({
   fetch: globalThis.fetch,
-  hasPermission: async (pattern) => permitted && pattern === permissionPattern(endpoint!),
+  hasPermission: async (pattern) => permitted && pattern === permissionPattern(service!),
   schedule: (at) => void scheduled.push(at),
   timeoutMs,
   random: () => 0.5,
 });
 
-beforeEach(() => {
+/** What enrolling stores (tests/unit/org-service.test.ts enrolls for real). */
+async function enrolled(database = db) {
+  await database.org.put({
+    key: 'enrollment', service: server.url, token: TOKEN, installId: await repId(services(database)), team: 'default', anonymousKey: ANON,
+    witnessKeys: [], limits, enrolledAt: T0,
+  });
+}
+
+beforeEach(async () => {
   server.reset();
   dbName = `sync-${crypto.randomUUID()}`;
   db = new CandorDB(dbName);
   now = T0;
-  endpoint = server.url;
+  service = server.url;
   permitted = true;
   scheduled = [];
+  limits = { maxBodyBytes: 1_048_576, maxRecordsPerMinute: 10_000 };
   vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Candor', version: '1.4.0' });
+  await enrolled();
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -140,16 +175,16 @@ function ok<T extends RequestType>(reply: Reply<T>) {
 }
 const send = (msg: unknown, sender = page) => routeMessage(services(), msg, sender);
 const drain = (timeoutMs?: number) => drainOutbox(services(), deps(timeoutMs));
+const sentIds = () => server.received.flatMap((r) => r.items.map((i) => i.id as string));
 
-/** A concern raised through the router (the real writer). */
 async function raiseConcern(text: string, extra: Record<string, unknown> = {}) {
   return ok(await send({ type: 'concern/raise', eventId: crypto.randomUUID(), category: 'privacy-concern', text, anonymous: false, ...extra })) as { id: string };
 }
 
 /**
  * Every kind of record, written by the real code paths: a call with consent (→ ledger), the rep's
- * note, tag and checklist (must never be sent), concerns (one anonymous), an export (→ access log),
- * and a retention purge (→ receipt).
+ * note, tag and completed checklist (→ the call's summary, counts only), concerns (one anonymous),
+ * an export (→ access log), and a retention purge (→ receipt).
  */
 async function writeEverything() {
   const s = services();
@@ -160,9 +195,13 @@ async function writeEverything() {
   await createLedgerWriter(s).flush();
   ok(await send({ type: 'note/save', callId: view.callId, text: `Champion is ${SECRETS[0]}` }));
   ok(await send({ type: 'tag/add', eventId: crypto.randomUUID(), at: now, callId: view.callId, tag: 'risk', text: SECRETS[1] }));
+  ok(await routeMessage(s, { type: 'call/observed', eventId: crypto.randomUUID(), at: now, phase: 'left', url: MEET, signals: [] }, tab));
   ok(await send({
-    type: 'checklist/save', callId: view.callId, complete: false,
-    fields: { qualification: SECRETS[2]!, nextSteps: [], timeline: '', risks: '', competition: '', humanNuance: '', powerDynamics: '', hesitation: '', emotion: '', urgency: '', subtleObjections: '' },
+    type: 'checklist/save', callId: view.callId, complete: true,
+    fields: {
+      qualification: SECRETS[2]!, nextSteps: [{ text: 'Send pricing', owner: 'me', due: '2026-03-09' }], timeline: 'Q2', risks: 'budget', competition: 'none',
+      humanNuance: 'cautious', powerDynamics: '', hesitation: '', emotion: '', urgency: '', subtleObjections: '',
+    },
   }));
   await raiseConcern('Recording felt pushy on this call', { callId: view.callId });
   await raiseConcern('My manager scores me on recordings', { anonymous: true, category: 'coaching-misuse', callId: view.callId });
@@ -172,7 +211,7 @@ async function writeEverything() {
   return view.callId;
 }
 
-/** Drains, moving the clock to each wake-up the sender asks for (backoff, the endpoint's hold), until nothing waits. */
+/** Drains, moving the clock to each wake-up the sender asks for (backoff, the service's hold), until nothing waits. */
 async function drainUntilEmpty(limit = 50) {
   for (let i = 0; i < limit && (await db.outbox.where('nextAttemptAt').below(OUTBOX_PARKED).count()) > 0; i++) {
     await drain();
@@ -184,9 +223,9 @@ async function drainUntilEmpty(limit = 50) {
 
 // ---- tests --------------------------------------------------------------------------------------------
 
-describe('off by default', () => {
+describe('off by default, and nothing before enrollment', () => {
   it('with the default policy nothing is queued, nothing is sent, no wake-up is scheduled', async () => {
-    endpoint = null;
+    service = null;
     await writeEverything();
     expect(await db.outbox.count()).toBe(0);
     expect(await drain()).toEqual({ state: 'off', delivered: 0, parked: 0 });
@@ -195,15 +234,22 @@ describe('off by default', () => {
     expect(await syncStatus(services(), async () => true)).toMatchObject({ configured: false, origin: null, permission: false, pending: 0 });
   });
 
+  it('a service named but not enrolled: records wait in the outbox and nothing is sent', async () => {
+    await db.org.clear();
+    await raiseConcern('Before enrollment');
+    expect(await drain()).toMatchObject({ state: 'not-enrolled', delivered: 0 });
+    expect(server.received).toEqual([]);
+    expect(await syncStatus(services(), async () => true)).toMatchObject({ configured: true, enrolled: false, pending: 1 });
+  });
+
   it('without the host permission, records wait and nothing is sent ("waiting for permission")', async () => {
     permitted = false;
     await raiseConcern('Waiting for permission');
     expect(await drain()).toMatchObject({ state: 'waiting-for-permission', delivered: 0 });
     expect(server.received).toEqual([]);
     const status = await syncStatus(services(), async () => false);
-    expect(status).toMatchObject({ configured: true, origin: new URL(server.url).origin, permissionPattern: 'http://127.0.0.1/*', permission: false, pending: 1 });
-    // The path may hold the endpoint's secret: the status never shows it.
-    expect(JSON.stringify(status)).not.toContain('candor-Zx81');
+    expect(status).toMatchObject({ configured: true, origin: new URL(server.url).origin, permissionPattern: 'http://127.0.0.1/*', permission: false, enrolled: true, pending: 1 });
+    expect(JSON.stringify(status)).not.toContain(TOKEN);
     permitted = true;
     expect(await drain()).toMatchObject({ state: 'idle', delivered: 1 });
   });
@@ -215,54 +261,45 @@ describe('delivery against a real server', () => {
     await raiseConcern('First');
     expect(await drain()).toMatchObject({ state: 'failing', delivered: 0 });
     const [row] = await db.outbox.toArray();
-    expect(row).toMatchObject({ attempts: 1, nextAttemptAt: T0 + backoffDelay(1, () => 0.5), lastError: 'the endpoint answered HTTP 500: database is down' });
+    expect(row).toMatchObject({ attempts: 1, nextAttemptAt: T0 + backoffDelay(1, () => 0.5), lastError: 'the organisation service answered HTTP 500: database is down' });
     expect(scheduled.at(-1)).toBe(row!.nextAttemptAt);
 
-    // Before the backoff has passed, nothing is sent.
     now = row!.nextAttemptAt - 1;
     await drain();
-    expect(server.received).toHaveLength(1);
+    expect(server.received).toHaveLength(1); // before the backoff has passed, nothing is sent
 
     now = row!.nextAttemptAt;
     expect(await drain()).toMatchObject({ state: 'idle', delivered: 1 });
     expect(await db.outbox.count()).toBe(0);
     expect(server.accepted.size).toBe(1);
-    expect(server.received.map((r) => r.key)).toEqual([row!.id, row!.id]);
+    expect(sentIds()).toEqual([row!.id, row!.id]);
     expect(scheduled.at(-1)).toBeNull();
     expect(await syncStatus(services(), async () => true)).toMatchObject({ pending: 0, parked: 0, lastSuccessAt: now, lastError: null });
   });
 
-  it('(b) an endpoint that never answers times out, and the item is retried later', async () => {
+  it('(b) a service that never answers times out, and the records are retried later', async () => {
     server.script = ['hang'];
-    await raiseConcern('Slow endpoint');
+    await raiseConcern('Slow service');
     const started = Date.now();
     expect(await drain(300)).toMatchObject({ state: 'failing' });
     expect(Date.now() - started).toBeLessThan(5_000);
     const [row] = await db.outbox.toArray();
-    expect(row!.lastError).toBe('the endpoint did not answer within 0.3 s');
+    expect(row!.lastError).toBe('the organisation service did not answer within 0.3 s');
     now = row!.nextAttemptAt;
     expect(await drain()).toMatchObject({ delivered: 1 });
     expect(server.accepted.size).toBe(1);
   });
 
-  it('(c) a lost answer (processed, then the connection dropped) is re-sent with the same key and stored once', async () => {
+  it('(c) a lost answer (processed, then the connection dropped) is re-sent with the same ids and stored once', async () => {
     server.script = ['drop', 'ok', 'drop', { status: 503 }, 'drop'];
     await writeEverything();
     const queued = (await db.outbox.toArray()).map((r) => r.id).sort();
-    expect(queued.length).toBeGreaterThanOrEqual(6);
+    expect(queued.length).toBeGreaterThanOrEqual(7);
     await drainUntilEmpty();
     expect(await db.outbox.count()).toBe(0);
-    // Every record accepted exactly once, although four sends failed (three lost answers, one 503):
-    // four extra sends in all (the endpoint's hold decides which record goes first after each).
     expect([...server.accepted.keys()].sort()).toEqual(queued);
-    const sends = new Map<string, number>();
-    for (const r of server.received) sends.set(r.key!, (sends.get(r.key!) ?? 0) + 1);
-    expect([...sends.values()].reduce((a, b) => a + b, 0)).toBe(queued.length + 4);
-    // The header and the body carry the same key, and a retry sends the same body.
-    for (const r of server.received) {
-      expect(r.body.id).toBe(r.key);
-      expect(r.body).toEqual(server.accepted.get(r.key!));
-    }
+    // A retry sends the same body under the same id.
+    for (const r of server.received) for (const item of r.items) expect(item).toEqual(server.accepted.get(item.id as string));
   });
 
   it('(d) nothing is lost across a worker restart: a new service on the same database sends what waits', async () => {
@@ -272,64 +309,128 @@ describe('delivery against a real server', () => {
     await drain();
     db.close();
 
-    // "Restart": a new database connection, a new syncer, the clock past the backoff.
     const reopened = new CandorDB(dbName);
     now += BACKOFF.capMs;
     const syncer = createSyncer(services(reopened), deps());
     await Promise.all([syncer.kick(), syncer.kick(), syncer.kick()]); // folded into one drain
     expect(await reopened.outbox.count()).toBe(0);
     expect(server.accepted.size).toBe(queued);
-    expect(server.received).toHaveLength(queued + 1);
     reopened.close();
     db = new CandorDB(dbName); // for afterEach
   });
 
-  it('(e) only consent records, purge receipts, access log and concerns are sent: never notes, tags or checklists', async () => {
+  it('(e) governance records go in batches with the token; anonymous concerns alone, with the anonymous key; never notes, tags or checklists', async () => {
     await writeEverything();
     await drainUntilEmpty();
-    const bodies = server.received.map((r) => r.body);
-    expect(new Set(bodies.map((b) => b.kind))).toEqual(new Set(['consent', 'purge-receipt', 'access-log', 'concern']));
+    const batches = server.received.filter((r) => r.path.endsWith('/ingest/batch'));
+    const anonymous = server.received.filter((r) => r.path.endsWith('/concerns/anonymous'));
+    expect(batches.length).toBeGreaterThan(0);
+    for (const b of batches) expect([b.auth, b.items.length <= 100]).toEqual([`Bearer ${TOKEN}`, true]);
+    expect(anonymous).toHaveLength(1);
+    expect(anonymous[0]!.auth).toBe(`Bearer ${ANON}`);
+    expect(anonymous[0]!.items[0]).toMatchObject({ rep: null, kind: 'concern', record: { anonymous: true } });
+    expect((anonymous[0]!.items[0]!.record as { callId?: string }).callId).toBeUndefined();
+
+    const bodies = server.received.flatMap((r) => r.items);
+    expect(new Set(bodies.map((b) => b.kind))).toEqual(new Set(['consent', 'purge-receipt', 'access-log', 'concern', 'call-summary']));
     const everything = JSON.stringify(bodies);
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
     for (const b of bodies) {
       const parsed = syncBodySchema.safeParse(b);
       expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     }
-    // Consent records are the ledger's, with its chain: asked, agreed.
     const consent = bodies.filter((b) => b.kind === 'consent').map((b) => b.record as { seq: number; entry: { type: string; rep: string } });
     expect(consent.map((c) => [c.seq, c.entry.type])).toEqual([[1, 'asked'], [2, 'agreed']]);
-    expect(await db.ledger.count()).toBe(2);
-    // The anonymous concern has no rep id and no call; the other one has both.
-    const concerns = bodies.filter((b) => b.kind === 'concern') as { rep: string | null; record: { anonymous: boolean; callId?: string } }[];
-    const anonymous = concerns.find((c) => c.record.anonymous)!;
-    const named = concerns.find((c) => !c.record.anonymous)!;
-    expect(anonymous.rep).toBeNull();
-    expect(anonymous.record.callId).toBeUndefined();
+    const named = bodies.find((b) => b.kind === 'concern' && !(b.record as { anonymous: boolean }).anonymous)!;
     expect(named.rep).toBe(consent[0]!.entry.rep);
-    expect(named.record.callId).toBeDefined();
-    expect(bodies.find((b) => b.kind === 'purge-receipt')!.record).toMatchObject({ kind: 'accessLog', count: 1 });
-    // Requests carry JSON and no cookies.
+    expect(bodies.find((b) => b.kind === 'call-summary')!.record).toMatchObject({ checklist: 'completed', humanNuanceFilled: true, aiStatements: 0, category: 'customer' });
     for (const r of server.received) expect([r.contentType, r.cookie]).toEqual(['application/json', undefined]);
   });
 
-  it('(f) a 400 parks the item with a readable reason; the others still go; "retry now" sends it again', async () => {
-    server.script = [{ status: 400, body: 'unknown field "record.category"\n' }];
+  it('(f) a record the service refuses is parked with its sentence; the others are delivered; "retry now" sends it again', async () => {
+    server.script = [{ refuse: (b) => ((b.record as { text?: string }).text === 'Refused' ? 'This record is not a valid candor-sync/1 body (record.text: too long).' : null) }];
     const first = await raiseConcern('Refused');
     now += 1;
     await raiseConcern('Accepted');
     expect(await drain()).toMatchObject({ state: 'idle', delivered: 1, parked: 1 });
     const parked = (await db.outbox.toArray())[0]!;
     expect((parked.payload.record as { id: string }).id).toBe(first.id);
-    expect(parked).toMatchObject({ nextAttemptAt: OUTBOX_PARKED, attempts: 1, lastError: 'the endpoint answered HTTP 400: unknown field "record.category"' });
+    expect(parked).toMatchObject({
+      nextAttemptAt: OUTBOX_PARKED, attempts: 1,
+      lastError: `${new URL(server.url).origin} refused this record: This record is not a valid candor-sync/1 body (record.text: too long). (invalid)`,
+    });
     expect(scheduled.at(-1)).toBeNull(); // a parked item wakes nobody
     expect(await syncStatus(services(), async () => true)).toMatchObject({ pending: 0, parked: 1, parkedError: parked.lastError });
-
     now += 5 * DAY;
     await drain();
-    expect(server.received).toHaveLength(2); // parked: not retried by itself
+    expect(server.received).toHaveLength(1); // parked: not retried by itself
     expect(ok(await send({ type: 'sync/retry' }))).toEqual({ requeued: 1 });
     expect(await drain()).toMatchObject({ delivered: 1 });
     expect(server.accepted.size).toBe(2);
+  });
+
+  it.each([401, 403, 410])('%i for a whole request: the install was revoked; sending stops, nothing is lost, enrolling again resumes', async (status) => {
+    server.script = [{ status, body: JSON.stringify({ error: 'This install token is not known or was revoked; enroll the extension again.', code: 'bad-token' }) }];
+    await raiseConcern('While revoked');
+    expect(await drain()).toMatchObject({ state: 'revoked', delivered: 0 });
+    expect(await db.outbox.count()).toBe(1);
+    expect((await db.org.get('enrollment'))!.revoked!.message).toBe("This install's access was revoked; enroll again. (This install token is not known or was revoked; enroll the extension again.)");
+    expect(scheduled.at(-1)).toBeNull();
+    now += DAY;
+    expect(await drain()).toMatchObject({ state: 'revoked' });
+    expect(server.received).toHaveLength(1);
+    expect(ok(await send({ type: 'org/status' }))).toMatchObject({ enrolled: null, revoked: expect.stringMatching(/^This install's access was revoked; enroll again\./) });
+    await enrolled(); // what enrolling again stores
+    expect(await drain()).toMatchObject({ state: 'idle', delivered: 1 });
+  });
+
+  it('an answer Candor cannot read keeps every record queued, says so, and is retried', async () => {
+    for (const behaviour of ['garbage', 'mismatch'] as const) {
+      server.reset();
+      server.script = [behaviour];
+      await raiseConcern(`Unreadable ${behaviour}`);
+      const queued = await db.outbox.count();
+      expect(await drain()).toMatchObject({ state: 'failing', delivered: 0 });
+      expect(await db.outbox.count()).toBe(queued);
+      const state = (await db.meta.get('syncState'))!.value as { lastError: string };
+      expect(state.lastError).toMatch(behaviour === 'garbage'
+        ? /^The organisation service answered with something that is not JSON; the records stay queued and are sent again later$/
+        : /^The organisation service answered for other records than the ones sent; the records stay queued/);
+      await drainUntilEmpty();
+      expect(await db.outbox.count()).toBe(0);
+    }
+  });
+
+  it('413 for a batch sends fewer at a time; a single record too large for the limit is parked with the limit stated', async () => {
+    for (let i = 0; i < 8; i++) await raiseConcern(`Concern ${i}`);
+    server.script = [{ status: 413, body: '{"error":"This request is larger than 1048576 bytes.","code":"too-large"}' }];
+    await drainUntilEmpty();
+    expect(await db.outbox.count()).toBe(0);
+    expect(server.received.map((r) => r.items.length)).toEqual([8, 4, 4]);
+
+    limits = { maxBodyBytes: 2_000, maxRecordsPerMinute: 10_000 };
+    await enrolled();
+    await raiseConcern('x'.repeat(3_000));
+    await drain();
+    expect((await db.outbox.toArray())[0]).toMatchObject({ nextAttemptAt: OUTBOX_PARKED, lastError: expect.stringMatching(/^This record is larger than the organisation service accepts \(\d[\d,]* bytes; at most 2,000\)$/) });
+  });
+
+  it('respects the install\'s limits: bodies under maxBodyBytes, at most maxRecordsPerMinute a minute', async () => {
+    limits = { maxBodyBytes: 4_000, maxRecordsPerMinute: 30 };
+    await enrolled();
+    for (let i = 0; i < 70; i++) await raiseConcern(`Concern number ${i} ${'·'.repeat(50)}`);
+    expect(await drain()).toMatchObject({ state: 'idle', delivered: 30 });
+    expect(Math.max(...server.received.map((r) => r.bytes))).toBeLessThanOrEqual(4_000);
+    const hold = ((await db.meta.get('syncState'))!.value as { holdUntil: number }).holdUntil;
+    expect(hold).toBe(T0 + 60_000);
+    expect(scheduled.at(-1)).toBe(T0 + 60_000);
+    now = T0 + 30_000;
+    expect(await drain()).toMatchObject({ state: 'failing', delivered: 0 });
+    now = T0 + 60_000;
+    expect(await drain()).toMatchObject({ delivered: 30 });
+    now = T0 + 120_000;
+    expect(await drain()).toMatchObject({ delivered: 10 });
+    expect(server.accepted.size).toBe(70);
   });
 
   it('429 waits at least Retry-After; a redirect is refused, not followed', async () => {
@@ -344,26 +445,23 @@ describe('delivery against a real server', () => {
     expect((await db.outbox.toArray())[0]).toMatchObject({ nextAttemptAt: OUTBOX_PARKED, lastError: expect.stringMatching(/redirect \(HTTP 302\).*does not follow redirects/) });
   });
 
-  it('Retry-After holds the whole endpoint: records written meanwhile are not sent before it ends', async () => {
+  it('Retry-After holds the whole service: records written meanwhile are not sent before it ends', async () => {
     server.script = [{ status: 429, headers: { 'retry-after': '7200' } }];
     await raiseConcern('First');
     await drain();
     expect(server.received).toHaveLength(1);
-    // New records are written (each kicks the sender) 45 s, 10 min and 1 h later: nothing goes out.
     for (const later of [45_000, 600_000, 3_600_000]) {
       now = T0 + later;
       await raiseConcern(`Later ${later}`);
       expect(await drain()).toMatchObject({ state: 'failing', delivered: 0 });
     }
     expect(server.received).toHaveLength(1);
-    // When the hold ends, everything waiting goes out.
     now = T0 + 7_200_000;
     await drainUntilEmpty();
     expect(server.accepted.size).toBe(4);
   });
 
-  it('reads at most a few kilobytes of a refusal, however big, and stays answerable meanwhile', async () => {
-    // 64 MB of error page, streamed: the sender keeps a 200-character reason and drops the connection.
+  it('reads at most a few kilobytes of a refusal, however big', async () => {
     server.script = [{ status: 400, body: 'Bad request: '.padEnd(64 * 1024 * 1024, 'x') }];
     await raiseConcern('Huge refusal');
     const started = performance.now();
@@ -371,21 +469,21 @@ describe('delivery against a real server', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     const [row] = await db.outbox.toArray();
     expect(row).toMatchObject({ nextAttemptAt: OUTBOX_PARKED });
-    expect(row!.lastError!.length).toBeLessThan(260);
-    expect(row!.lastError).toMatch(/^the endpoint answered HTTP 400: Bad request: x+$/);
+    expect(row!.lastError!.length).toBeLessThan(320);
+    expect(row!.lastError).toMatch(/refused the records: the organisation service answered HTTP 400: Bad request: x+$/);
   });
 
-  it('a concern status change is sent again under a new key; receivers keep the latest updatedAt', async () => {
+  it('a concern status change is sent again under a new id; the service keeps the latest updatedAt', async () => {
     const { id } = await raiseConcern('Status changes');
     now += 60_000;
     ok(await send({ type: 'concern/status', id, status: 'resolved' }));
     await drainUntilEmpty();
-    const records = server.received.map((r) => r.body.record as { id: string; status: string; updatedAt: string });
+    const records = server.received.flatMap((r) => r.items).map((b) => b.record as { id: string; status: string });
     expect(records.map((r) => [r.id, r.status])).toEqual([[id, 'open'], [id, 'resolved']]);
-    expect(new Set(server.received.map((r) => r.key)).size).toBe(2);
+    expect(new Set(sentIds()).size).toBe(2);
   });
 
-  it('the outbox follows retention: an unreachable endpoint does not keep a concern past its limit', async () => {
+  it('the outbox follows retention: an unreachable service does not keep a concern past its limit', async () => {
     await raiseConcern('Old concern');
     now = T0 + 731 * DAY; // concerns are kept 730 days by default
     await runRetention(services());
@@ -406,6 +504,14 @@ describe('pure parts', () => {
     expect([200, 201, 204, 400, 401, 404, 408, 409, 413, 429, 500, 503].map(verdictFor)).toEqual(
       ['delivered', 'delivered', 'delivered', 'park', 'park', 'park', 'retry', 'retry', 'park', 'retry', 'retry', 'retry'],
     );
+  });
+
+  it('a batch reply is parsed before anything is stored: a bad one is a sentence, never a partial result', () => {
+    expect(parseReply(batchReplySchema, '{"results":[{"id":"a","stored":true,"duplicate":false}],"chain":null}')).toMatchObject({ ok: true });
+    expect(parseReply(batchReplySchema, 'Service Unavailable')).toEqual({ ok: false, error: 'The organisation service answered with something that is not JSON' });
+    const wrong = parseReply(batchReplySchema, '{"results":[{"id":"a","stored":"yes"}],"checkpoint":{"seq":1}}');
+    expect(wrong.ok).toBe(false);
+    expect((wrong as { error: string }).error).toMatch(/^The organisation service answered in a form Candor does not understand \(/);
   });
 
   it('the wake-up alarm has one name, used by the worker', () => {

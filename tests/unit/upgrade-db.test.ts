@@ -11,7 +11,8 @@
  * tables and indexes, and keep the salt, so a meeting hashes the same before and after the upgrade.
  */
 import Dexie, { type Table } from 'dexie';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { backupJson } from '../../lib/background/exports';
 import { meetingHash } from '../../lib/background/meeting-ref';
 import { closeCallsAfterRestart } from '../../lib/background/calls';
@@ -69,10 +70,12 @@ beforeEach(async () => {
   now = Date.UTC(2025, 5, 1, 9, 0, 0); // months after the fixture's calls
   db = new CandorDB(name);
   s = { db, now: () => now, policy: async () => resolvePolicy(undefined, undefined), uiLanguage: () => 'en-US' };
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'Candor', version: '1.4.0' });
   await db.open();
 });
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await db.delete();
 });
 
@@ -97,8 +100,8 @@ describe('opening a v1 database with the current CandorDB', () => {
 
   it('adds the new tables, empty and writable', async () => {
     const names = db.tables.map((t) => t.name);
-    expect(db.verno).toBe(5);
-    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox', 'ledgerBlocks', 'auditDays']) {
+    expect(db.verno).toBe(6);
+    for (const t of ['tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog', 'purgeReceipts', 'ledger', 'outbox', 'ledgerBlocks', 'auditDays', 'org', 'witnessCheckpoints']) {
       expect(names, t).toContain(t);
       expect(await db.table(t).count(), t).toBe(0);
     }
@@ -182,14 +185,18 @@ describe('opening a v1 database with the current CandorDB', () => {
   });
 
   it('the upgraded database backs up and restores under the current record schemas', async () => {
-    const text = await backupJson(s, 'coaching');
+    const text = await backupJson(s);
     const target = new CandorDB(`upgrade-restore-${crypto.randomUUID()}`);
     try {
       const reply = await routeMessage({ ...s, db: target }, { type: 'data/import', text }, popup);
       if (!reply.ok) throw new Error(`old rows do not pass today's backup schemas: ${reply.error}`);
       for (const [table, key] of Object.entries(V1_KEYS) as [V1Table, string][]) {
-        expect(await target.table(table).toArray(), table).toEqual(sorted(fixtureTables[table], key));
+        // The import gives the restored install its rep id (v1 had none) to write its own ledger entry with.
+        const rows = (await target.table(table).toArray()).filter((r: { key?: string }) => !(table === 'meta' && r.key === 'repId'));
+        expect(rows, table).toEqual(sorted(fixtureTables[table], key));
       }
+      // The v1 events were recorded before Candor kept a ledger: restored as they are, and the import is the ledger's first entry.
+      expect((await target.ledger.toArray()).map((r) => r.entry.type)).toEqual(['backup-imported']);
     } finally {
       await target.delete();
     }
