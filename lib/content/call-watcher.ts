@@ -2,13 +2,15 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { initialLifecycle, manualLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
 import { notetakerMatcher } from '../detect/notetakers';
 import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
+import { readTitle } from '../detect/title';
 import { sendRequest } from '../protocol/client';
-import { MAX_JOINED } from '../protocol/limits';
+import { MAX_JOINED, MAX_NAMED_JOINERS } from '../protocol/limits';
 import type { PromptEvent, RequestInput } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
 import { platformForUrl } from '../platforms';
 import { withOverrides } from '../platforms/overrides';
 import type { PlatformDefinition } from '../platforms/types';
+import { createPageFacts } from './page-facts';
 import { createPromptHost, EXPANDED_SIZE, type PromptHost, type PromptPosition } from './prompt-host';
 import type { PageGuardState, PlatformId } from '../model';
 
@@ -33,8 +35,6 @@ const STEADY_INTERVAL_MS = 1_000;
  * checked, with each read of the page (no layout reads in a busy call page).
  */
 const GUARD_CHOICES_MS = 250;
-/** Participants remembered per call (in memory): beyond this, newcomers are still counted, not stored. */
-const MAX_KNOWN_PARTICIPANTS = 2_000;
 /** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
 export const RECORDING_GONE_MS = 1_500;
 /**
@@ -91,8 +91,8 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   let goneGraceMs = RECORDING_GONE_MS;
   let lastStopAt = -Infinity;
   let isNotetaker: ((name: string) => string | null) | null = null;
-  /** Participants already seen in this call (in memory only: names are never sent or stored). */
-  let knownParticipants: Set<string> | null = null;
+  /** People already seen in this call and the title last sent (in memory only). */
+  const facts = createPageFacts();
   const aborter = new AbortController();
   ctx.onInvalidated(() => {
     aborter.abort();
@@ -208,7 +208,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     call = null;
     reportedRecording = '';
     recordingGoneSince = null;
-    knownParticipants = null;
+    facts.reset();
   }
 
   function showCall(view: CallView) {
@@ -256,18 +256,20 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
   }
 
-  /** People who joined after consent was given get a gentle nudge to confirm with them. */
+  /**
+   * People who joined after consent was given get a gentle nudge to confirm with them, by name when
+   * the page shows names (relayed to the prompt only: names are never stored or logged).
+   */
   function trackParticipants(reading: Reading) {
-    const people = reading.participants.filter((name) => !isNotetaker?.(name));
-    if (!knownParticipants) {
-      knownParticipants = new Set(people);
-      return;
-    }
-    const newcomers = people.filter((name) => !knownParticipants!.has(name));
-    // Names stay in memory only, and a page inventing names cannot grow this without bound.
-    for (const name of newcomers) if (knownParticipants.size < MAX_KNOWN_PARTICIPANTS) knownParticipants.add(name);
+    const newcomers = facts.newcomers(reading.participants.filter((name) => !isNotetaker?.(name)));
     // The background asks only after an agreement (it knows the outcome for sure).
-    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED) });
+    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED), names: newcomers.slice(0, MAX_NAMED_JOINERS) });
+  }
+
+  /** The meeting title the page shows, reported when it changes (kept with the call on this machine only). */
+  function trackTitle() {
+    const title = call && facts.newTitle(readTitle(detection, roots(), meeting));
+    if (call && title) void send({ type: 'call/title', callId: call.callId, title });
   }
 
   async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
@@ -332,6 +334,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
       trackRecording(reading, now);
       trackParticipants(reading);
+      trackTitle();
     }
   }
 
