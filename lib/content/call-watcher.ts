@@ -11,6 +11,7 @@ import { platformForUrl } from '../platforms';
 import { withOverrides } from '../platforms/overrides';
 import type { PlatformDefinition } from '../platforms/types';
 import { createPageFacts } from './page-facts';
+import { createRecordingTracker } from './recording-tracker';
 import { createPromptHost, EXPANDED_SIZE, type PromptHost, type PromptPosition } from './prompt-host';
 import type { PageGuardState, PlatformId } from '../model';
 
@@ -35,14 +36,7 @@ const STEADY_INTERVAL_MS = 1_000;
  * checked, with each read of the page (no layout reads in a busy call page).
  */
 const GUARD_CHOICES_MS = 250;
-/** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
-export const RECORDING_GONE_MS = 1_500;
-/**
- * An indicator that comes back within FLAP_WINDOW_MS of a stop is flapping: each time, the grace
- * before "stopped" doubles (up to MAX_GONE_MS), so a flickering indicator reads as one long recording.
- */
-const FLAP_WINDOW_MS = 60_000;
-const MAX_GONE_MS = 30_000;
+export { RECORDING_GONE_MS } from './recording-tracker';
 
 /**
  * Watches one call page: one MutationObserver whose callback only schedules a read; the observer
@@ -84,12 +78,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   /** When the scheduled read runs (performance.now() time). */
   let scheduledFor = 0;
   let lastCheck = 0;
-  /** Sources last reported to the background ('' = none), and since when they are gone. */
-  let reportedRecording = '';
-  let recordingGoneSince: number | null = null;
-  /** The grace before "stopped" now, and when recording was last reported stopped. */
-  let goneGraceMs = RECORDING_GONE_MS;
-  let lastStopAt = -Infinity;
+  const recording = createRecordingTracker((marks, suspected) => void reportRecording(marks, suspected), (inMs) => schedule(inMs));
   let isNotetaker: ((name: string) => string | null) | null = null;
   /** People already seen in this call and the title last sent (in memory only). */
   const facts = createPageFacts();
@@ -206,8 +195,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     hostPending = null;
     promptSize = null;
     call = null;
-    reportedRecording = '';
-    recordingGoneSince = null;
+    recording.reset();
     facts.reset();
   }
 
@@ -216,7 +204,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     if (call?.callId !== view.callId) {
       isNotetaker = notetakerMatcher(view.notetakerNames);
       // Known to the background as recording or suspected: the next reading reports what it sees (or its end).
-      reportedRecording = view.recording.active || view.suspectedBots.length > 0 ? '?' : '';
+      recording.reset(view.recording.active || view.suspectedBots.length > 0);
     }
     call = view;
     if (!host || decidedNow) showPrompt();
@@ -227,33 +215,6 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     const active = marks.length + suspected.length > 0;
     const reply = await send({ type: 'call/recording', eventId: crypto.randomUUID(), at: Date.now(), callId: call.callId, active, sources: marks, suspected });
     if (reply.ok && call?.callId === reply.data.callId) showCall(reply.data);
-  }
-
-  /**
-   * The platform's recording marks and participants named like notetakers: report changes, with a
-   * grace period before "stopped" (dialogs and tiles re-render).
-   */
-  function trackRecording(reading: Reading, now: number) {
-    const suspected = [...new Set(reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n))].sort();
-    const marks = [...new Set(reading.recording)].sort();
-    if (marks.length + suspected.length > 0) {
-      recordingGoneSince = null;
-      const key = `${marks.join('|')}#${suspected.join('|')}`;
-      if (key !== reportedRecording) {
-        if (!reportedRecording) goneGraceMs = now - lastStopAt < FLAP_WINDOW_MS ? Math.min(goneGraceMs * 2, MAX_GONE_MS) : RECORDING_GONE_MS;
-        reportedRecording = key;
-        void reportRecording(marks, suspected);
-      }
-    } else if (reportedRecording) {
-      recordingGoneSince ??= now;
-      const waited = now - recordingGoneSince;
-      if (waited >= goneGraceMs) {
-        reportedRecording = '';
-        recordingGoneSince = null;
-        lastStopAt = now;
-        void reportRecording([], []);
-      } else schedule(goneGraceMs - waited);
-    }
   }
 
   /**
@@ -332,7 +293,8 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
     guardHost();
     if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
-      trackRecording(reading, now);
+      const suspected = reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n);
+      recording.track(reading.recording, suspected, now);
       trackParticipants(reading);
       trackTitle();
     }
