@@ -102,7 +102,7 @@ export function startPromptFrame() {
         guard.pageState(event.state);
         break;
       case 'late-joiner':
-        prompt.nudgeLateJoiner(event.joined);
+        prompt.nudgeLateJoiner(event.joined, event.names);
         break;
       case 'expand':
         prompt.expand();

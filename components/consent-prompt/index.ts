@@ -1,11 +1,17 @@
-import { forbidsRecording } from '../../lib/call/outcomes';
+import { decisionOffers, forbidsRecording, type DecisionOffer } from '../../lib/call/outcomes';
 import { categoryKeys, reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t, uiLanguage } from '../../lib/i18n/content';
-import type { MessageKey } from '../../lib/i18n/translate';
 import type { CallView } from '../../lib/protocol/replies';
 
 import { formatOffset } from '../../lib/util/time';
 import type { NotRecordingReason, Outcome, CallCategory } from '../../lib/model';
+import { h, type Child, type Props } from './dom';
+import { decisionLabel, describeSources, lateJoinerText, offerKeys, outcomeButtons } from './labels';
+
+import type { ArmState, ConsentPrompt, PromptHandlers } from './types';
+
+export { describeSources, outcomeButtons } from './labels';
+export type { ArmState, ConsentPrompt, PromptHandlers } from './types';
 
 /**
  * The consent prompt's content. It runs in Candor's own frame (entrypoints/prompt), an extension
@@ -18,78 +24,7 @@ import type { NotRecordingReason, Outcome, CallCategory } from '../../lib/model'
  * unobstructed for a moment, so a page cannot slip it under the rep's cursor or cover its labels.
  */
 
-export interface PromptHandlers {
-  /** Stores the decision; resolves with the updated call, or an error message to show. */
-  decide(outcome: Outcome, reason?: NotRecordingReason, category?: CallCategory): Promise<CallView | string>;
-  /** Called once when the ask is first shown for a call. */
-  shown(): void;
-  /** Logs the answer of people who joined after consent was given. */
-  lateJoiner(answer: 'agreed' | 'declined' | 'dismissed', joined: number): Promise<CallView | string>;
-  /** Tags this moment of the call; resolves with the offset from admission, or an error message. */
-  tag(tag: string): Promise<{ offsetMs: number } | string>;
-  /** The rep's answer about a participant named like a notetaker bot. */
-  notetaker(name: string, verdict: 'bot' | 'not-bot'): Promise<CallView | string>;
-}
-
-/** Whether a click may count now (input-guard.ts), and what to tell the rep when it may not. */
-export interface ArmState {
-  armed(): boolean;
-  /** The page covers, hides or shrinks the prompt: choices go to the toolbar button instead. */
-  obstructed(): boolean;
-}
-
-export interface ConsentPrompt {
-  /**
-   * Shows the prompt for this call: expanded while consent is pending, collapsed once decided.
-   * `pending`: drawn ahead of the background's confirmation (from what the lobby reply carried),
-   * so the rep sees it at once; the outcomes stay disabled until a confirmed view arrives.
-   */
-  render(view: CallView, options?: { pending?: boolean }): void;
-  expand(): void;
-  /** People joined after consent was given: ask the rep to confirm consent with them. */
-  nudgeLateJoiner(joined: number): void;
-  /** Tags the moment with the policy's n-th tag (keyboard shortcut Alt+1…). */
-  tagByIndex(index: number): void;
-  /** No call was detected but the page plays sound: offer the manual start (until a call shows). */
-  offerManualStart(start: () => void): void;
-  /** The obstruction state changed: redraw (the notice, disabled choices). */
-  refresh(): void;
-  /** A tag was added from the keyboard shortcut: say so. */
-  tagged(tag: string, offsetMs: number): void;
-}
-
-/** The three outcomes, in the UI language (in English exactly "Customer agreed", …). */
-export const outcomeButtons = {
-  get agreed() { return t('prompt_outcome_agreed'); },
-  get declined() { return t('prompt_outcome_declined'); },
-  get notRecorded() { return t('prompt_outcome_not_recorded'); },
-};
-
-const decisionKeys: Record<Outcome, MessageKey> = {
-  agreed: 'prompt_decision_agreed',
-  declined: 'prompt_decision_declined',
-  'not-recorded': 'prompt_decision_not_recorded',
-  withdrawn: 'prompt_decision_withdrawn',
-};
-const decisionLabel = (outcome: Outcome) => t(decisionKeys[outcome]);
-
 type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed' | 'late-joiner' | 'violation' | 'stopped';
-
-/** Bots by name; the platform's own indicators (signal ids) as one phrase. */
-export function describeSources(sources: readonly string[], platformLabel: string): string {
-  const bots = sources.filter((s) => !/^(meet|zoom|teams)-/.test(s));
-  const platform = sources.length > bots.length ? [t('prompt_platform_recording', platformLabel)] : [];
-  return [...platform, ...bots].join(', ') || t('prompt_a_recording');
-}
-
-type Child = Node | string | null | false | undefined;
-type Props = Record<string, string | undefined>;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) if (v !== undefined) el.setAttribute(k, v);
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
 
 /**
  * The prompt's content, drawn into `root` (with `live` as its screen-reader status line). `arm`
@@ -128,12 +63,21 @@ export function createConsentPrompt(
   const busy = () => saving || !confirmed;
   let error: string | null = null;
   let joined = 0;
+  /** Names of the newcomers the page showed (a few; page text, drawn as text only). */
+  let joinedNames: string[] = [];
+  /**
+   * The rep went back to the question after a decision ("Ask now", a wrong call type): the next
+   * choice is a change that supersedes the decision in force, which stays until then.
+   */
+  let changing = false;
   let tagStatus = '';
   /** The call category the rep picked; starts from the policy's preselection. */
   let category: CallCategory = 'external-prospect';
 
   async function decide(outcome: Outcome, reason: NotRecordingReason | undefined, then: Mode) {
     if (busy()) return;
+    // Where the choice was made: a refused choice goes back there (a reason back to the question).
+    const from: Mode = mode === 'reason' ? 'ask' : mode;
     saving = true;
     error = null;
     mode = then;
@@ -142,12 +86,24 @@ export function createConsentPrompt(
     saving = false;
     if (typeof result === 'string') {
       error = result;
-      if (then !== 'declined') mode = outcome === 'withdrawn' ? 'summary' : 'ask';
+      if (then !== 'declined') mode = from;
     } else {
       view = result;
+      changing = false;
       announce(decisionLabel(outcome));
     }
     draw();
+  }
+
+  /** A change the collapsed prompt offers: the panel where the rep makes it. */
+  function openOffer(offer: DecisionOffer) {
+    error = null;
+    if (offer === 'ask' || offer === 'recategorize') {
+      changing = true;
+      mode = 'ask';
+    } else mode = 'summary';
+    draw();
+    root.querySelector<HTMLElement>(offer === 'recategorize' ? '#candor-category' : 'button:not([disabled])')?.focus();
   }
 
   async function answerLateJoiner(answer: 'agreed' | 'declined' | 'dismissed') {
@@ -215,7 +171,8 @@ export function createConsentPrompt(
         option.selected = id === category;
         return option;
       }));
-    select.disabled = busy() || v.outcome !== null;
+    // Fixed once decided, unless the rep went back to choose it again (a wrong call type).
+    select.disabled = busy() || (v.outcome !== null && !changing);
     select.addEventListener('change', (e) => {
       if (!e.isTrusted) return;
       category = select.value as CallCategory;
@@ -224,6 +181,11 @@ export function createConsentPrompt(
       root.querySelector<HTMLElement>('#candor-category')?.focus();
     });
     return h('label', { class: 'category', for: 'candor-category' }, h('span', {}, t('prompt_call_type')), select);
+  }
+
+  /** Back out of a change: the decision in force stays (nothing is written). */
+  function keepDecision(v: CallView) {
+    return changing && v.outcome ? button(t('prompt_keep_decision', decisionLabel(v.outcome)), () => { changing = false; error = null; mode = 'collapsed'; draw(); }) : null;
   }
 
   function errorLine() {
@@ -242,6 +204,9 @@ export function createConsentPrompt(
           button(v.outcome ? decisionLabel(v.outcome) : t('prompt_pending'), () => { mode = v.outcome ? 'summary' : 'ask'; draw(); }, {
             class: 'pill', 'aria-expanded': 'false', 'aria-label': t('prompt_pill_label', v.outcome ? decisionLabel(v.outcome) : t('prompt_pending_spoken')),
           }),
+          // The change the decision allows, one click away. The row is there (empty) without one:
+          // the page can measure this frame, and must not learn the outcome from its size.
+          h('div', { class: 'change' }, ...decisionOffers(v).map((offer) => button(t(offerKeys[offer]), () => openOffer(offer), { class: 'chip offer' }))),
           v.tags.length > 0 && h('div', { class: 'tagbar', role: 'toolbar', 'aria-label': t('prompt_tagbar_label') },
             // Tags are the rep's own markers (kept apart from consent, editable in the popup): not gated.
             ...v.tags.map((tag, i) => button(tag, () => void addTag(tag), { class: 'chip', 'aria-label': t('prompt_tag_label', tag), title: i < 9 ? `Alt+${i + 1}` : undefined }))),
@@ -255,7 +220,9 @@ export function createConsentPrompt(
             header(t('prompt_rule_title')),
             categoryPicker(v),
             h('p', { class: 'status' }, t('prompt_rule_text', t(categoryKeys[category]))),
-            h('div', { class: 'actions' }, choice(t('prompt_rule_confirm'), () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled })),
+            h('div', { class: 'actions' },
+              choice(t('prompt_rule_confirm'), () => void decide('not-recorded', 'never-record-rule', 'summary'), { class: 'primary', ...disabled }),
+              keepDecision(v)),
             errorLine(),
           );
         }
@@ -272,6 +239,7 @@ export function createConsentPrompt(
             choice(notice ? t('prompt_notice_given') : outcomeButtons.agreed, () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...disabled }),
             choice(outcomeButtons.declined, () => void decide('declined', undefined, 'declined'), disabled),
             choice(outcomeButtons.notRecorded, () => { mode = 'reason'; error = null; draw(); }, disabled),
+            keepDecision(v),
           ),
           errorLine(),
         );
@@ -307,7 +275,7 @@ export function createConsentPrompt(
       case 'late-joiner':
         return panel(
           header(t('prompt_late_title')),
-          h('p', { class: 'status' }, joined === 1 ? t('prompt_late_one') : t('prompt_late_many', joined)),
+          h('p', { class: 'status' }, lateJoinerText(joined, joinedNames)),
           h('div', { class: 'actions', role: 'group', 'aria-label': t('prompt_late_group') },
             choice(joined === 1 ? t('prompt_late_agreed_one') : t('prompt_late_agreed_many'), () => void answerLateJoiner('agreed'), { class: 'primary' }),
             choice(joined === 1 ? t('prompt_late_declined_one') : t('prompt_late_declined_many'), () => void answerLateJoiner('declined')),
@@ -330,13 +298,24 @@ export function createConsentPrompt(
           h('p', { class: 'done' }, t('prompt_stopped_text')),
           button(t('prompt_done'), () => { mode = 'collapsed'; draw(); }, { class: 'primary' }),
         );
-      case 'summary':
+      case 'summary': {
+        const offers = decisionOffers(v);
         return panel(
           header(t('prompt_summary_title')),
           h('p', { class: 'status' }, v.outcome ? decisionLabel(v.outcome) : t('prompt_pending')),
-          v.outcome === 'agreed' ? choice(t('prompt_withdraw'), () => void decide('withdrawn', undefined, 'summary')) : null,
+          // The customer changed their mind: the question is read again before the answer counts.
+          offers.includes('agree') && h('p', { class: 'label', id: 'candor-script-label' }, t('prompt_read_aloud')),
+          offers.includes('agree') && h('blockquote', { lang: policyText.language, 'aria-labelledby': 'candor-script-label' }, policyText.consentScript),
+          h('div', { class: 'actions' },
+            // As easy as agreeing: one choice, no confirmation, at any time.
+            offers.includes('withdraw') && choice(t('prompt_withdraw'), () => void decide('withdrawn', undefined, 'summary')),
+            offers.includes('agree') && choice(t('prompt_agreed_after_all'), () => void decide('agreed', undefined, 'agreed'), { class: 'primary', ...(busy() ? { disabled: '' } : {}) }),
+            offers.includes('ask') && button(t('prompt_offer_ask'), () => openOffer('ask')),
+            offers.includes('recategorize') && button(t('prompt_offer_recategorize'), () => openOffer('recategorize')),
+          ),
           errorLine(),
         );
+      }
     }
   }
 
@@ -390,6 +369,7 @@ export function createConsentPrompt(
       view = next;
       if (first) {
         confirmed = false;
+        changing = false;
         mode = next.outcome ? 'collapsed' : 'ask';
         category = next.category ?? next.defaultCategory ?? 'external-prospect';
         if (!next.outcome) announce(t('prompt_announce_ask'));
@@ -400,9 +380,11 @@ export function createConsentPrompt(
       }
       draw();
     },
-    nudgeLateJoiner(count) {
+    nudgeLateJoiner(count, names = []) {
       if (!view || view.outcome !== 'agreed') return;
-      joined = mode === 'late-joiner' ? joined + count : count;
+      const more = mode === 'late-joiner';
+      joined = more ? joined + count : count;
+      joinedNames = [...new Set([...(more ? joinedNames : []), ...names])].slice(0, 5);
       mode = 'late-joiner';
       announce(t('prompt_announce_late'));
       draw();

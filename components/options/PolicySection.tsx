@@ -121,6 +121,10 @@ export function PolicySection() {
             <input type="number" min={1} disabled={locked('checklistReminder') || !draft.checklistReminder.enabled} value={draft.checklistReminder.afterMinutes} onChange={(e) => set('checklistReminder', { ...draft.checklistReminder, afterMinutes: Number(e.target.value) })} />
           </label>
           <label>
+            {t('options_decision_change_minutes')} <Lock managed={locked('decisionChangeMinutes')} />
+            <input type="number" min={0} max={10080} disabled={locked('decisionChangeMinutes')} value={draft.decisionChangeMinutes} onChange={(e) => set('decisionChangeMinutes', Number(e.target.value))} />
+          </label>
+          <label>
             {t('options_policy_version')} <Lock managed={locked('policyVersion')} />
             <input disabled={locked('policyVersion')} value={draft.policyVersion} onChange={(e) => set('policyVersion', e.target.value)} />
           </label>
@@ -169,6 +173,18 @@ export function PolicySection() {
                 <input type="checkbox" disabled={locked('checklistRequired')} checked={draft.checklistRequired.includes(f)}
                   onChange={(e) => set('checklistRequired', e.target.checked ? [...draft.checklistRequired, f] : draft.checklistRequired.filter((x) => x !== f))} />
                 {t(checklistKeys[f])}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('options_checklist_categories')} <Lock managed={locked('checklistCategories')} /></legend>
+          <div className="checks">
+            {callCategories.map((c) => (
+              <label key={c} className="check">
+                <input type="checkbox" disabled={locked('checklistCategories')} checked={draft.checklistCategories.includes(c)}
+                  onChange={(e) => set('checklistCategories', e.target.checked ? [...draft.checklistCategories, c] : draft.checklistCategories.filter((x) => x !== c))} />
+                {t(categoryKeys[c])}
               </label>
             ))}
           </div>

@@ -60,12 +60,15 @@ interface RowProps {
 /** Only what a row shows: the live query's answers are new objects for unchanged calls. */
 const sameRow = (a: RowProps, b: RowProps) =>
   a.list === b.list && a.extra === b.extra && a.call.id === b.call.id && a.call.platform === b.call.platform && a.call.outcome === b.call.outcome &&
-  a.call.status === b.call.status && a.call.admittedAt === b.call.admittedAt && a.call.detectedAt === b.call.detectedAt;
+  a.call.status === b.call.status && a.call.admittedAt === b.call.admittedAt && a.call.detectedAt === b.call.detectedAt &&
+  a.call.title === b.call.title && a.call.platformTitle === b.call.platformTitle && a.call.account === b.call.account;
 
 const CallRow = memo(function CallRow({ call, list, extra }: RowProps) {
   const select = usePopupStore((s) => s.select);
   const ref = useRef<HTMLButtonElement>(null);
   const rowKey = `${list}:${call.id}`;
+  // The rep's name for the call, else the meeting title the platform showed (text only).
+  const name = call.title || call.platformTitle;
   // Back from a call's detail: keyboard focus returns to the row it was opened from.
   useEffect(() => {
     const { returnFocusTo, selectedCallId } = usePopupStore.getState();
@@ -77,9 +80,11 @@ const CallRow = memo(function CallRow({ call, list, extra }: RowProps) {
   return (
     <li>
       <button ref={ref} type="button" className="call-row" onClick={() => select(call.id, rowKey)}>
-        <span className="call-platform">{platformLabel(call.platform)}</span>
+        <span className="call-platform">{name || platformLabel(call.platform)}</span>
         <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel(call.outcome)}</span>
-        <span className="call-when">{formatWhen(call.admittedAt ?? call.detectedAt)}</span>
+        <span className="call-when">
+          {[call.account, name && platformLabel(call.platform), formatWhen(call.admittedAt ?? call.detectedAt)].filter(Boolean).join(' · ')}
+        </span>
         {call.status !== 'ended' ? <span className="badge badge-live">{t('popup_in_call')}</span> : extra && <span className="badge badge-todo">{extra}</span>}
       </button>
     </li>
@@ -99,7 +104,12 @@ export function CallList({ onShown }: { onShown?: () => void }) {
   if (livePending !== undefined && liveRecent !== undefined) answered.current = true;
   const snapshot = answered.current ? null : first;
   const pending = livePending ?? snapshot?.pending;
-  const recent = liveRecent ?? (query === '' && limit === PAGE ? snapshot?.recent : undefined);
+  const fetched = liveRecent ?? (query === '' && limit === PAGE ? snapshot?.recent : undefined);
+  // A call with a pending checklist is listed once, above, and the recent list leaves it out. A
+  // search lists every match (the pending list steps aside meanwhile).
+  const searching = query.trim() !== '';
+  const pendingIds = new Set(searching ? [] : pending?.map((c) => c.id));
+  const recent = fetched?.filter((c) => !pendingIds.has(c.id));
   const shown = recent !== undefined;
   useEffect(() => {
     if (shown) onShown?.();
@@ -107,7 +117,7 @@ export function CallList({ onShown }: { onShown?: () => void }) {
 
   return (
     <>
-      {pending && pending.length > 0 && (
+      {!searching && pending && pending.length > 0 && (
         <section aria-labelledby="pending-title">
           <h2 id="pending-title">{t('popup_checklists_to_complete', pending.length)}</h2>
           <ul className="calls">
@@ -134,7 +144,7 @@ export function CallList({ onShown }: { onShown?: () => void }) {
           <p className="muted">{t('common_loading')}</p>
         ) : recent.length === 0 ? (
           <p className="muted">
-            {query ? t('popup_no_match') : t('popup_no_calls')}
+            {searching ? t('popup_no_match') : pending?.length ? t('popup_recent_all_pending') : t('popup_no_calls')}
           </p>
         ) : (
           <ul className="calls">
@@ -143,7 +153,7 @@ export function CallList({ onShown }: { onShown?: () => void }) {
             ))}
           </ul>
         )}
-        {recent && recent.length === limit && (
+        {fetched && fetched.length === limit && (
           <button type="button" className="link more" onClick={() => setLimit(limit + PAGE)}>
             {t('popup_show_more')}
           </button>

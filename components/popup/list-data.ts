@@ -18,14 +18,17 @@ export async function pendingCalls(): Promise<CallRecord[]> {
   return calls.filter((c): c is CallRecord => !!c).reverse();
 }
 
-/** Calls matching a search: platform, outcome or words in the rep's notes. Bounded to one page. */
+/**
+ * Calls matching a search: the call's name (the rep's or the platform's meeting title), its account
+ * or opportunity, platform, outcome or words in the rep's notes. Bounded to one page.
+ */
 export async function searchCalls(query: string, limit: number): Promise<CallRecord[]> {
   const q = query.trim().toLowerCase();
   const ordered = readDb.calls.orderBy('admittedAt').reverse();
   if (!q) return ordered.limit(limit).toArray();
   const noteHits = new Set((await readDb.notes.filter((n) => n.text.toLowerCase().includes(q)).primaryKeys()) as string[]);
   return ordered
-    .filter((c) => noteHits.has(c.id) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel(c.outcome).toLowerCase().includes(q))
+    .filter((c) => noteHits.has(c.id) || [c.title, c.platformTitle, c.account].some((v) => !!v && v.toLowerCase().includes(q)) || platformLabel(c.platform).toLowerCase().includes(q) || outcomeLabel(c.outcome).toLowerCase().includes(q))
     .limit(limit)
     .toArray();
 }

@@ -133,6 +133,8 @@ export function ReportApp() {
               <Metric label={t('report_calls_admitted')} value={r.consent.callsAdmitted} />
               <Metric label={t('report_prompts_shown')} value={r.consent.promptsShown} />
               <Metric label={t('report_decisions_made')} value={r.consent.decisionsMade} />
+              {/* Of the decisions made: changes of an earlier decision, each logged as superseding it. */}
+              <Metric label={t('report_decisions_changed')} value={Object.values(r.consent.decisionChanges).reduce((n, v) => n + v, 0)} />
               <Metric label={t('report_decided_before_recording')} value={r.consent.decisionsBeforeRecording} />
               <Metric label={t('report_median_to_decision')} value={dur(r.consent.medianAdmissionToDecisionMs)} />
               <Metric label={t('report_started_by_hand')} value={r.consent.manualStarts} />
@@ -190,6 +192,8 @@ export function ReportApp() {
             <h2 id="s-coaching">{t('report_coaching_title')}</h2>
             <dl className="metrics">
               <Metric label={t('report_checklists_due')} value={r.coaching.checklistsDue} />
+              <Metric label={t('report_checklists_not_required')} value={r.coaching.checklistsNotRequired} />
+              <Metric label={t('report_checklists_dismissed')} value={r.coaching.checklistsDismissed} note={t('report_dismissed_note', r.coaching.dismissedByReason['no-crm-record'])} />
               <Metric label={t('report_checklists_completed')} value={r.coaching.checklistsCompleted} note={t('report_in_parentheses', pct(r.coaching.completionRate))} />
               <Metric label={t('report_median_to_complete')} value={dur(r.coaching.medianTimeToCompleteMs)} />
               <Metric label={t('report_human_nuance')} value={pct(r.coaching.humanNuanceFilledRate)} />

@@ -11,12 +11,13 @@
  * first decision fast, did it ever record under a never-record rule) use every event given for the
  * call, also those outside the period.
  */
+import { recordedChange } from '../call/outcomes';
 import { humanNuanceFields, type ChecklistFields } from '../model';
 import { callTime, type AuditCall, type AuditChecklist, type AuditEvent } from './input';
 import { emptyCallSections, type CallSectionsPartial } from './partial';
 import { ascending, inPeriod, isFiniteNumber, isFilled, lowerBound } from './stats';
 import type { AuditPeriod, OutcomeCounts, RecordingRulesSection } from './types';
-import { callCategorySet, has, NEVER_RECORD_REASON, recordingRuleSet } from './vocabulary';
+import { callCategorySet, checklistDismissReasonSet, has, NEVER_RECORD_REASON, recordingRuleSet } from './vocabulary';
 
 // ---------------------------------------------------------------------------------------------
 // Per-call facts: the period's call records, and what the events say about each call
@@ -220,6 +221,10 @@ function foldDecision(acc: Accumulation, e: AuditEvent, inside: boolean): void {
   }
   if (inside) {
     acc.out.consent.decisionsMade++;
+    // A change is its own decision event naming the one it supersedes: counted by kind.
+    const change = recordedChange(data);
+    if (change) acc.out.consent.decisionChanges[change]++;
+    else if (typeof data.previous === 'string') acc.out.consent.decisionChanges.other++;
     acc.decisionFacts.push(f);
     acc.decisionAts.push(at);
     acc.out.recordingRules.decisionsByRule[has(recordingRuleSet, data.rule) ? data.rule : 'unspecified']++;
@@ -273,8 +278,12 @@ function countPeriodCalls(acc: Accumulation, periodCalls: readonly CallFacts[]):
     rules.callsByCategory[has(callCategorySet, f.latestCategory) ? f.latestCategory : 'uncategorized']++;
 
     if (c.status === 'ended') {
-      f.due = true;
-      coaching.checklistsDue++;
+      // The policy asked no CRM checklist for this call's category: not due (counted apart).
+      if (c.checklistNotRequired === true) coaching.checklistsNotRequired++;
+      else {
+        f.due = true;
+        coaching.checklistsDue++;
+      }
     }
   }
 
@@ -334,11 +343,20 @@ function measureAfterDeclineStops(acc: Accumulation): void {
   }
 }
 
-/** Coaching: the checklists of the period's ended admitted calls. */
+/** Coaching: the checklists of the period's ended admitted calls (one per call: the table's key). */
 function countChecklists(acc: Accumulation, checklists: readonly AuditChecklist[]): void {
   const { coaching } = acc.out;
   for (const cl of checklists) {
-    if (cl.status !== 'done' || acc.facts.get(cl.callId)?.due !== true) continue;
+    if (acc.facts.get(cl.callId)?.due !== true) continue;
+    if (cl.status === 'dismissed') {
+      // The rep said this call needs none (no CRM record…): no longer due, counted with its reason.
+      coaching.checklistsDue--;
+      coaching.checklistsDismissed++;
+      const reason = cl.dismissal?.reason;
+      coaching.dismissedByReason[has(checklistDismissReasonSet, reason) ? reason : 'other']++;
+      continue;
+    }
+    if (cl.status !== 'done') continue;
     coaching.checklistsCompleted++;
     if (isFiniteNumber(cl.completedAt) && isFiniteNumber(cl.pendingSince)) {
       coaching.timeToCompleteMs.push(Math.max(0, cl.completedAt - cl.pendingSince));

@@ -24,9 +24,9 @@ export type AuditSourceTable = keyof SourceRecords;
  * its days as they are (updatedAt, tabIds, the ledger's `chain`, a reminder's remindedAt…).
  */
 export const AUDIT_SOURCE_FIELDS = {
-  calls: ['id', 'detectedAt', 'admittedAt', 'status', 'outcome', 'detectedBy'],
+  calls: ['id', 'detectedAt', 'admittedAt', 'status', 'outcome', 'detectedBy', 'checklistNotRequired'],
   events: ['id', 'callId', 'type', 'at', 'data'],
-  checklists: ['callId', 'status', 'pendingSince', 'completedAt', 'fields'],
+  checklists: ['callId', 'status', 'pendingSince', 'completedAt', 'fields', 'dismissal'],
 } as const satisfies { [T in AuditSourceTable]: readonly (keyof SourceRecords[T])[] };
 
 /** A source table's record as the audit sees it: only the fields it watches. */

@@ -5,13 +5,13 @@
  * of their union; finishCallSections takes the medians and rates. The background caches one
  * partial per UTC day (lib/background/audit-cache), so a report reads ~180 small rows, not every event.
  */
-import type { CallCategory } from '../model';
+import type { CallCategory, ChecklistDismissReason, DecisionChangeKind } from '../model';
 import { addCounts, maxOrNull, median, rate, zeroCounts } from './stats';
 import type { AuditReport, ConsentSection, RecordingRulesSection } from './types';
-import { AUDIT_CALL_CATEGORIES, AUDIT_RECORDING_RULES, type RecordingRule } from './vocabulary';
+import { AUDIT_CALL_CATEGORIES, AUDIT_DECISION_CHANGES, AUDIT_DISMISS_REASONS, AUDIT_RECORDING_RULES, type RecordingRule } from './vocabulary';
 
 /** Bumped whenever CallSectionsPartial changes shape: a stored partial of another format is rebuilt. */
-export const CALL_SECTIONS_FORMAT = 1;
+export const CALL_SECTIONS_FORMAT = 2;
 
 /**
  * consent, recordingRules and coaching before their medians and rates are taken: counts, and the
@@ -26,7 +26,15 @@ export interface CallSectionsPartial {
   recordingRules: Omit<RecordingRulesSection, 'afterDeclineStops'> & {
     afterDeclineStops: { count: number; msToStop: number[]; atCallEnd: number };
   };
-  coaching: { checklistsDue: number; checklistsCompleted: number; timeToCompleteMs: number[]; nuanceFilled: number };
+  coaching: {
+    checklistsDue: number;
+    checklistsCompleted: number;
+    timeToCompleteMs: number[];
+    nuanceFilled: number;
+    checklistsNotRequired: number;
+    checklistsDismissed: number;
+    dismissedByReason: Record<ChecklistDismissReason, number>;
+  };
 }
 
 export function emptyCallSections(): CallSectionsPartial {
@@ -37,6 +45,7 @@ export function emptyCallSections(): CallSectionsPartial {
       callsAdmitted: 0,
       promptsShown: 0,
       decisionsMade: 0,
+      decisionChanges: zeroCounts<DecisionChangeKind | 'other'>(AUDIT_DECISION_CHANGES),
       decisionsBeforeRecording: 0,
       outcomes: { agreed: 0, declined: 0, notRecorded: 0, withdrawn: 0, pending: 0 },
       admissionToDecisionMs: [],
@@ -51,7 +60,10 @@ export function emptyCallSections(): CallSectionsPartial {
       callsByCategory: zeroCounts<CallCategory | 'uncategorized'>([...AUDIT_CALL_CATEGORIES, 'uncategorized']),
       lateJoiners: { nudges: 0, agreed: 0, declined: 0, dismissed: 0 },
     },
-    coaching: { checklistsDue: 0, checklistsCompleted: 0, timeToCompleteMs: [], nuanceFilled: 0 },
+    coaching: {
+      checklistsDue: 0, checklistsCompleted: 0, timeToCompleteMs: [], nuanceFilled: 0,
+      checklistsNotRequired: 0, checklistsDismissed: 0, dismissedByReason: zeroCounts<ChecklistDismissReason>(AUDIT_DISMISS_REASONS),
+    },
   };
 }
 
@@ -73,6 +85,7 @@ export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSec
     sum.consent.callsAdmitted += c.callsAdmitted;
     sum.consent.promptsShown += c.promptsShown;
     sum.consent.decisionsMade += c.decisionsMade;
+    addCounts(sum.consent.decisionChanges, c.decisionChanges);
     sum.consent.decisionsBeforeRecording += c.decisionsBeforeRecording;
     addCounts(sum.consent.outcomes, c.outcomes);
     append(sum.consent.admissionToDecisionMs, c.admissionToDecisionMs);
@@ -92,6 +105,9 @@ export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSec
     sum.coaching.checklistsCompleted += k.checklistsCompleted;
     append(sum.coaching.timeToCompleteMs, k.timeToCompleteMs);
     sum.coaching.nuanceFilled += k.nuanceFilled;
+    sum.coaching.checklistsNotRequired += k.checklistsNotRequired;
+    sum.coaching.checklistsDismissed += k.checklistsDismissed;
+    addCounts(sum.coaching.dismissedByReason, k.dismissedByReason);
   }
   return sum;
 }
@@ -110,6 +126,7 @@ export function finishCallSections(p: CallSectionsPartial): Pick<AuditReport, 'c
       callsAdmitted: c.callsAdmitted,
       promptsShown: c.promptsShown,
       decisionsMade: c.decisionsMade,
+      decisionChanges: copy<DecisionChangeKind | 'other'>(AUDIT_DECISION_CHANGES, c.decisionChanges),
       decisionsBeforeRecording: c.decisionsBeforeRecording,
       outcomes: copy(['agreed', 'declined', 'notRecorded', 'withdrawn', 'pending'], c.outcomes),
       medianAdmissionToDecisionMs: median(c.admissionToDecisionMs),
@@ -135,6 +152,9 @@ export function finishCallSections(p: CallSectionsPartial): Pick<AuditReport, 'c
       completionRate: rate(k.checklistsCompleted, k.checklistsDue),
       medianTimeToCompleteMs: median(k.timeToCompleteMs),
       humanNuanceFilledRate: rate(k.nuanceFilled, k.checklistsCompleted),
+      checklistsNotRequired: k.checklistsNotRequired,
+      checklistsDismissed: k.checklistsDismissed,
+      dismissedByReason: copy<ChecklistDismissReason>(AUDIT_DISMISS_REASONS, k.dismissedByReason),
     },
   };
 }

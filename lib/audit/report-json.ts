@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callCategories, concernCategories, ledgerCheckKinds, recordingRules, retentionKinds } from '../model/vocabulary';
+import { callCategories, checklistDismissReasons, concernCategories, decisionChangeKinds, ledgerCheckKinds, recordingRules, retentionKinds } from '../model/vocabulary';
 import type { AuditReport } from './types';
 
 /**
@@ -27,6 +27,7 @@ export const auditReportJsonSchema = z
       callsAdmitted: count,
       promptsShown: count,
       decisionsMade: count,
+      decisionChanges: byKey([...decisionChangeKinds, 'other'], count),
       decisionsBeforeRecording: count,
       outcomes: z.strictObject({ agreed: count, declined: count, notRecorded: count, withdrawn: count, pending: count }),
       medianAdmissionToDecisionMs: ms,
@@ -61,6 +62,9 @@ export const auditReportJsonSchema = z
       completionRate: ratio,
       medianTimeToCompleteMs: ms,
       humanNuanceFilledRate: ratio,
+      checklistsNotRequired: count,
+      checklistsDismissed: count,
+      dismissedByReason: byKey(checklistDismissReasons, count),
     }),
     aiReliability: z.strictObject({
       drafts: count,

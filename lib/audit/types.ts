@@ -3,7 +3,7 @@
  * A statistic with nothing to measure (a median of no values, a rate out of zero) is null, a
  * count is 0.
  */
-import type { CallCategory, ConcernCategory, LedgerCheckKind, RetentionKind } from '../model';
+import type { CallCategory, ChecklistDismissReason, ConcernCategory, DecisionChangeKind, LedgerCheckKind, RetentionKind } from '../model';
 import type { RecordingRule } from './vocabulary';
 
 export interface AuditPeriod {
@@ -40,6 +40,11 @@ export interface ConsentSection {
   promptsShown: number;
   /** decision events in the period (changes such as a withdrawal or a late joiner's "no" included). */
   decisionsMade: number;
+  /**
+   * Of decisionsMade: those that changed an earlier decision of their call (each a new decision
+   * naming the one it supersedes), by kind. 'other': a change no kind describes (older data).
+   */
+  decisionChanges: Record<DecisionChangeKind | 'other', number>;
   /**
    * Of decisionsMade: those whose call had no recording-before-consent event at or before the
    * decision. (A tie counts as recording first: that event is only ever written while no
@@ -118,7 +123,10 @@ export interface SentimentSection {
 }
 
 export interface CoachingSection {
-  /** Ended admitted calls in the period: each should have a completed checklist. */
+  /**
+   * Ended admitted calls in the period that need a CRM checklist: each should have a completed one.
+   * Not counted: calls whose category needs none under the policy, and checklists the rep dismissed.
+   */
   checklistsDue: number;
   /** Of those, the calls whose checklist is done. */
   checklistsCompleted: number;
@@ -127,6 +135,11 @@ export interface CoachingSection {
   medianTimeToCompleteMs: number | null;
   /** Share of the completed checklists with at least one human-nuance field filled in. */
   humanNuanceFilledRate: number | null;
+  /** Ended admitted calls in the period whose category needs no CRM checklist (policy checklistCategories). */
+  checklistsNotRequired: number;
+  /** Checklists of the period's ended admitted calls the rep dismissed, and why. */
+  checklistsDismissed: number;
+  dismissedByReason: Record<ChecklistDismissReason, number>;
 }
 
 export interface AiReliabilitySection {

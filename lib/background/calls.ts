@@ -1,50 +1,32 @@
 import type { CandorDB } from '../db';
-import { openChecklist } from './checklists';
-import { currentNotice, LEDGERED_EVENTS } from './ledger';
+import { applyChecklistScope } from './checklists';
+import { callTables, callView, event } from './call-records';
+import { currentNotice } from './ledger';
 import type { Request } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
-import { platformById, platformForUrl } from '../platforms';
-import { english } from '../i18n/english';
-import { categoryKeys } from '../i18n/labels';
+import { platformForUrl } from '../platforms';
 import { forbidsRecording } from '../call/outcomes';
-import { promptTexts } from '../policy/resolve';
 import { meetingHash } from './meeting-ref';
 import { clampTime, RequestError, type SenderInfo, type Services } from './services';
-import type { CallEvent, CallRecord, EndReason } from '../model';
+import type { CallCategory, CallRecord, EndReason } from '../model';
 
-/** Everything a call change may touch, in one transaction. */
-const callTables = (db: CandorDB) => [db.calls, db.events, db.checklists];
+/*
+ * A call's life: detected in the lobby, admitted, recording seen, ended. The consent decision and
+ * its changes are in decisions.ts, the call's name in call-names.ts.
+ */
+
+export { callView } from './call-records';
 
 /** Leaving and rejoining the same meeting within this window continues the same call. */
 export const REJOIN_WINDOW_MS = 15 * 60_000;
 
 type Observed = Extract<Request, { type: 'call/observed' }>;
-type Decide = Extract<Request, { type: 'call/decide' }>;
 type PromptShown = Extract<Request, { type: 'call/prompt-shown' }>;
 type Recording = Extract<Request, { type: 'call/recording' }>;
-type LateJoiner = Extract<Request, { type: 'call/late-joiner' }>;
 type Notetaker = Extract<Request, { type: 'call/notetaker' }>;
 
-export async function callView(s: Services, call: CallRecord): Promise<CallView> {
-  const { policy } = await s.policy();
-  return {
-    callId: call.id,
-    platformLabel: platformById(call.platform)?.label ?? call.platform,
-    admitted: call.status === 'active',
-    outcome: call.outcome ?? null,
-    reason: call.reason ?? null,
-    decidedAt: call.decidedAt ?? null,
-    promptShown: call.promptShownAt !== undefined,
-    texts: promptTexts(policy, s.uiLanguage()),
-    recording: { active: call.recordingSince !== undefined, since: call.recordingSince ?? null, sources: call.recordingSources ?? [] },
-    suspectedBots: (call.suspectedBots ?? []).filter((name) => !call.confirmedBots?.includes(name)),
-    notetakerNames: policy.notetakerNames,
-    tags: policy.tags,
-    recordingStandards: policy.recordingStandards,
-    defaultCategory: policy.defaultCategory,
-    category: call.category ?? null,
-  };
-}
+/** The call categories that need a CRM checklist (read before a transaction that may end calls). */
+const checklistScope = async (s: Services): Promise<readonly CallCategory[]> => (await s.policy()).policy.checklistCategories;
 
 /** The organisation's selector overrides for the platform of the sending tab. */
 export async function callConfig(s: Services, sender: SenderInfo) {
@@ -68,23 +50,18 @@ async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageU
   return { platform: platform.id, hash: await meetingHash(s.db, platform.id, reference), tabId: sender.tabId, documentId: sender.documentId, generic };
 }
 
-/** Consent events wait (chain: 0) to be appended to the ledger once their transaction commits. */
-function event(id: string, callId: string, type: CallEvent['type'], at: number, data: CallEvent['data'] = {}): CallEvent {
-  return { id, callId, type, at, data, ...(LEDGERED_EVENTS.has(type) ? { chain: 0 as const } : {}) };
-}
-
 /** Removes a tab from a call; the call ends when its last tab has gone. Runs inside a transaction. */
-async function leave(s: Services, call: CallRecord, tabId: number, at: number, reason: EndReason, eventId: string) {
+async function leave(s: Services, call: CallRecord, tabId: number, at: number, reason: EndReason, eventId: string, scope: readonly CallCategory[]) {
   const tabIds = call.tabIds.filter((t) => t !== tabId);
   if (tabIds.length > 0) {
     await s.db.calls.update(call.id, { tabIds, updatedAt: s.now() });
     return;
   }
-  await endCall(s, call, at, reason, eventId);
+  await endCall(s, call, at, reason, eventId, scope);
 }
 
-/** Ends a call: closes a running recording episode, logs the end, opens the checklist. */
-async function endCall(s: Services, call: CallRecord, at: number, reason: EndReason, eventId: string) {
+/** Ends a call: closes a running recording episode, logs the end, opens the checklist its category calls for. */
+async function endCall(s: Services, call: CallRecord, at: number, reason: EndReason, eventId: string, scope: readonly CallCategory[]) {
   await s.db.calls.update(call.id, {
     tabIds: [], status: 'ended', endedAt: at, endReason: reason, recordingSince: undefined, recordingSources: undefined, updatedAt: s.now(),
   });
@@ -95,12 +72,13 @@ async function endCall(s: Services, call: CallRecord, at: number, reason: EndRea
     }));
   }
   await s.db.events.add(event(eventId, call.id, 'left', at, { reason }));
-  await openChecklist(s.db, call, at);
+  await applyChecklistScope(s.db, call, at, scope);
 }
 
 export async function handleObserved(s: Services, msg: Observed, sender: SenderInfo): Promise<CallView | null> {
   const meeting = await meetingOf(s, sender, msg.manual, msg.url);
   const at = clampTime(msg.at, s.now());
+  const scope = await checklistScope(s);
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const seen = await db.events.get(msg.eventId);
@@ -110,7 +88,7 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
     const elsewhere = await db.calls.where('tabIds').equals(meeting.tabId).toArray();
     for (const other of elsewhere) {
       if (other.status !== 'ended' && other.meetingHash !== meeting.hash) {
-        await leave(s, other, meeting.tabId, at, 'meeting-switched', crypto.randomUUID());
+        await leave(s, other, meeting.tabId, at, 'meeting-switched', crypto.randomUUID(), scope);
       }
     }
 
@@ -123,7 +101,7 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
 
     if (msg.phase === 'left') {
       const reason = msg.signals.includes('meeting-switched') ? 'meeting-switched' : 'left';
-      if (open?.tabIds.includes(meeting.tabId)) await leave(s, open, meeting.tabId, at, reason, msg.eventId);
+      if (open?.tabIds.includes(meeting.tabId)) await leave(s, open, meeting.tabId, at, reason, msg.eventId, scope);
       return open ? db.calls.get(open.id) : undefined;
     }
 
@@ -180,48 +158,6 @@ export async function handleObserved(s: Services, msg: Observed, sender: SenderI
   });
   // In the lobby the view carries the prompt's texts ahead of admission (the prompt draws at once).
   if (!call || msg.phase === 'left' || (msg.phase === 'inCall' && call.status === 'lobby')) return null;
-  return callView(s, call);
-}
-
-/** `via`: where the rep chose, the prompt in the call page or the toolbar popup (the page obstructed the prompt). */
-export async function handleDecide(s: Services, msg: Decide, via: 'prompt' | 'toolbar' = 'prompt'): Promise<CallView> {
-  const at = clampTime(msg.at, s.now());
-  const { db } = s;
-  const { policy } = await s.policy();
-  const rule = msg.category ? policy.recordingStandards[msg.category] : undefined;
-  // The recording standard is enforced here, not only in the prompt.
-  if (rule === 'never-record' && msg.outcome !== 'not-recorded' && msg.outcome !== 'withdrawn') {
-    throw new RequestError(`${english(categoryKeys[msg.category!])} calls are never recorded under your organisation's policy.`);
-  }
-  const reason = rule === 'never-record' && msg.outcome === 'not-recorded' ? 'never-record-rule' : msg.reason;
-  const notice = await currentNotice(s);
-  const call = await db.transaction('rw', callTables(db), async () => {
-    const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
-    if (await db.events.get(msg.eventId)) return current;
-    if (current.admittedAt === undefined) throw new RequestError('Consent is asked once you are in the call, not in the lobby.');
-    if (current.status === 'ended' && via === 'toolbar' && msg.outcome !== 'withdrawn') throw new RequestError('This call has ended.');
-    if (msg.outcome === 'withdrawn' && current.outcome !== 'agreed') {
-      throw new RequestError('Only a consent that was given can be withdrawn.');
-    }
-    await db.calls.update(current.id, {
-      outcome: msg.outcome, reason, decidedAt: at, updatedAt: s.now(),
-      ...(msg.category ? { category: msg.category, rule } : {}),
-    });
-    await db.events.add(event(msg.eventId, current.id, 'decision', at, {
-      outcome: msg.outcome,
-      ...(reason ? { reason } : {}),
-      ...(msg.category ? { category: msg.category, rule } : {}),
-      policyVersion: policy.policyVersion,
-      notice,
-      via,
-      ...(current.outcome ? { previous: current.outcome } : {}),
-    }));
-    if (current.recordingSince !== undefined && forbidsRecording(msg.outcome)) {
-      await db.events.add(event(crypto.randomUUID(), current.id, 'recording-after-decline', at, { sources: current.recordingSources ?? [] }));
-    }
-    return (await db.calls.get(current.id))!;
-  });
   return callView(s, call);
 }
 
@@ -341,31 +277,6 @@ export async function handleNotetaker(s: Services, msg: Notetaker): Promise<Call
   return callView(s, call);
 }
 
-/**
- * Someone joined after consent was given and the rep confirmed with them (or not). Under
- * all-party consent one newcomer's "no" is the call's "no": the outcome becomes declined.
- */
-export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<CallView> {
-  const at = clampTime(msg.at, s.now());
-  const notice = await currentNotice(s);
-  const { db } = s;
-  const call = await db.transaction('rw', callTables(db), async () => {
-    const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
-    if (await db.events.get(msg.eventId)) return current;
-    await db.events.add(event(msg.eventId, current.id, 'late-joiner', at, { joined: msg.joined, answer: msg.answer, notice, policyVersion: notice.version }));
-    if (msg.answer === 'declined' && !forbidsRecording(current.outcome)) {
-      await db.calls.update(current.id, { outcome: 'declined', reason: undefined, decidedAt: at, updatedAt: s.now() });
-      await db.events.add(event(crypto.randomUUID(), current.id, 'decision', at, { outcome: 'declined', previous: current.outcome, lateJoiner: true }));
-      if (current.recordingSince !== undefined) {
-        await db.events.add(event(crypto.randomUUID(), current.id, 'recording-after-decline', at, { sources: current.recordingSources ?? [] }));
-      }
-    }
-    return (await db.calls.get(current.id))!;
-  });
-  return callView(s, call);
-}
-
 /** The calls a tab is in that have not ended. */
 const openCallsOfTab = async (db: CandorDB, tabId: number) => (await db.calls.where('tabIds').equals(tabId).toArray()).filter((c) => c.status !== 'ended');
 
@@ -375,11 +286,12 @@ export async function isTabInCall(s: Services, tabId: number): Promise<boolean> 
 }
 
 /** The tab leaves every open call it is in (re-read in the transaction); returns how many. */
-function leaveTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
+async function leaveTab(s: Services, tabId: number, reason: EndReason): Promise<number> {
   const { db } = s;
+  const scope = await checklistScope(s);
   return db.transaction('rw', callTables(db), async () => {
     const calls = await openCallsOfTab(db, tabId);
-    for (const call of calls) await leave(s, call, tabId, s.now(), reason, crypto.randomUUID());
+    for (const call of calls) await leave(s, call, tabId, s.now(), reason, crypto.randomUUID(), scope);
     return calls.length;
   });
 }
@@ -395,9 +307,10 @@ export async function endTab(s: Services, tabId: number, reason: EndReason): Pro
 /** The browser (re)started: no tab from before is still in a call. */
 export async function closeCallsAfterRestart(s: Services): Promise<number> {
   const { db } = s;
+  const scope = await checklistScope(s);
   return db.transaction('rw', callTables(db), async () => {
     const open = await db.calls.where('status').anyOf('lobby', 'active').toArray();
-    for (const call of open) await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID());
+    for (const call of open) await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID(), scope);
     return open.length;
   });
 }
@@ -419,13 +332,14 @@ export async function closeOrphanedCalls(s: Services, pageAlive: (tabId: number,
     if (!alive.some(Boolean)) orphaned.push(call);
   }
   if (orphaned.length === 0) return 0;
+  const scope = await checklistScope(s);
   return db.transaction('rw', callTables(db), async () => {
     let closed = 0;
     for (const seen of orphaned) {
       const call = await db.calls.get(seen.id);
       // A tab may have joined the call meanwhile: only end it if nothing changed since the check.
       if (!call || call.status === 'ended' || call.updatedAt !== seen.updatedAt) continue;
-      await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID());
+      await endCall(s, call, s.now(), 'ended-unknown', crypto.randomUUID(), scope);
       closed++;
     }
     return closed;

@@ -17,16 +17,24 @@ type ExportRequest = Extract<Request, { type: 'export/request' }>;
 
 async function bundles(s: Services): Promise<CallBundle[]> {
   const { db } = s;
-  const [calls, tags, checklists, notes, drafts] = await Promise.all([
+  const [calls, tags, checklists, notes, drafts, decisions] = await Promise.all([
     db.calls.orderBy('detectedAt').toArray(),
     db.tags.toArray(),
     db.checklists.toArray(),
     db.notes.toArray(),
     db.aiDrafts.toArray(),
+    db.events.where('type').equals('decision').toArray(),
   ]);
   const by = <T extends { callId: string }>(rows: T[]) => new Map(rows.map((r) => [r.callId, r]));
   const tagsByCall = new Map<string, typeof tags>();
   for (const t of tags) tagsByCall.set(t.callId, [...(tagsByCall.get(t.callId) ?? []), t]);
+  // Each call's consent history (every decision, changes included) goes with it.
+  const decisionsByCall = new Map<string, typeof decisions>();
+  for (const e of decisions) {
+    const list = decisionsByCall.get(e.callId);
+    if (list) list.push(e);
+    else decisionsByCall.set(e.callId, [e]);
+  }
   const [lists, noteMap, draftMap] = [by(checklists), by(notes), by(drafts)];
   return calls
     .filter((c: CallRecord) => c.admittedAt !== undefined)
@@ -34,7 +42,7 @@ async function bundles(s: Services): Promise<CallBundle[]> {
       const checklist = lists.get(call.id);
       const note = noteMap.get(call.id);
       const aiDraft = draftMap.get(call.id);
-      return { call, tags: tagsByCall.get(call.id) ?? [], ...(checklist ? { checklist } : {}), ...(note ? { note } : {}), ...(aiDraft ? { aiDraft } : {}) };
+      return { call, tags: tagsByCall.get(call.id) ?? [], decisions: decisionsByCall.get(call.id) ?? [], ...(checklist ? { checklist } : {}), ...(note ? { note } : {}), ...(aiDraft ? { aiDraft } : {}) };
     });
 }
 

@@ -66,6 +66,9 @@ function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: Le
   if (typeof d.afterDecline === 'boolean') details.afterDecline = d.afterDecline;
   if (typeof d.joined === 'number') details.joined = d.joined;
   if (typeof d.previous === 'string') details.previous = d.previous;
+  // A changed decision names the entry it supersedes (its eventId) and the kind of change.
+  if (typeof d.supersedes === 'string') details.supersedes = d.supersedes;
+  if (typeof d.change === 'string') details.change = d.change;
   if (typeof d.via === 'string') details.via = d.via;
   return {
     v: 1,

@@ -5,7 +5,7 @@ import { t } from '../i18n';
 import type { PromptEvent, Request } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
 import { CALL_STATE, PROMPT_SIZE, START_CONSENT_CHECK } from '../protocol/to-content';
-import { callView } from './calls';
+import { callView } from './call-records';
 import { clearTab, markTab } from './tab-badge';
 import { RequestError, type SenderInfo, type Services } from './services';
 import type { CallRecord } from '../model';

@@ -1,9 +1,11 @@
-import { callConfig, handleDecide, handleLateJoiner, handleNotetaker, handleObserved, handlePromptShown, handleRecording } from './calls';
+import { callConfig, handleNotetaker, handleObserved, handlePromptShown, handleRecording } from './calls';
+import { handleTitle, renameCall } from './call-names';
+import { handleDecide, handleLateJoiner } from './decisions';
 import { markStatement, saveAiDraft } from './ai-drafts';
 import { auditReportBody } from './audit-cache';
 import { deleteAllData } from './backup';
 import { importBackup } from './backup-import';
-import { saveChecklist } from './checklists';
+import { dismissChecklist, saveChecklist } from './checklists';
 import { raiseConcern, setConcernStatus } from './concerns';
 import { handleExport } from './exports';
 import { anchorReceipt, verifyLedger } from './ledger';
@@ -49,13 +51,17 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'call/config': { from: TAB, handle: (s, m, sender) => callConfig(s, sender) },
   'call/observed': { from: TAB, handle: handleObserved, after: ['ledger', 'checklists', 'call-view', 'call-seen'] },
   'call/recording': { from: TAB, handle: (s, m) => handleRecording(s, m), after: CALL_CHANGED },
+  // The meeting title the page shows: stored with the call on this machine only (call-names.ts).
+  'call/title': { from: TAB, handle: (s, m) => handleTitle(s, m) },
   'prompt/mount': { from: TAB, handle: (s, m, sender) => mountPrompt(sender) },
   'prompt/relay': { from: TAB, handle: (s, m, sender) => relayToPrompt(s, m, sender) },
   'prompt/attach': { from: PROMPT, handle: (s, m, sender) => attachPrompt(s, m, sender) },
   'prompt/size': { from: PROMPT, handle: (s, m, sender) => promptSize(m, sender) },
   'prompt/start-manual': { from: PROMPT, handle: (s, m, sender) => promptStartManual(sender) },
-  // The rep's choices: in the prompt frame, or in the popup when the page obstructs the prompt.
-  'call/decide': { from: ['prompt', 'page'], handle: (s, m, sender) => handleDecide(s, m, isPromptPage(sender) ? 'prompt' : 'toolbar'), after: CALL_CHANGED },
+  // The rep's choices: in the prompt frame, or in the popup (the page obstructs the prompt, or a
+  // change after the call). A change made after the call can open or close its checklist.
+  'call/decide': { from: ['prompt', 'page'], handle: (s, m, sender) => handleDecide(s, m, isPromptPage(sender) ? 'prompt' : 'toolbar'), after: [...CALL_CHANGED, 'checklists'] },
+  'call/rename': { from: PAGE, handle: (s, m) => renameCall(s, m) },
   'call/keep-alive': { from: PROMPT, handle: async () => null },
   'call/prompt-shown': { from: PROMPT, handle: (s, m) => handlePromptShown(s, m), after: CALL_CHANGED },
   'call/notetaker': { from: PROMPT, handle: (s, m) => handleNotetaker(s, m), after: CALL_CHANGED },
@@ -66,6 +72,7 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'tag/update': { from: PAGE, handle: (s, m) => updateTag(s, m) },
   // A completed checklist queues the call's summary for org sync.
   'checklist/save': { from: PAGE, handle: (s, m) => saveChecklist(s, m), after: ['ledger', 'checklists'] },
+  'checklist/dismiss': { from: PAGE, handle: (s, m) => dismissChecklist(s, m), after: ['checklists'] },
   // A call whose checklist is complete sends its summary again when its AI counts change.
   'ai-draft/save': { from: PAGE, handle: (s, m) => saveAiDraft(s, m), after: ['ledger'] },
   'ai-draft/mark': { from: PAGE, handle: (s, m) => markStatement(s, m), after: ['ledger'] },

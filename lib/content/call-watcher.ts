@@ -2,13 +2,16 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { initialLifecycle, manualLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
 import { notetakerMatcher } from '../detect/notetakers';
 import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
+import { readTitle } from '../detect/title';
 import { sendRequest } from '../protocol/client';
-import { MAX_JOINED } from '../protocol/limits';
+import { MAX_JOINED, MAX_NAMED_JOINERS } from '../protocol/limits';
 import type { PromptEvent, RequestInput } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
 import { platformForUrl } from '../platforms';
 import { withOverrides } from '../platforms/overrides';
 import type { PlatformDefinition } from '../platforms/types';
+import { createPageFacts } from './page-facts';
+import { createRecordingTracker } from './recording-tracker';
 import { createPromptHost, EXPANDED_SIZE, type PromptHost, type PromptPosition } from './prompt-host';
 import type { PageGuardState, PlatformId } from '../model';
 
@@ -33,16 +36,7 @@ const STEADY_INTERVAL_MS = 1_000;
  * checked, with each read of the page (no layout reads in a busy call page).
  */
 const GUARD_CHOICES_MS = 250;
-/** Participants remembered per call (in memory): beyond this, newcomers are still counted, not stored. */
-const MAX_KNOWN_PARTICIPANTS = 2_000;
-/** A recording indicator must be gone this long before it counts as stopped (dialogs re-render). */
-export const RECORDING_GONE_MS = 1_500;
-/**
- * An indicator that comes back within FLAP_WINDOW_MS of a stop is flapping: each time, the grace
- * before "stopped" doubles (up to MAX_GONE_MS), so a flickering indicator reads as one long recording.
- */
-const FLAP_WINDOW_MS = 60_000;
-const MAX_GONE_MS = 30_000;
+export { RECORDING_GONE_MS } from './recording-tracker';
 
 /**
  * Watches one call page: one MutationObserver whose callback only schedules a read; the observer
@@ -84,15 +78,10 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   /** When the scheduled read runs (performance.now() time). */
   let scheduledFor = 0;
   let lastCheck = 0;
-  /** Sources last reported to the background ('' = none), and since when they are gone. */
-  let reportedRecording = '';
-  let recordingGoneSince: number | null = null;
-  /** The grace before "stopped" now, and when recording was last reported stopped. */
-  let goneGraceMs = RECORDING_GONE_MS;
-  let lastStopAt = -Infinity;
+  const recording = createRecordingTracker((marks, suspected) => void reportRecording(marks, suspected), (inMs) => schedule(inMs));
   let isNotetaker: ((name: string) => string | null) | null = null;
-  /** Participants already seen in this call (in memory only: names are never sent or stored). */
-  let knownParticipants: Set<string> | null = null;
+  /** People already seen in this call and the title last sent (in memory only). */
+  const facts = createPageFacts();
   const aborter = new AbortController();
   ctx.onInvalidated(() => {
     aborter.abort();
@@ -206,9 +195,8 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     hostPending = null;
     promptSize = null;
     call = null;
-    reportedRecording = '';
-    recordingGoneSince = null;
-    knownParticipants = null;
+    recording.reset();
+    facts.reset();
   }
 
   function showCall(view: CallView) {
@@ -216,7 +204,7 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     if (call?.callId !== view.callId) {
       isNotetaker = notetakerMatcher(view.notetakerNames);
       // Known to the background as recording or suspected: the next reading reports what it sees (or its end).
-      reportedRecording = view.recording.active || view.suspectedBots.length > 0 ? '?' : '';
+      recording.reset(view.recording.active || view.suspectedBots.length > 0);
     }
     call = view;
     if (!host || decidedNow) showPrompt();
@@ -230,44 +218,19 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   /**
-   * The platform's recording marks and participants named like notetakers: report changes, with a
-   * grace period before "stopped" (dialogs and tiles re-render).
+   * People who joined after consent was given get a gentle nudge to confirm with them, by name when
+   * the page shows names (relayed to the prompt only: names are never stored or logged).
    */
-  function trackRecording(reading: Reading, now: number) {
-    const suspected = [...new Set(reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n))].sort();
-    const marks = [...new Set(reading.recording)].sort();
-    if (marks.length + suspected.length > 0) {
-      recordingGoneSince = null;
-      const key = `${marks.join('|')}#${suspected.join('|')}`;
-      if (key !== reportedRecording) {
-        if (!reportedRecording) goneGraceMs = now - lastStopAt < FLAP_WINDOW_MS ? Math.min(goneGraceMs * 2, MAX_GONE_MS) : RECORDING_GONE_MS;
-        reportedRecording = key;
-        void reportRecording(marks, suspected);
-      }
-    } else if (reportedRecording) {
-      recordingGoneSince ??= now;
-      const waited = now - recordingGoneSince;
-      if (waited >= goneGraceMs) {
-        reportedRecording = '';
-        recordingGoneSince = null;
-        lastStopAt = now;
-        void reportRecording([], []);
-      } else schedule(goneGraceMs - waited);
-    }
+  function trackParticipants(reading: Reading) {
+    const newcomers = facts.newcomers(reading.participants.filter((name) => !isNotetaker?.(name)));
+    // The background asks only after an agreement (it knows the outcome for sure).
+    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED), names: newcomers.slice(0, MAX_NAMED_JOINERS) });
   }
 
-  /** People who joined after consent was given get a gentle nudge to confirm with them. */
-  function trackParticipants(reading: Reading) {
-    const people = reading.participants.filter((name) => !isNotetaker?.(name));
-    if (!knownParticipants) {
-      knownParticipants = new Set(people);
-      return;
-    }
-    const newcomers = people.filter((name) => !knownParticipants!.has(name));
-    // Names stay in memory only, and a page inventing names cannot grow this without bound.
-    for (const name of newcomers) if (knownParticipants.size < MAX_KNOWN_PARTICIPANTS) knownParticipants.add(name);
-    // The background asks only after an agreement (it knows the outcome for sure).
-    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED) });
+  /** The meeting title the page shows, reported when it changes (kept with the call on this machine only). */
+  function trackTitle() {
+    const title = call && facts.newTitle(readTitle(detection, roots(), meeting));
+    if (call && title) void send({ type: 'call/title', callId: call.callId, title });
   }
 
   async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
@@ -330,8 +293,10 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
     guardHost();
     if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
-      trackRecording(reading, now);
+      const suspected = reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n);
+      recording.track(reading.recording, suspected, now);
       trackParticipants(reading);
+      trackTitle();
     }
   }
 

@@ -13,12 +13,12 @@ export interface Reading {
 
 export type ReadableRoot = Pick<Document, 'querySelectorAll'>;
 
-function valueOf(el: Element, signal: Signal): string {
+export function valueOf(el: Element, signal: Signal): string {
   return (signal.attribute ? el.getAttribute(signal.attribute) : el.textContent) ?? '';
 }
 
 /** The signal's elements in one root (none when its selector is broken, e.g. a policy override's). */
-function select(root: ReadableRoot, signal: Signal): Iterable<Element> {
+export function select(root: ReadableRoot, signal: Signal): Iterable<Element> {
   let found: NodeListOf<Element>;
   try {
     found = root.querySelectorAll(signal.selector);

@@ -11,8 +11,12 @@
 import { english } from '../i18n/english';
 import { checklistKeys } from '../i18n/labels';
 import { platformById } from '../platforms';
-import { forbidsRecording } from '../call/outcomes';
-import { crmSectionFields, interpretationFields, type AiDraftRecord, type CallRecord, type ChecklistFields, type ChecklistRecord, type NextStep, type NoteRecord, type StatementMark, type TagRecord, type NotRecordingReason, type Outcome } from '../model';
+import { forbidsRecording, recordedChange } from '../call/outcomes';
+import {
+  callCategories, crmSectionFields, interpretationFields, notRecordingReasons, outcomes,
+  type AiDraftRecord, type CallCategory, type CallEvent, type CallRecord, type ChecklistDismissReason, type ChecklistFields, type ChecklistRecord,
+  type DecisionChangeKind, type NextStep, type NoteRecord, type StatementMark, type TagRecord, type NotRecordingReason, type Outcome,
+} from '../model';
 
 export interface CallBundle {
   call: CallRecord;
@@ -20,6 +24,8 @@ export interface CallBundle {
   checklist?: ChecklistRecord;
   note?: NoteRecord;
   aiDraft?: AiDraftRecord;
+  /** The call's `decision` events, in any order (other events are ignored): the consent history. */
+  decisions?: CallEvent[];
 }
 
 /** The governance line every export carries (from the program's policy). */
@@ -188,6 +194,82 @@ export function describeConsent(call: Pick<CallRecord, 'outcome' | 'reason'>): s
     case undefined:
       return 'No consent decision was recorded.';
   }
+}
+
+/** One decision of the call's consent history, oldest first; a change names the decision it supersedes. */
+export interface ConsentStep {
+  eventId: string;
+  at: number;
+  outcome: Outcome;
+  reason: NotRecordingReason | null;
+  category: CallCategory | null;
+  /** Where the rep chose: the prompt in the call page, or the toolbar popup. */
+  via: 'prompt' | 'toolbar' | null;
+  /** null for the first decision. */
+  change: DecisionChangeKind | null;
+  /** The decision event this one supersedes, and its outcome (null for the first decision). */
+  supersedes: string | null;
+  previous: Outcome | null;
+}
+
+const oneOf = <T extends string>(list: readonly T[], value: unknown): T | null => ((list as readonly unknown[]).includes(value) ? (value as T) : null);
+
+/** The call's decisions as a history, oldest first (ties: by event id); events of other types are skipped. */
+export function consentHistory(bundle: Pick<CallBundle, 'decisions'>): ConsentStep[] {
+  return (bundle.decisions ?? [])
+    .filter((e) => e.type === 'decision' && oneOf(outcomes, e.data.outcome) !== null)
+    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((e) => ({
+      eventId: e.id,
+      at: e.at,
+      outcome: e.data.outcome as Outcome,
+      reason: oneOf(notRecordingReasons, e.data.reason),
+      category: oneOf(callCategories, e.data.category),
+      via: oneOf(['prompt', 'toolbar'] as const, e.data.via),
+      change: recordedChange(e.data),
+      supersedes: typeof e.data.supersedes === 'string' ? e.data.supersedes : null,
+      previous: oneOf(outcomes, e.data.previous),
+    }));
+}
+
+/** Why a decision changed, in plain words (lower case: used inside a sentence). */
+export const decisionChangeLabels: Record<DecisionChangeKind, string> = {
+  'agreed-after-decline': 'the customer agreed after declining',
+  'asked-again': 'asked after first not recording',
+  'rule-undone': 'the call type was corrected',
+  withdrawn: 'the customer withdrew consent',
+  'late-joiner-declined': 'someone who joined later declined',
+};
+
+const outcomeWords: Record<Outcome, string> = { agreed: 'agreed', declined: 'declined', 'not-recorded': 'not recorded', withdrawn: 'withdrawn' };
+
+/** One step as words: "declined", "agreed (the customer agreed after declining)". */
+export function describeStep(step: ConsentStep): string {
+  const reason = step.outcome === 'not-recorded' && step.reason ? `: ${notRecordedReasonLabels[step.reason]}` : '';
+  return `${outcomeWords[step.outcome]}${reason}${step.change ? ` (${decisionChangeLabels[step.change]})` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The call's name
+
+/** The name the call is shown under: the rep's own, else the platform's meeting title (null: none). */
+export function callName(call: Pick<CallRecord, 'title' | 'platformTitle'>): string | null {
+  return oneLine(call.title) || oneLine(call.platformTitle) || null;
+}
+
+/** Why the rep dismissed a checklist, in plain words. */
+export const dismissReasonLabels: Record<ChecklistDismissReason, string> = {
+  'no-crm-record': 'no CRM record for this call',
+  'internal-call': 'internal call',
+  other: 'other reason',
+};
+
+/** A dismissed checklist's reason as words: the rep's own words for "other". */
+export function describeDismissal(checklist: ChecklistRecord | undefined): string | null {
+  const d = checklist?.dismissal;
+  if (!d) return null;
+  const text = oneLine(d.text);
+  return d.reason === 'other' && text ? text : text ? `${dismissReasonLabels[d.reason]}: ${text}` : dismissReasonLabels[d.reason];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,11 @@
 import {
   aiSourceLabel,
   aiStatements,
+  callName,
   checklistSections,
+  consentHistory,
+  describeDismissal,
+  describeStep,
   cleanBlock,
   describeAiReview,
   describeConsent,
@@ -88,11 +92,21 @@ function buildDoc(bundle: CallBundle, opts: CrmNoteOptions): NoteDoc {
   const statements = aiStatements(aiDraft);
   const hasAi = statements.length > 0;
 
-  const header: NoteDoc['header'] = [
+  const name = callName(call);
+  const account = oneLine(call.account);
+  const header: NoteDoc['header'] = [];
+  // A named call says its platform in the header (the title line carries the name).
+  if (name) header.push({ label: 'Platform', value: [describePlatform(call)] });
+  if (account) header.push({ label: 'Account', value: [{ user: account }] });
+  header.push(
     { label: 'When', value: [{ user: describeWhen(call, { timeZone: opts.timeZone, locale: opts.locale }) }] },
     { label: 'Consent', value: [describeConsent(call)] },
-  ];
+  );
+  // The final decision above; when it changed, every decision in order (nothing was edited).
+  const history = consentHistory(bundle);
+  if (history.length > 1) header.push({ label: 'Consent history', value: [history.map(describeStep).join(' → ') + '.'] });
   if (checklist?.status === 'pending') header.push({ label: 'Checklist', value: ['not finished yet (pending).'] });
+  if (checklist?.status === 'dismissed') header.push({ label: 'Checklist', value: ['dismissed by the rep (', { user: describeDismissal(checklist) ?? '' }, ').'] });
   header.push({
     label: 'Source',
     value: [hasAi ? 'written by the rep, except the AI draft at the end, which is marked as AI.' : 'written by the rep.'],
@@ -155,7 +169,7 @@ function buildDoc(bundle: CallBundle, opts: CrmNoteOptions): NoteDoc {
 
   if (hasAi) sections.push(aiSection(bundle, statements));
 
-  return { title: ['Call note — ', { user: describePlatform(call) }], header, sections };
+  return { title: ['Call note — ', { user: name ?? describePlatform(call) }], header, sections };
 }
 
 function aiSection(bundle: CallBundle, statements: AiStatement[]): Section {

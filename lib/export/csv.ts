@@ -5,7 +5,11 @@
  */
 import {
   aiStatements,
+  callName,
   cleanText,
+  consentHistory,
+  describeDismissal,
+  describeStep,
   filledNextSteps,
   formatNextStep,
   formatOffset,
@@ -100,13 +104,17 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
 export const CALLS_CSV_COLUMNS = [
   'call_id',
   'platform',
+  'title',
+  'account',
   'admitted_at',
   'ended_at',
   'end_reason',
   'consent_outcome',
   'not_recorded_reason',
+  'consent_history',
   'tags',
   'checklist_status',
+  'checklist_dismissal',
   'qualification',
   'next_steps',
   'timeline',
@@ -141,11 +149,14 @@ function callRow(bundle: CallBundle): Record<CallsCsvColumn, CsvCell> {
   return {
     call_id: call.id,
     platform: call.platform,
+    title: callName(call),
+    account: oneLine(call.account) || null,
     admitted_at: toIso(call.admittedAt),
     ended_at: toIso(call.endedAt),
     end_reason: call.endReason,
     consent_outcome: call.outcome ?? 'pending',
     not_recorded_reason: call.outcome === 'not-recorded' ? call.reason : undefined,
+    consent_history: consentHistory(bundle).map((step) => `${toIso(step.at)} ${describeStep(step)}`).join(CSV_LIST_SEPARATOR),
     tags: sortedTags(bundle.tags)
       .map((t) => {
         const text = oneLine(t.text);
@@ -153,7 +164,8 @@ function callRow(bundle: CallBundle): Record<CallsCsvColumn, CsvCell> {
         return text ? `${head}: ${text}` : head;
       })
       .join(CSV_LIST_SEPARATOR),
-    checklist_status: checklist?.status ?? 'none',
+    checklist_status: checklist?.status ?? (call.checklistNotRequired ? 'not-required' : 'none'),
+    checklist_dismissal: describeDismissal(checklist),
     qualification: cleanText(f?.qualification),
     next_steps: filledNextSteps(f?.nextSteps).map(formatNextStep).join(CSV_LIST_SEPARATOR),
     timeline: cleanText(f?.timeline),
@@ -174,9 +186,11 @@ function callRow(bundle: CallBundle): Record<CallsCsvColumn, CsvCell> {
 
 /**
  * One row per call (in the order given), columns as in CALLS_CSV_COLUMNS. Times are ISO-8601
- * UTC; enums are their stored values; consent_outcome is "pending" without a decision and
- * checklist_status "none" without a checklist. Each AI statement is prefixed "[AI]" and carries
- * the rep's mark; ai_marked_wrong_count is empty when there is no AI draft.
+ * UTC; enums are their stored values; consent_outcome is "pending" without a decision (the final
+ * decision; consent_history lists every decision, oldest first, each change with its kind) and
+ * checklist_status "none" without a checklist ("not-required" when the policy asked for none).
+ * Each AI statement is prefixed "[AI]" and carries the rep's mark; ai_marked_wrong_count is empty
+ * when there is no AI draft. title is the call's name (the rep's, else the platform's meeting title).
  */
 export function callsCsv(bundles: readonly CallBundle[], opts: CallsCsvOptions = {}): string {
   const rows = bundles.map((b) => {

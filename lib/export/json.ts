@@ -10,6 +10,8 @@ import { describeZodError } from '../util/zod-error';
 import {
   aiSourceLabel,
   aiStatements,
+  callName,
+  consentHistory,
   describePlatform,
   formatOffset,
   isNotesOnly,
@@ -20,7 +22,7 @@ import {
   type CallBundle,
   statementReviews,
 } from './call-bundle';
-import type { UsePurpose } from '../model';
+import { callCategories, checklistDismissReasons, checklistStatuses, decisionChangeKinds, notRecordingReasons, outcomes, type UsePurpose } from '../model';
 
 export const CALLS_JSON_FORMAT = 'candor-calls/1';
 
@@ -70,21 +72,51 @@ export const callsJsonStatementSchema = z.strictObject({
 export type CallsJsonStatement = z.infer<typeof callsJsonStatementSchema>;
 
 const text = z.string();
+
+/** One decision of the call, oldest first: a change names the decision it supersedes (nothing is edited). */
+export const callsJsonDecisionSchema = z.strictObject({
+  eventId: z.string(),
+  at: isoTime,
+  outcome: z.enum(outcomes),
+  reason: z.enum(notRecordingReasons).nullable(),
+  category: z.enum(callCategories).nullable(),
+  via: z.enum(['prompt', 'toolbar']).nullable(),
+  /** null for the first decision. */
+  change: z.enum(decisionChangeKinds).nullable(),
+  supersedes: z.string().nullable(),
+  previous: z.enum(outcomes).nullable(),
+});
+
 export const callsJsonCallSchema = z.strictObject({
   id: z.string(),
   platform: z.string(),
   platformLabel: z.string(),
+  /** The call's name: the rep's own, else the meeting title the platform showed; null when neither. */
+  title: z.string().nullable(),
+  /** The meeting title the platform showed, as read. */
+  platformTitle: z.string().nullable(),
+  /** The account or opportunity the rep typed. */
+  account: z.string().nullable(),
   status: z.string(),
   admittedAt: isoOrNull,
   endedAt: isoOrNull,
   endReason: z.string().nullable(),
-  consent: z.strictObject({ outcome: z.string().nullable(), notRecordedReason: z.string().nullable(), decidedAt: isoOrNull, notesOnly: z.boolean() }),
+  consent: z.strictObject({
+    /** The decision in force (the last of `history`). */
+    outcome: z.string().nullable(),
+    notRecordedReason: z.string().nullable(),
+    decidedAt: isoOrNull,
+    notesOnly: z.boolean(),
+    history: z.array(callsJsonDecisionSchema),
+  }),
   /** Written by the rep: the checklist, the moments they tagged, their notes. */
   rep: z.strictObject({
     checklist: z
       .strictObject({
-        status: z.enum(['pending', 'done']),
+        status: z.enum(checklistStatuses),
         completedAt: isoOrNull,
+        /** Why the rep dismissed it (kept if it was filled in later after all). */
+        dismissal: z.strictObject({ reason: z.enum(checklistDismissReasons), text: z.string().nullable(), at: isoTime }).nullable(),
         qualification: text,
         nextSteps: z.array(z.strictObject({ text, owner: text, due: text })),
         timeline: text,
@@ -137,6 +169,9 @@ function callJson(bundle: CallBundle): CallsJsonCall {
     id: call.id,
     platform: call.platform,
     platformLabel: describePlatform(call),
+    title: callName(call),
+    platformTitle: call.platformTitle || null,
+    account: call.account || null,
     status: call.status,
     admittedAt: toIso(call.admittedAt),
     endedAt: toIso(call.endedAt),
@@ -146,6 +181,7 @@ function callJson(bundle: CallBundle): CallsJsonCall {
       notRecordedReason: call.outcome === 'not-recorded' ? (call.reason ?? null) : null,
       decidedAt: toIso(call.decidedAt),
       notesOnly: isNotesOnly(call.outcome),
+      history: consentHistory(bundle).map((step) => ({ ...step, at: toIso(step.at)! })),
     },
     rep: {
       checklist:
@@ -153,6 +189,7 @@ function callJson(bundle: CallBundle): CallsJsonCall {
           ? {
               status: checklist.status,
               completedAt: toIso(checklist.completedAt),
+              dismissal: checklist.dismissal ? { reason: checklist.dismissal.reason, text: checklist.dismissal.text ?? null, at: toIso(checklist.dismissal.at)! } : null,
               qualification: f.qualification,
               nextSteps: f.nextSteps.map((s) => ({ text: s.text, owner: s.owner, due: s.due })),
               timeline: f.timeline,

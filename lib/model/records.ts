@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  accessPurposes, checklistFieldNames, type ChecklistTextField, callCategories, callEventTypes, callStatuses, concernCategories, concernStatuses, endReasons, notRecordingReasons, outcomes,
+  accessPurposes, checklistDismissReasons, checklistFieldNames, checklistStatuses, type ChecklistTextField, callCategories, callEventTypes, callStatuses, concernCategories, concernStatuses, endReasons, notRecordingReasons, outcomes,
   outboxKinds, platformIds, recordingRules, retentionKinds, statementMarks,
 } from './vocabulary';
 
@@ -13,6 +13,9 @@ const id = z.string().min(1).max(100);
 const time = z.number().int().nonnegative();
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const json = z.record(z.string(), z.unknown());
+/** A call's name or account: one line of text. */
+export const CALL_TEXT_MAX = 200;
+const callText = z.string().max(CALL_TEXT_MAX);
 
 export const callRecordSchema = z.strictObject({
   id,
@@ -37,6 +40,11 @@ export const callRecordSchema = z.strictObject({
   outcome: z.enum(outcomes).optional(),
   reason: z.enum(notRecordingReasons).optional(),
   decidedAt: time.optional(),
+  /**
+   * The decision event that holds `outcome`: a change names it as the one it supersedes. Absent on
+   * calls decided before changes existed (the latest decision event is then looked up).
+   */
+  decisionId: id.optional(),
   /** Call category and the policy rule applied with the decision. */
   category: z.enum(callCategories).optional(),
   rule: z.enum(recordingRules).optional(),
@@ -52,6 +60,16 @@ export const callRecordSchema = z.strictObject({
   recordingFlaps: z.number().int().nonnegative().optional(),
   /** Signal ids that detected the call (detection health), or 'manual'. */
   detectedBy: z.array(z.string()),
+  /**
+   * The call's name: the meeting title the platform showed (page text, read by the content script),
+   * the rep's own name for it, and the account or opportunity the rep typed. Kept on this machine
+   * only, with the call (its retention); never synced, never in the ledger.
+   */
+  platformTitle: callText.optional(),
+  title: callText.optional(),
+  account: callText.optional(),
+  /** The policy asked no CRM checklist for this call (its category is outside checklistCategories). */
+  checklistNotRequired: z.literal(true).optional(),
   updatedAt: time,
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
@@ -109,13 +127,15 @@ export type ChecklistFields = z.infer<typeof checklistFieldsRecordSchema>;
 
 export const checklistRecordSchema = z.strictObject({
   callId: id,
-  status: z.enum(['pending', 'done']),
+  status: z.enum(checklistStatuses),
   fields: checklistFieldsRecordSchema,
   /** When the call ended and the checklist became pending. */
   pendingSince: time,
   completedAt: time.optional(),
   /** When the reminder notification was shown (once per checklist). */
   remindedAt: time.optional(),
+  /** Why and when the rep dismissed it (kept if the rep fills it in later after all). */
+  dismissal: z.strictObject({ reason: z.enum(checklistDismissReasons), text: z.string().max(500).optional(), at: time }).optional(),
   updatedAt: time,
 });
 export type ChecklistRecord = z.infer<typeof checklistRecordSchema>;

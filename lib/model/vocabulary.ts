@@ -33,6 +33,15 @@ export type CallCategory = (typeof callCategories)[number];
 export const recordingRules = ['ask-consent', 'never-record', 'record-with-notice'] as const;
 export type RecordingRule = (typeof recordingRules)[number];
 
+/**
+ * How a later decision changes the one before it (each change is a new decision event naming the
+ * one it supersedes; nothing is edited): the customer agreed after declining; the rep asked after
+ * first not recording; a never-record rule was undone because the call type was wrong; consent
+ * was withdrawn; a late joiner declined after the others agreed.
+ */
+export const decisionChangeKinds = ['agreed-after-decline', 'asked-again', 'rule-undone', 'withdrawn', 'late-joiner-declined'] as const;
+export type DecisionChangeKind = (typeof decisionChangeKinds)[number];
+
 export const lateJoinerAnswers = ['agreed', 'declined', 'dismissed'] as const;
 export type LateJoinerAnswer = (typeof lateJoinerAnswers)[number];
 
@@ -56,6 +65,8 @@ export const callEventTypes = [
   'notetaker-confirmed',
   'notetaker-not-bot',
   'left',
+  /** The rep dismissed the call's pending CRM checklist, with a reason. */
+  'checklist-dismissed',
 ] as const;
 export type CallEventType = (typeof callEventTypes)[number];
 
@@ -77,6 +88,14 @@ export const crmSectionFields = ['qualification', 'nextSteps', 'timeline', 'risk
 export const interpretationFields = ['powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections'] as const satisfies readonly ChecklistTextField[];
 /** The fields that hold the call's human nuance: its section and the human layer. */
 export const humanNuanceFields = ['humanNuance', 'powerDynamics', 'hesitation', 'emotion', 'urgency', 'subtleObjections'] as const satisfies readonly ChecklistFieldName[];
+
+/** A post-call checklist: waiting, completed, or dismissed by the rep with a reason. */
+export const checklistStatuses = ['pending', 'done', 'dismissed'] as const;
+export type ChecklistStatus = (typeof checklistStatuses)[number];
+
+/** Why a rep dismissed a pending checklist ('other' carries the rep's own words). */
+export const checklistDismissReasons = ['no-crm-record', 'internal-call', 'other'] as const;
+export type ChecklistDismissReason = (typeof checklistDismissReasons)[number];
 
 /**
  * How a stored ledger was checked: `seals-and-links` recomputes each sealed block's seal and checks

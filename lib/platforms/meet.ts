@@ -172,5 +172,29 @@ export const meet: PlatformDefinition = {
         languageIndependent: true,
       },
     ],
+    title: [
+      {
+        // The meeting room's container carries the calendar title (the meeting code when there is none).
+        id: 'meet-title-attr',
+        selector: '[data-meeting-title]',
+        attribute: 'data-meeting-title',
+        languageIndependent: true,
+      },
+      {
+        // The meeting name in the bottom-left corner.
+        id: 'meet-title-text',
+        selector: '.u6vdEc',
+        languageIndependent: true,
+      },
+      {
+        // "Meet – <title>" (or "<title> - Google Meet").
+        id: 'meet-page-title',
+        selector: 'head > title',
+        text: /^(?:Meet\s*[-–—]\s*(.+)|(.+?)\s*[-–—]\s*Google Meet)$/,
+        languageIndependent: true,
+      },
+    ],
   },
+  // A meeting code (what Meet shows when the meeting has no title) or the product's name is not a title.
+  genericTitle: /^(?:(?:Google )?Meet|[a-z]{3}-[a-z]{4}-[a-z]{3})$/i,
 };

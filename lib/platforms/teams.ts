@@ -210,5 +210,22 @@ export const teams: PlatformDefinition = {
         languageIndependent: true,
       },
     ],
+    title: [
+      {
+        // The call's title in the meeting header.
+        id: 'teams-call-title',
+        selector: '[data-tid="call-title"]',
+        languageIndependent: true,
+      },
+      {
+        // "(2) <title> | Microsoft Teams": the unread count and the product name are not the title.
+        id: 'teams-page-title',
+        selector: 'head > title',
+        text: /^(?:\(\d+\)\s*)?(.+?)\s*\|\s*Microsoft Teams$/,
+        languageIndependent: true,
+      },
+    ],
   },
+  // App views the page title may still name while a call runs: not the meeting's title.
+  genericTitle: /^(?:Microsoft Teams(?: meeting)?|Teams|Chat|Calendar|Activity|Calls?|Meeting|Meet)$/i,
 };

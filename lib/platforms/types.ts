@@ -69,5 +69,13 @@ export interface PlatformDefinition {
     recording: Signal[];
     /** Elements whose text (or `attribute`) is one participant's display name. */
     participants: Signal[];
+    /**
+     * Where the page shows the meeting's title, first match wins: elements whose text (or
+     * `attribute`) is the title, and the document title (`head > title`) whose `text` pattern's
+     * first group is the title without the platform's own words.
+     */
+    title: Signal[];
   };
+  /** Titles that name no meeting (the platform's name, a generic page title): not a call's title. */
+  genericTitle?: RegExp;
 }

@@ -145,5 +145,21 @@ export const zoom: PlatformDefinition = {
         languageIndependent: true,
       },
     ],
+    title: [
+      {
+        // The meeting-information pill in the header: its text is the meeting topic.
+        id: 'zoom-title-pill',
+        selector: '.meeting-info-icon__title',
+        languageIndependent: true,
+      },
+      {
+        // The topic in the meeting-information popover (an attendee's view).
+        id: 'zoom-title-topic',
+        selector: '.meeting-info-icon__meeting-topic-text',
+        languageIndependent: true,
+      },
+    ],
   },
+  // The web client's document title names the product, not the meeting.
+  genericTitle: /^(?:Zoom(?: Meeting| Workplace)?|(?:My|Personal) Meeting Room)$/i,
 };

@@ -64,6 +64,9 @@ export const defaultPolicy: Policy = {
   notetakerNames: NOTETAKER_DEFAULTS,
   tags: ['objection', 'next step', 'risk', 'competitor', 'pricing', 'timeline', 'decision maker', 'champion'],
   checklistRequired: ['qualification', 'nextSteps', 'timeline', 'risks', 'competition', 'humanNuance'],
+  // A CRM record exists for prospects and customers; internal, HR, legal and personal calls have none.
+  checklistCategories: ['external-prospect', 'customer'],
+  decisionChangeMinutes: 30,
   retentionDays: {
     consent: 1095, // 3 years: the proof outlives everything it proves
     calls: 365,

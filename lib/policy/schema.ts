@@ -72,6 +72,13 @@ export const policyFields = {
   /** Live tags offered in the call (one click each; Alt+1… in the call page). */
   tags: z.array(text(40)).min(1, 'needs at least one tag').max(12),
   checklistRequired: z.array(z.enum(checklistFieldNames)).max(checklistFieldNames.length),
+  /** The call categories that need a CRM checklist after the call; other calls get none (and no badge). */
+  checklistCategories: z.array(z.enum(callCategories)).max(callCategories.length),
+  /**
+   * Minutes after a call ends during which its decision may still be changed (declined → agreed,
+   * not recorded → asked, a never-record rule undone). Withdrawing consent has no limit.
+   */
+  decisionChangeMinutes: z.number().int().min(0).max(7 * 24 * 60),
   /** Days each kind of data is kept; consent records are the proof and outlive the rest. */
   retentionDays: z.strictObject(Object.fromEntries(retentionKinds.map((k) => [k, z.number().int().min(1).max(3650)])) as Record<(typeof retentionKinds)[number], z.ZodNumber>),
   roles: z.array(z.strictObject({

@@ -10,3 +10,6 @@ export const MAX_JOINED = 500;
  * sentence saying so; a bigger history is restored in parts (export per period) or from the org service.
  */
 export const MAX_BACKUP_BYTES = 32 * 1024 * 1024;
+
+/** Newcomers the late-joiner nudge names (the rest are counted): the prompt stays short. */
+export const MAX_NAMED_JOINERS = 5;

@@ -1,6 +1,6 @@
 import type { AuditReportBody } from '../audit/report';
 import type { VerifyResult } from '../ledger/chain';
-import type { CallCategory, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule } from '../model';
+import type { CallCategory, ChecklistStatus, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule } from '../model';
 import type { PlatformOverrides } from '../platforms/overrides';
 import type { PromptEvent, RequestType } from './requests';
 
@@ -125,6 +125,9 @@ export interface Replies {
   'prompt/start-manual': null;
   'prompt/relay': null;
   'call/decide': CallView;
+  'call/title': null;
+  'call/rename': { title: string | null; account: string | null };
+  'checklist/dismiss': { status: 'dismissed' };
   'call/keep-alive': null;
   'call/prompt-shown': CallView;
   'call/recording': CallView;
@@ -133,7 +136,7 @@ export interface Replies {
   'note/save': { updatedAt: number };
   'tag/add': { id: string; offsetMs: number };
   'tag/update': { id: string };
-  'checklist/save': { status: 'pending' | 'done' };
+  'checklist/save': { status: ChecklistStatus };
   'ai-draft/save': { statements: number };
   'ai-draft/mark': { statementId: string };
   'concern/raise': { id: string };

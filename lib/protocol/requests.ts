@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { echo } from '../util/zod-error';
-import { MAX_BACKUP_BYTES, MAX_JOINED } from './limits';
+import { MAX_BACKUP_BYTES, MAX_JOINED, MAX_NAMED_JOINERS } from './limits';
 import { english } from '../i18n/english';
 import { checklistKeys } from '../i18n/labels';
-import { checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
+import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
 
 /**
  * Every message that crosses into the background. The background parses each one with
@@ -18,8 +18,17 @@ const at = z.number().int().positive();
 const signalIds = z.array(z.string().min(1).max(80)).max(40);
 const callId = z.uuid({ error: 'callId must be the id of a call' });
 
-
-
+/**
+ * One line of text, as shown: control characters and the invisible marks that reorder or hide text
+ * (bidi overrides, zero-width) become spaces, runs of spaces one space, ends trimmed. A page's
+ * meeting title goes through this before it is stored, so it cannot smuggle in another look.
+ */
+const oneLine = (max: number, what: string) =>
+  z
+    .string()
+    .max(max * 4, `${what} is limited to ${max} characters.`)
+    .transform((v) => v.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim())
+    .pipe(z.string().max(max, `${what} is limited to ${max} characters.`));
 
 export const callObserved = z.strictObject({
   type: z.literal('call/observed'),
@@ -50,6 +59,21 @@ export const callDecide = z.strictObject({
 }).refine((m) => m.outcome !== 'not-recorded' || m.reason !== undefined, {
   message: '"Not recording this call" needs a reason',
   path: ['reason'],
+});
+
+/** The meeting title the platform shows for the tab's call (read from the page; '' when it shows none). */
+export const callTitle = z.strictObject({
+  type: z.literal('call/title'),
+  callId,
+  title: oneLine(CALL_TEXT_MAX, 'A meeting title'),
+});
+
+/** The rep's own name for a call and its account or opportunity ('' clears either). */
+export const callRename = z.strictObject({
+  type: z.literal('call/rename'),
+  callId,
+  title: oneLine(CALL_TEXT_MAX, 'The call name'),
+  account: oneLine(CALL_TEXT_MAX, 'The account or opportunity'),
 });
 
 /** The organisation's detection settings for the sending call page (selector overrides). */
@@ -123,7 +147,9 @@ export const promptStartManual = z.strictObject({ type: z.literal('prompt/start-
 /** What the call page's content script has for the prompt frame (relayed by the background). */
 export const promptEventSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('guard'), state: z.enum(pageGuardStates) }),
-  z.strictObject({ kind: z.literal('late-joiner'), joined: joinedCount }),
+  // Names the page shows for the newcomers (a few, for the rep to say who to ask): relayed to the
+  // prompt, never stored.
+  z.strictObject({ kind: z.literal('late-joiner'), joined: joinedCount, names: z.array(z.string().min(1).max(80)).max(MAX_NAMED_JOINERS).default([]) }),
   z.strictObject({ kind: z.literal('expand') }),
   z.strictObject({ kind: z.literal('nudge-start') }),
   z.strictObject({ kind: z.literal('tagged'), tag: z.string().min(1).max(40), offsetMs: z.number().int().nonnegative() }),
@@ -172,6 +198,19 @@ export const checklistSave = z.strictObject({
   fields: checklistFieldsSchema,
   /** true: the rep submits it as complete (required fields are checked); false: save a draft. */
   complete: z.boolean(),
+});
+
+/** The rep says this call needs no CRM checklist, and why. */
+export const checklistDismiss = z.strictObject({
+  type: z.literal('checklist/dismiss'),
+  eventId,
+  at,
+  callId,
+  reason: z.enum(checklistDismissReasons),
+  text: z.string().trim().max(500, 'The reason is limited to 500 characters.').optional(),
+}).refine((m) => m.reason !== 'other' || !!m.text, {
+  message: 'Say in a few words why this call needs no checklist.',
+  path: ['text'],
 });
 
 export const aiDraftSave = z.strictObject({
@@ -277,7 +316,7 @@ export const policySave = z.strictObject({
 export const requestSchema = z.discriminatedUnion('type', [
   exportRequest, backupImport, dataDelete, policySave, ledgerVerify, ledgerAnchor, auditReportRequest, syncStatusRequest, syncRetry,
   orgEnroll, orgLeave, orgStatus, orgCheckpoint, concernRefresh,
-  callConfig, callObserved, callDecide, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
+  callConfig, callObserved, callDecide, callTitle, callRename, checklistDismiss, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
   tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>

@@ -59,6 +59,7 @@ describe('ledger and audit report', () => {
     await report.goto(`chrome-extension://${b.extensionId}/report.html`);
     await expect.poll(() => metric(report, 'Calls admitted')).toBe('3');
     expect(await metric(report, 'Decisions logged, changes included')).toBe('3');
+    expect(await metric(report, 'Decisions changed')).toBe('0');
     expect(await metric(report, 'Recording after a decline')).toBe('1');
     expect(await metric(report, 'Never-record calls respected')).toBe('1 of 1');
     expect(await metric(report, 'Performance exports without approval')).toBe('0');

@@ -397,6 +397,9 @@ const journeys: Journey[] = [
       await press(prompt, m('prompt_done'), messagePattern(m('prompt_decision_declined')));
       await press(prompt, 'objection', messagePattern(m('prompt_tagged', 'objection', '\u0000')));
       await ctx.check('prompt/collapsed-with-tags', at);
+      // The customer changes their mind: the change the collapsed prompt offers (nothing is written yet).
+      await press(prompt, m('prompt_offer_agree'), messagePattern(m('prompt_agreed_after_all')));
+      await ctx.check('prompt/change-decision', at);
       await switchDemo(page, 'meet', 'recording');
       await prompt.waitForText(messagePattern(m('prompt_violation_title')));
       await ctx.check('prompt/violation', at);
@@ -454,11 +457,12 @@ const journeys: Journey[] = [
       const popup = await ctx.open('popup.html', POPUP_SIZES[0]!);
       const at = { page: popup, sizes: POPUP_SIZES };
       await popup.locator('#pending-title').waitFor();
-      await popup.locator('#recent-title ~ ul .call-row').first().waitFor();
+      // Every call of the journeys above waits for its checklist: listed once, in the pending list.
+      await popup.locator('section[aria-labelledby="pending-title"] .call-row').first().waitFor();
       await ctx.check('popup/list', at);
 
       // The agreed call with its checklist pending: notes, the checklist, an AI draft with a mark.
-      await popup.locator('section[aria-labelledby="pending-title"] .call-row').first().click();
+      await popup.locator('section[aria-labelledby="pending-title"] .call-row:has(.badge-agreed)').first().click();
       await popup.locator('#call-title').waitFor();
       await popup.locator('#note-text').fill('Dana (CFO) joined late and asked twice about the security review. Follow up before Friday.');
       await popup.locator('#cl-qualification').waitFor();
@@ -478,6 +482,10 @@ const journeys: Journey[] = [
       const statement = popup.locator('.statements li', { hasText: 'decision maker' }).first();
       await statement.locator('.marks button').nth(1).click();
       await popup.locator('.offer form.concern').waitFor();
+      // The call's name, its decision's change and the checklist's dismissal, opened.
+      await popup.locator('.call-name summary').click();
+      await popup.locator('.dismiss summary').click();
+      await popup.locator('.change-decision button').first().waitFor();
       await ctx.check('popup/call-detail', at, async (p) =>
         p.evaluate(() => {
           // The CRM note is for a finished call: its copy buttons belong after the checklist.

@@ -300,6 +300,9 @@ describe('buildAuditReport: the hand-computed dataset', () => {
       // Decision events in the period: A, B, D (its call is out, its decision is in), G, H, I,
       // J×2, L×2, M×2 = 12. C's is at TO+1.
       decisionsMade: 12,
+      // Of those, changes of an earlier decision: L withdrawn, M a late joiner's "no", and J's
+      // agreed → never-record (older data, no kind describes it: other).
+      decisionChanges: { 'agreed-after-decline': 0, 'asked-again': 0, 'rule-undone': 0, withdrawn: 1, 'late-joiner-declined': 1, other: 1 },
       // 12 minus G (recording before consent at +5s, decision at +20s) and D (recording before
       // consent at the same millisecond as the decision: it was first) = 10.
       decisionsBeforeRecording: 10,
@@ -382,6 +385,10 @@ describe('buildAuditReport: the hand-computed dataset', () => {
       medianTimeToCompleteMs: 20 * MIN,
       // A (humanNuance) and H (emotion); G's humanNuance is only whitespace.
       humanNuanceFilledRate: 2 / 3,
+      // Every call here is in the policy's checklist scope, and none was dismissed.
+      checklistsNotRequired: 0,
+      checklistsDismissed: 0,
+      dismissedByReason: { 'no-crm-record': 0, 'internal-call': 0, other: 0 },
     });
   });
 
@@ -452,6 +459,7 @@ describe('buildAuditReport: edge cases', () => {
     assertPlainJson(report);
     expect(report.consent).toEqual({
       callsDetected: 0, callsAdmitted: 0, promptsShown: 0, decisionsMade: 0, decisionsBeforeRecording: 0,
+      decisionChanges: { 'agreed-after-decline': 0, 'asked-again': 0, 'rule-undone': 0, withdrawn: 0, 'late-joiner-declined': 0, other: 0 },
       outcomes: { agreed: 0, declined: 0, notRecorded: 0, withdrawn: 0, pending: 0 },
       medianAdmissionToDecisionMs: null, manualStarts: 0,
     });
@@ -460,7 +468,10 @@ describe('buildAuditReport: edge cases', () => {
     expect(report.access).toEqual({ exportsByPurpose: { coaching: 0, performance: 0, recordKeeping: 0 }, performanceExports: [], performanceWithoutApproval: 0 });
     expect(report.sentiment.concernsByMonth).toEqual([]);
     expect(Object.values(report.sentiment.concernsByCategory)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(report.coaching).toEqual({ checklistsDue: 0, checklistsCompleted: 0, completionRate: null, medianTimeToCompleteMs: null, humanNuanceFilledRate: null });
+    expect(report.coaching).toEqual({
+      checklistsDue: 0, checklistsCompleted: 0, completionRate: null, medianTimeToCompleteMs: null, humanNuanceFilledRate: null,
+      checklistsNotRequired: 0, checklistsDismissed: 0, dismissedByReason: { 'no-crm-record': 0, 'internal-call': 0, other: 0 },
+    });
     expect(report.aiReliability).toEqual({ drafts: 0, statements: 0, statementsMarked: 0, statementsWrong: 0, wrongRate: null, aiErrorConcerns: 0 });
     for (const kind of retentionKinds) {
       expect(report.retention.kinds[kind]).toEqual({ limitDays: defaultPolicy.retentionDays[kind], oldestAgeDays: null, withinLimit: true });

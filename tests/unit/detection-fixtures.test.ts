@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readSignals } from '../../lib/detect/read-signals';
+import { readTitle } from '../../lib/detect/title';
 import { platformById } from '../../lib/platforms';
 import type { PlatformDefinition, Signal } from '../../lib/platforms/types';
 
@@ -10,6 +11,8 @@ interface Expected {
   state: 'lobby' | 'inCall' | 'left' | 'none';
   recording: boolean;
   participants: string[];
+  /** The meeting title the page shows (docs/platforms.md, "Meeting title"); absent: none. */
+  title?: string;
 }
 
 // A string, not `new URL(...)`: in happy-dom the global URL is the window's, which fileURLToPath rejects.
@@ -39,6 +42,7 @@ function languageIndependentOnly(platform: PlatformDefinition): PlatformDefiniti
       left: only(s.left),
       recording: only(s.recording),
       participants: only(s.participants),
+      title: only(s.title),
     },
   };
 }
@@ -59,6 +63,10 @@ describe.each(entries)('fixture %s', (file, want) => {
     // A decided state names the signals that decided it; "none" names none.
     if (want.state === 'none') expect(reading.signals).toEqual([]);
     else expect(reading.signals.length).toBeGreaterThan(0);
+  });
+
+  it(`reads the meeting title ${JSON.stringify(want.title ?? '')}`, () => {
+    expect(readTitle(platformOf(file), [loadFixture(file)], null)).toBe(want.title ?? '');
   });
 
   it('reads the same when loaded into the live happy-dom document', () => {

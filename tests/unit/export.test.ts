@@ -295,13 +295,17 @@ describe('callsCsv', () => {
     expect(rich).toEqual({
       call_id: '3f0c9a52-8d1e-4b7a-9c61-2f5e8a7d4b10',
       platform: 'meet',
+      title: '',
+      account: '',
       admitted_at: '2025-03-14T14:02:00.000Z',
       ended_at: '2025-03-14T14:47:00.000Z',
       end_reason: 'left',
       consent_outcome: 'agreed',
       not_recorded_reason: '',
+      consent_history: '',
       tags: '12:05 objection: REPTAG price, too high; 15:40 next step',
       checklist_status: 'done',
+      checklist_dismissal: '',
       qualification: 'REPQUAL budget approved\nchampion: Priya',
       next_steps: 'Send questionnaire — owner: Dana, due: 2025-03-21; Pilot kickoff — due: 2025-03-28',
       timeline: '',
@@ -406,7 +410,7 @@ describe('callsJson', () => {
     expect(rich!.rep.notes?.text).toBe('=HYPERLINK("x") REPNOTE');
     expect(declined!.ai).toBeNull();
     expect(declined!.rep.checklist).toBeNull();
-    expect(declined!.consent).toEqual({ outcome: 'declined', notRecordedReason: null, decidedAt: '2025-03-14T14:02:30.000Z', notesOnly: true });
+    expect(declined!.consent).toEqual({ outcome: 'declined', notRecordedReason: null, decidedAt: '2025-03-14T14:02:30.000Z', notesOnly: true, history: [] });
   });
 
   it('leaves internal fields out (meeting hash, tab ids, detection signals)', () => {

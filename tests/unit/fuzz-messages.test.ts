@@ -498,7 +498,8 @@ describe('well-formed messages that cannot apply are refused readably and write 
   it('sanity: the generators make messages that do apply to the seeded records', async () => {
     // Guards the properties above: if the "valid" arbitraries were not valid, the refusals would prove nothing.
     const [decide] = fc.sample(decideArb(seededIds()), { numRuns: 1, seed: 7 });
-    ok(await send({ ...decide, at: now, outcome: 'declined', reason: undefined, category: undefined }, tab(1)));
+    // The seeded call was agreed: a withdrawal is the change it allows.
+    ok(await send({ ...decide, at: now, outcome: 'withdrawn', reason: undefined, category: undefined }, tab(1)));
     for (const type of ['note/save', 'tag/update', 'ai-draft/mark', 'concern/status', 'checklist/save', 'ai-draft/save'] as const) {
       const [msg] = fc.sample(spec(type).valid(seededIds()), { numRuns: 1, seed: 11 });
       ok(await send(msg, popup));

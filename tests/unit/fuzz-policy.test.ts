@@ -130,6 +130,11 @@ const GEN = {
     valid: fc.subarray([...checklistFieldNames]),
     invalid: fc.constantFrom<unknown>(['notAField'], 'qualification', null, {}, [5], Array.from({ length: 12 }, () => 'risks'), ['Qualification']),
   },
+  checklistCategories: {
+    valid: fc.subarray([...callCategories]),
+    invalid: fc.constantFrom<unknown>(['sales'], 'customer', null, {}, [5], Array.from({ length: 7 }, () => 'customer'), ['Customer']),
+  },
+  decisionChangeMinutes: { valid: fc.integer({ min: 0, max: 7 * 24 * 60 }), invalid: badInt(0, 7 * 24 * 60) },
   retentionDays: { valid: retention, invalid: badRetention },
   roles: { valid: fc.array(role, { minLength: 1, maxLength: 4 }), invalid: badRoles },
   checklistReminder: {

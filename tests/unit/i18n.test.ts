@@ -107,7 +107,7 @@ describe('keys used in the code', () => {
   const used = keysUsedInSource();
 
   it('finds the keys (the scan itself works)', () => {
-    expect(used.get('prompt_outcome_agreed')).toEqual(expect.arrayContaining(['components/consent-prompt/index.ts']));
+    expect(used.get('prompt_outcome_agreed')).toEqual(expect.arrayContaining(['components/consent-prompt/labels.ts']));
     expect(used.get('extName')).toEqual(['wxt.config.ts']);
     expect(used.size).toBeGreaterThan(300);
   });

@@ -17,13 +17,13 @@ interface Row { id: string; phase: string; li: string; evidence: string; source:
 const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
 const rows: Row[] = doc
   .split('\n')
-  .filter((line) => /^\| `[a-z0-9-]+` \| (?:lobby|inCall|left|recording|participants)\b/.test(line))
+  .filter((line) => /^\| `[a-z0-9-]+` \| (?:lobby|inCall|left|recording|participants|title)\b/.test(line))
   .map((line) => {
     const [id, phase, , li, evidence, source] = cells(line);
     return { id: id!.replace(/`/g, ''), phase: phase!.split(' ')[0]!, li: li!, evidence: evidence!, source: source! };
   });
 
-const phases = ['lobby', 'inCall', 'left', 'recording', 'participants'] as const;
+const phases = ['lobby', 'inCall', 'left', 'recording', 'participants', 'title'] as const;
 const signals: { platform: string; phase: string; signal: Signal }[] = platforms.flatMap((p) =>
   phases.flatMap((phase) => p.signals[phase].map((signal) => ({ platform: p.id, phase, signal }))),
 );

@@ -323,27 +323,39 @@ describe('call/observed', () => {
 });
 
 describe('call/decide', () => {
-  it('stores agreed, declined and not-recorded (with reason), keeping the history in events', async () => {
+  it('stores not-recorded (with reason), declined and agreed as changes, each naming the one it supersedes', async () => {
     const { callId } = await joinCall();
     now += 10_000;
-    const agreed = view(await send(decide(callId, 'agreed'), tab(1)));
-    expect(agreed).toMatchObject({ callId, outcome: 'agreed', decidedAt: now });
+    const notRecorded = view(await send(decide(callId, 'not-recorded', { reason: 'internal-call' }), tab(1)));
+    expect(notRecorded).toMatchObject({ callId, outcome: 'not-recorded', reason: 'internal-call', decidedAt: now });
 
+    // Not recorded by the rep's choice: asking now is a change; the customer says no.
     now += 10_000;
     expect(view(await send(decide(callId, 'declined'), tab(1))).outcome).toBe('declined');
 
+    // The customer changes their mind.
     now += 10_000;
-    const notRecorded = view(await send(decide(callId, 'not-recorded', { reason: 'internal-call' }), tab(1)));
-    expect(notRecorded).toMatchObject({ outcome: 'not-recorded', reason: 'internal-call', decidedAt: now });
-    expect(await call(callId)).toMatchObject({ outcome: 'not-recorded', reason: 'internal-call' });
+    const agreed = view(await send(decide(callId, 'agreed'), tab(1)));
+    expect(agreed).toMatchObject({ outcome: 'agreed', reason: null, decidedAt: now });
+    expect(await call(callId)).toMatchObject({ outcome: 'agreed' });
 
-    const decisions = (await eventsOf(callId)).filter((e) => e.type === 'decision').map((e) => e.data);
+    const events = (await eventsOf(callId)).filter((e) => e.type === 'decision');
     // Each decision also carries the notice shown (script hash, language, policy version).
-    expect(decisions).toMatchObject([
-      { outcome: 'agreed', policyVersion: 'default-1' },
-      { outcome: 'declined', previous: 'agreed', policyVersion: 'default-1' },
-      { outcome: 'not-recorded', reason: 'internal-call', previous: 'declined', policyVersion: 'default-1' },
+    expect(events.map((e) => e.data)).toMatchObject([
+      { outcome: 'not-recorded', reason: 'internal-call', policyVersion: 'default-1' },
+      { outcome: 'declined', previous: 'not-recorded', change: 'asked-again', supersedes: events[0]!.id, policyVersion: 'default-1' },
+      { outcome: 'agreed', previous: 'declined', change: 'agreed-after-decline', supersedes: events[1]!.id, policyVersion: 'default-1' },
     ]);
+    expect(events[0]!.data).not.toHaveProperty('supersedes');
+    expect((await call(callId))!.decisionId).toBe(events[2]!.id);
+  });
+
+  it('refuses a change no rule allows (agreed → declined), and writes nothing', async () => {
+    const { callId } = await joinCall();
+    view(await send(decide(callId, 'agreed'), tab(1)));
+    const before = await dump();
+    expect(refused(await send(decide(callId, 'declined'), tab(1))).error).toBe('An agreement can only be withdrawn.');
+    expect(await dump()).toEqual(before);
   });
 
   it('refuses not-recorded without a reason, readably, and writes nothing', async () => {
