@@ -2,7 +2,7 @@ import { callUrl } from '../../scripts/lib/browser';
 import { PromptDriver } from '../../scripts/lib/prompt-driver';
 import { withBench } from '../lib/browser';
 import { seededProfile } from '../lib/profile-cache';
-import { measurePurge, purgeMetrics, purgeSamples, type PurgeRun } from '../lib/purge-probe';
+import { DECISION_CALLS, measurePurge, purgeMetrics, purgeSamples, type PurgeRun } from '../lib/purge-probe';
 import { openSeeder } from '../lib/seed';
 import { seedCall } from '../lib/seed-page';
 import { defineCase } from '../lib/types';
@@ -57,6 +57,8 @@ async function purgeOnce(name: string, expired: number, idleMs: number, log: (li
     await new PromptDriver(call).waitForText(/Ask for recording consent/, 15_000);
     const [liveCallId, ...others] = await seeder.run('activeCallIds', null);
     if (!liveCallId || others.length) throw new Error(`Expected one call in progress, found ${JSON.stringify([liveCallId, ...others])}`);
+  // More calls in progress, undecided: the decision probe gives each its first decision.
+  const undecided = await seeder.run('liveCalls', { count: DECISION_CALLS, now: Date.now() });
     const probe = await b.context.newPage();
     await probe.goto(b.blankUrl);
     const worker = await b.worker();
@@ -67,7 +69,7 @@ async function purgeOnce(name: string, expired: number, idleMs: number, log: (li
       startPurge: async (alarm) => {
         await worker.evaluate((n) => (globalThis as unknown as { chrome: { alarms: { create(n: string, o: { when: number }): Promise<void> } } }).chrome.alarms.create(n, { when: Date.now() }), alarm);
       },
-    }, { expired, idleMs, noteCallId: RECENT_CALL_ID, decisionCallId: liveCallId, log });
+    }, { expired, idleMs, noteCallId: RECENT_CALL_ID, decisionCallIds: [liveCallId, ...undecided], log });
   }, { profile: seed.profile });
 }
 

@@ -2,7 +2,7 @@ import { callUrl } from '../../scripts/lib/browser';
 import type { FirefoxBrowser } from '../../scripts/lib/firefox';
 import { Prompt } from '../../scripts/lib/firefox-prompt';
 import { openFirefoxSeeder, withFirefoxBench } from '../lib/firefox';
-import { measurePurge, purgeMetrics, purgeSamples, type PurgeRun } from '../lib/purge-probe';
+import { DECISION_CALLS, measurePurge, purgeMetrics, purgeSamples, type PurgeRun } from '../lib/purge-probe';
 import { seedCall } from '../lib/seed-page';
 import { defineCase } from '../lib/types';
 
@@ -39,6 +39,8 @@ async function purgeOnce(ff: FirefoxBrowser, expired: number, idleMs: number, lo
   await new Prompt(ff, call).waitForText(/Ask for recording consent/, 15_000);
   const [liveCallId, ...others] = await seeder.run('activeCallIds', null);
   if (!liveCallId || others.length) throw new Error(`Expected one call in progress, found ${JSON.stringify([liveCallId, ...others])}`);
+  // More calls in progress, undecided: the decision probe gives each its first decision.
+  const undecided = await seeder.run('liveCalls', { count: DECISION_CALLS, now: Date.now() });
   const probe = await ff.openExtensionPage('manifest.json');
   return measurePurge({
     inProbe: <A, R>(fn: (arg: A) => R, arg: A) => probe.evaluate(fn as (arg: unknown) => R, arg) as Promise<R>,
@@ -46,7 +48,7 @@ async function purgeOnce(ff: FirefoxBrowser, expired: number, idleMs: number, lo
     startPurge: async (alarm) => {
       await probe.evaluate((n: string) => (globalThis as unknown as Alarms).browser.alarms.create(n, { when: Date.now() }), alarm);
     },
-  }, { expired, idleMs, noteCallId: RECENT_CALL_ID, decisionCallId: liveCallId, log });
+  }, { expired, idleMs, noteCallId: RECENT_CALL_ID, decisionCallIds: [liveCallId, ...undecided], log });
 }
 
 export default defineCase({

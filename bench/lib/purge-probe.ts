@@ -10,12 +10,14 @@ import { metric, type Metric } from './types';
  * a decision or a note save waits for its reply.
  *
  * The browser holds rows past their retention (bench/lib/seed-page.ts `expired`), one recent ended
- * call and one call in progress (a call page open at the fixture's in-call state). A probe page of
+ * call, one call in progress (a call page open at the fixture's in-call state) and DECISION_CALLS
+ * more calls in progress, undecided (seed-page.ts `liveCalls`). A probe page of
  * the extension's origin that runs none of Candor's code (manifest.json) sends, each awaiting its
  * reply and pausing before the next:
  *   - `note/save` for the recent call every 5 ms (a read-write transaction on calls and notes, two
  *     purged tables: it waits behind the purge's transactions as well as its JavaScript);
- *   - `call/decide` for the call in progress every 150 ms until the rows are gone, alternating
+ *   - `call/decide` every 150 ms until the rows are gone, each the first decision of the next call
+ *     in progress (a decision only changes one way: declined -> agreed -> withdrawn), alternating
  *     agreed and declined (calls, events and checklists, then the ledger append): the decision's
  *     own path. Not faster: every decision adds a ledger entry, and 1,000 of them would seal a
  *     block during the measurement. Not during the audit catch-up: each decision marks its day,
@@ -31,11 +33,13 @@ import { metric, type Metric } from './types';
  */
 export const PROBE_GAP_MS = 5;
 export const DECISION_GAP_MS = 150;
+/** Undecided calls seeded for the decision probe: at one per 150 ms, 300 s of purge. */
+export const DECISION_CALLS = 2_000;
 const RETENTION_ALARM = 'retention-purge';
 
 export interface ProbeSample { at: number; ms: number; ok: boolean }
 interface ProbeState { stop: boolean; stopDecisions: boolean; note: ProbeSample[]; decision: ProbeSample[]; workerOnly: ProbeSample[]; storageOnly: ProbeSample[] }
-interface ProbeArgs { dbName: string; noteCallId: string; decisionCallId: string; gapMs: number; decisionGapMs: number }
+interface ProbeArgs { dbName: string; noteCallId: string; decisionCallIds: string[]; gapMs: number; decisionGapMs: number }
 type ProbeWindow = { __probe: ProbeState };
 type Runtime = { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string } | undefined> };
 
@@ -52,9 +56,11 @@ function installProbes(a: ProbeArgs): void {
   });
   const probes: Array<[ProbeSample[], number, (n: number) => Promise<boolean>]> = [
     [state.note, a.gapMs, async (n) => (await runtime.sendMessage({ type: 'note/save', callId: a.noteCallId, text: `probe ${n}` }))?.ok === true],
-    [state.decision, a.decisionGapMs, async (n) => (await runtime.sendMessage({
-      type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: a.decisionCallId, outcome: n % 2 ? 'declined' : 'agreed',
-    }))?.ok === true],
+    [state.decision, a.decisionGapMs, async (n) => {
+      const callId = a.decisionCallIds[n];
+      if (!callId) throw new Error('more decisions than calls in progress were seeded');
+      return (await runtime.sendMessage({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId, outcome: n % 2 ? 'declined' : 'agreed' }))?.ok === true;
+    }],
     [state.workerOnly, a.gapMs, async () => typeof (await runtime.sendMessage({ type: 'bench/ping' }))?.error === 'string'],
     [state.storageOnly, a.gapMs, async (n) => {
       const db = await opened;
@@ -109,19 +115,28 @@ export interface PurgeRun {
  * Measures one purge of `expired` rows (already seeded, the call in progress already open).
  * `left` checks what is stored afterwards (throws when the purge left expired rows).
  */
-export async function measurePurge(d: PurgeDriver, o: { expired: number; idleMs: number; noteCallId: string; decisionCallId: string; log: (line: string) => void }): Promise<PurgeRun> {
+export async function measurePurge(d: PurgeDriver, o: { expired: number; idleMs: number; noteCallId: string; decisionCallIds: string[]; log: (line: string) => void }): Promise<PurgeRun> {
   const now = () => d.inProbe(() => performance.now(), null);
-  await d.inProbe(installProbes, { dbName: DB_NAME, noteCallId: o.noteCallId, decisionCallId: o.decisionCallId, gapMs: PROBE_GAP_MS, decisionGapMs: DECISION_GAP_MS });
+  await d.inProbe(installProbes, { dbName: DB_NAME, noteCallId: o.noteCallId, decisionCallIds: o.decisionCallIds, gapMs: PROBE_GAP_MS, decisionGapMs: DECISION_GAP_MS });
   await sleep(o.idleMs);
   const purgeStart = await now();
   const t = performance.now();
   await d.startPurge(RETENTION_ALARM);
   await waitFor(() => d.seeder.counts(['purgeReceipts']), (c) => (c.purgeReceipts ?? 0) > 0, 240_000, 100);
   const purgeMs = performance.now() - t;
-  const purgeEnd = await d.inProbe(() => {
-    (window as unknown as ProbeWindow).__probe.stopDecisions = true;
-    return performance.now();
-  }, null);
+  const purgeEnd = await now();
+  // A purge shorter than the decision gap (the smoke sizes) would measure no decision: the probe
+  // stops only once one decision started after the alarm.
+  await d.inProbe((from: number) => new Promise<void>((resolve) => {
+    const s = (window as unknown as ProbeWindow).__probe;
+    const check = () => {
+      if (s.decision.some((x) => x.at >= from)) {
+        s.stopDecisions = true;
+        resolve();
+      } else setTimeout(check, 10);
+    };
+    check();
+  }), purgeStart);
   await waitFor(() => d.seeder.isEmpty('auditDirty'), (empty) => empty, 240_000, 250);
   const catchUpMs = performance.now() - t - purgeMs;
   const catchUpEnd = await now();
@@ -132,10 +147,10 @@ export async function measurePurge(d: PurgeDriver, o: { expired: number; idleMs:
   }, null);
   await sleep(200);
 
-  // Every expired row is gone; the recent call (+ checklist, + its probe note) and the call in progress stay.
+  // Every expired row is gone; the recent call (+ checklist, + its probe note) and the calls in progress stay.
   const after = await d.seeder.counts(['calls', 'events', 'checklists', 'notes', 'tags']);
-  const liveEvents = await d.seeder.run('countIndex', { store: 'events', index: 'callId', key: o.decisionCallId });
-  if (!(after.calls === 2 && after.events === liveEvents && after.checklists === 1 && (after.notes ?? 0) <= 1 && after.tags === 0)) {
+  const liveEvents = await d.seeder.run('countIndexAny', { store: 'events', index: 'callId', keys: o.decisionCallIds });
+  if (!(after.calls === 1 + o.decisionCallIds.length && after.events === liveEvents && after.checklists === 1 && (after.notes ?? 0) <= 1 && after.tags === 0)) {
     throw new Error(`The purge left expired rows: ${JSON.stringify(after)} (${liveEvents} events of the call in progress)`);
   }
   for (const [name, list] of Object.entries(state)) {

@@ -157,20 +157,35 @@ export function createSeeder(dbName: string) {
       });
     },
 
+    /**
+     * Calls in progress, admitted a minute ago and not yet decided: row 7's decision probe gives
+     * each one its first decision (a decision can only change in one direction, never back and forth).
+     */
+    async liveCalls({ count, now }: { count: number; now: number }): Promise<string[]> {
+      const ids: string[] = [];
+      await write(['calls'], 0, count, 500, (s, i) => {
+        const { endedAt: _e, endReason: _r, outcome: _o, reason: _why, decidedAt: _d, ...ended } = seedCall(2_000_000 + i, now - 60_000, 'agreed');
+        ids.push(ended.id);
+        s.calls.put({ ...ended, status: 'active', updatedAt: now } satisfies CallRecord);
+      });
+      return ids;
+    },
+
     /** Marks the audit cache stale ('all'), as the extension's own writes mark what they change. */
     markAuditStale(_: null) {
       return write(['auditDirty'], 0, 1, 1, (s) => s.auditDirty.put({ key: 'all', v: Date.now() * 1000 } satisfies AuditDirtyRecord));
     },
 
-    /** Rows of a store whose `index` equals `key` (an index walk of those rows only). */
-    async countIndex({ store, index, key }: { store: string; index: string; key: string }): Promise<number> {
+    /** Rows of a store whose `index` equals any of `keys` (an index walk of those rows only). */
+    async countIndexAny({ store, index, keys }: { store: string; index: string; keys: string[] }): Promise<number> {
       const db = await open();
       try {
-        return await new Promise<number>((resolve, reject) => {
+        const counts = await Promise.all(keys.map((key) => new Promise<number>((resolve, reject) => {
           const req = db.transaction(store, 'readonly').objectStore(store).index(index).count(key);
           req.onsuccess = () => resolve(req.result);
           req.onerror = () => reject(req.error);
-        });
+        })));
+        return counts.reduce((a, c) => a + c, 0);
       } finally {
         db.close();
       }

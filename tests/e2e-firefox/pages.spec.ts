@@ -25,7 +25,7 @@ describe('popup', () => {
     await waitFor(() => readStore<CallRow>(ff, 'calls'), (rows) => rows.some((r) => r.platform === 'teams' && r.outcome === 'agreed'));
 
     let popup = new ExtensionPage(await ff.openExtensionPage('popup.html'));
-    await popup.waitForText(/Microsoft Teams[\s\S]*Agreed/);
+    await popup.waitForText(/Agreed[\s\S]*Microsoft Teams/);
     await popup.clickMatching('button', /Microsoft Teams/);
     const note = 'Budget owner is the CFO; she hesitated on the timeline. Follow up Tuesday.';
     await popup.fill('#note-text', note);
