@@ -85,7 +85,7 @@ describe('governance in the product', () => {
     const role = options.getByLabel('Approved by (role)');
     await expect.poll(() => role.locator('option').allTextContents()).toEqual(['compliance']);
     await options.getByRole('button', { name: 'Export Calls (CSV)' }).click();
-    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/requires approval|reference/i);
+    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/requires approval|reference|ticket or reason/i);
     expect(await readStore(b, 'accessLog')).toHaveLength(0);
 
     await options.getByLabel('Ticket or reason').fill('HR-1234');
