@@ -177,6 +177,11 @@ export function PolicySection() {
               </label>
             ))}
           </div>
+          <label className="check">
+            <input type="checkbox" disabled={locked('allowDeletingConsentRecords')} checked={draft.allowDeletingConsentRecords}
+              onChange={(e) => set('allowDeletingConsentRecords', e.target.checked)} />
+            {t('options_allow_deleting_consent')} <Lock managed={locked('allowDeletingConsentRecords')} />
+          </label>
         </fieldset>
         <div className="grid">
           <label>

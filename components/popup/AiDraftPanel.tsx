@@ -5,6 +5,7 @@ import { sendRequest } from '../../lib/protocol/client';
 import { ConcernForm } from './ConcernForm';
 import type { AiDraftRecord } from '../../lib/model';
 import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 /** Product names, then two generic sources (stored as these English values; shown translated). */
 const sources = ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Platform AI notes', 'Other'];
@@ -85,6 +86,14 @@ export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraft
         </button>
       </details>
       <ProblemText problem={problem} />
+      {draft && (
+        <DeleteButton
+          label={t('popup_delete_ai_draft')}
+          confirm={t('popup_delete_ai_draft_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'aiDrafts' })}
+          onDeleted={() => setConcernFor(null)}
+        />
+      )}
     </section>
   );
 }

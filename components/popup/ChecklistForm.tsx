@@ -7,6 +7,7 @@ import { sendRequest } from '../../lib/protocol/client';
 import { checklistKeys } from '../../lib/i18n/labels';
 import type { ChecklistFields, ChecklistRecord, NextStep, ChecklistFieldName } from '../../lib/model';
 import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 type TextField = Exclude<ChecklistFieldName, 'nextSteps'>;
 const mainFields: TextField[] = ['qualification', 'timeline', 'risks', 'competition', 'humanNuance'];
@@ -100,6 +101,18 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
         <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
           {message.text}
         </p>
+      )}
+      {saved && (
+        <DeleteButton
+          label={t('popup_delete_checklist')}
+          confirm={t('popup_delete_checklist_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'checklists' })}
+          onDeleted={() => {
+            setFields(emptyChecklist());
+            setTriedComplete(false);
+            setMessage(null);
+          }}
+        />
       )}
     </section>
   );

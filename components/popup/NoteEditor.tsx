@@ -5,6 +5,7 @@ import { NOTE_MAX_CHARS } from '../../lib/protocol/requests';
 import { t, uiLanguage } from '../../lib/i18n';
 import type { NoteRecord } from '../../lib/model';
 import { Details } from '../shared/Details';
+import { DeleteButton } from './DeleteButton';
 
 const AUTOSAVE_MS = 400;
 
@@ -74,6 +75,20 @@ export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecor
         {status.kind === 'error' && status.message}
       </p>
       {status.kind === 'error' && <Details text={status.detail} />}
+      {saved && (
+        <DeleteButton
+          label={t('popup_delete_note')}
+          confirm={t('popup_delete_note_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'notes' })}
+          onDeleted={() => {
+            window.clearTimeout(timer.current);
+            timer.current = undefined;
+            latest.current = '';
+            setText('');
+            setStatus({ kind: 'idle' });
+          }}
+        />
+      )}
     </div>
   );
 }

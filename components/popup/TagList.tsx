@@ -8,6 +8,7 @@ import { readDb } from '../../lib/ui/db';
 import { t, uiLanguage } from '../../lib/i18n';
 import type { TagRecord } from '../../lib/model';
 import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 function TagItem({ tag }: { tag: TagRecord }) {
   const [text, setText] = useState(tag.text ?? '');
@@ -28,6 +29,12 @@ function TagItem({ tag }: { tag: TagRecord }) {
         onBlur={() => void save()}
       />
       <ProblemText problem={problem} />
+      <DeleteButton
+        label={t('popup_delete')}
+        ariaLabel={t('popup_delete_tag_label', tag.tag, formatOffset(tag.offsetMs))}
+        confirm={t('popup_delete_tag_confirm')}
+        request={() => sendRequest({ type: 'tag/delete', id: tag.id })}
+      />
     </li>
   );
 }

@@ -3,7 +3,6 @@ import { handleTitle, renameCall } from './call-names';
 import { handleDecide, handleLateJoiner } from './decisions';
 import { markStatement, saveAiDraft } from './ai-drafts';
 import { auditReportBody } from './audit-cache';
-import { deleteAllData } from './backup';
 import { importBackup } from './backup-import';
 import { dismissChecklist, saveChecklist } from './checklists';
 import { raiseConcern, setConcernStatus } from './concerns';
@@ -16,6 +15,7 @@ import { attachPrompt, isPromptFrame, mountPrompt, promptSize, promptStartManual
 import { retrySync, syncStatus } from './sync';
 import { addTag, updateTag } from './tags';
 import { RequestError, type SenderInfo, type Services } from './services';
+import { deleteAllData, deleteCallData, deleteTag } from './deletion';
 import { t } from '../i18n';
 import { explainZodError } from '../util/zod-error';
 import { requestSchema, type Request, type RequestType } from '../protocol/requests';
@@ -83,6 +83,9 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'export/request': { from: PAGE, handle: (s, m) => handleExport(s, m), after: ['ledger'] },
   'data/import': { from: PAGE, handle: (s, m) => importBackup(s, m), after: ['ledger', 'checklists'] },
   'data/delete-all': { from: PAGE, handle: (s) => deleteAllData(s), after: ['ledger', 'checklists'] },
+  // The rep's own records of a call; a deleted checklist leaves the badge.
+  'call-data/delete': { from: PAGE, handle: (s, m) => deleteCallData(s, m), after: ['checklists'] },
+  'tag/delete': { from: PAGE, handle: (s, m) => deleteTag(s, m) },
   'policy/save': { from: PAGE, handle: (s, m) => savePolicy(s, m), after: ['ledger', 'checklists'] },
   'ledger/verify': { from: PAGE, handle: (s, m) => verifyLedger(s, { deep: m.deep === true }) },
   'ledger/anchor': { from: PAGE, handle: (s) => anchorReceipt(s) },

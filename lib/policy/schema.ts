@@ -88,6 +88,12 @@ export const policyFields = {
   decisionChangeMinutes: z.number().int().min(0).max(7 * 24 * 60),
   /** Days each kind of data is kept; consent records are the proof and outlive the rest. */
   retentionDays: z.strictObject(Object.fromEntries(retentionKinds.map((k) => [k, wholeNumber(1, 3650, 'error_policy_days')])) as Record<(typeof retentionKinds)[number], z.ZodNumber>),
+  /**
+   * Whether "Delete all data" may delete consent records (calls, their events, the consent ledger,
+   * purge receipts, the access log) before their retention ends. Off: the rep's own notes, tags,
+   * checklists, AI drafts and concerns are deleted, the consent proof is kept (lib/policy/deletion.ts).
+   */
+  allowDeletingConsentRecords: z.boolean(),
   roles: z.array(z.strictObject({
     role: z.string().trim().min(1, says('error_role_name_empty')).max(40, says('error_role_name_too_long', 40)),
     canView: z.array(z.enum(dataViews)).max(dataViews.length),

@@ -26,6 +26,7 @@ export const policyFieldKeys: Record<PolicyField, MessageKey> = {
   checklistCategories: 'options_checklist_categories',
   decisionChangeMinutes: 'options_decision_change_minutes',
   retentionDays: 'policy_field_retention',
+  allowDeletingConsentRecords: 'policy_field_allow_deleting_consent',
   roles: 'policy_field_roles',
   checklistReminder: 'policy_field_checklist_reminder',
   selectorOverrides: 'policy_field_selector_overrides',

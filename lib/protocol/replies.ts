@@ -143,7 +143,10 @@ export interface Replies {
   'concern/status': { id: string };
   'export/request': { filename: string; mime: string; content: string };
   'data/import': { counts: Record<string, number>; plan: ImportPlan; done: boolean };
-  'data/delete-all': { deleted: number };
+  /** Rows deleted, and consent records kept for their retention (lib/policy/deletion.ts). */
+  'data/delete-all': { deleted: number; kept: number };
+  'call-data/delete': { deleted: number };
+  'tag/delete': { deleted: number };
   'policy/save': { saved: string[] };
   'ledger/verify': LedgerCheck;
   'ledger/anchor': { filename: string; mime: string; content: string };

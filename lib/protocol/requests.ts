@@ -3,7 +3,7 @@ import { echo } from '../util/zod-error';
 import { MAX_BACKUP_BYTES, MAX_JOINED, MAX_NAMED_JOINERS } from './limits';
 import { says } from '../i18n/says';
 import { checklistKeys } from '../i18n/labels';
-import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
+import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, repDataKinds, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
 
 /**
  * Every message that crosses into the background. The background parses each one with
@@ -185,6 +185,15 @@ export const tagUpdate = z.strictObject({
   text: z.string().trim().max(280, says('error_tag_text_too_long')),
 });
 
+/** Deletes one tagged moment (the rep's own record; consent records are never deleted this way). */
+export const tagDelete = z.strictObject({ type: z.literal('tag/delete'), id: z.uuid() });
+
+/** Deletes the rep's own records of a call of one kind: its note, all its tags, its checklist or its AI draft. */
+export const callDataDelete = z.strictObject({
+  type: z.literal('call-data/delete'),
+  callId,
+  what: z.enum(repDataKinds),
+});
 
 export const nextStepSchema = z.strictObject({
   text: z.string().trim().min(1, says('error_step_text')).max(500, says('error_step_text_too_long')),
@@ -320,7 +329,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   exportRequest, backupImport, dataDelete, policySave, ledgerVerify, ledgerAnchor, auditReportRequest, syncStatusRequest, syncRetry,
   orgEnroll, orgLeave, orgStatus, orgCheckpoint, concernRefresh,
   callConfig, callObserved, callDecide, callTitle, callRename, checklistDismiss, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
-  tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
+  tagAdd, tagUpdate, tagDelete, callDataDelete, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `Unknown message type ${echo((issue.input as { type?: unknown } | null)?.type)}` : undefined,
