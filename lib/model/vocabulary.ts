@@ -6,6 +6,9 @@
 /** The name of Candor's IndexedDB database (the background writes it; the extension's pages read it). */
 export const DB_NAME = 'candor';
 
+/** The page that shows the rep the policy's rules in words: opened on install, linked from the popup. */
+export const RULES_PAGE = '/rules.html';
+
 export const platformIds = ['meet', 'zoom', 'teams'] as const;
 export type PlatformId = (typeof platformIds)[number];
 
