@@ -2,7 +2,7 @@
  * `npm run screenshots`: renders Candor's main screens in headless Chromium with the built
  * extension, in English at 1280×800 (the popup at its own width), and saves them to docs/images/
  * for the README: the demo call with the prompt asking, the collapsed prompt with its tags, the
- * popup's call list and a call's detail, the options page, the audit report.
+ * popup's call list and a call's detail, the rules page, the options page, the audit report.
  * The calls are made the way a rep makes them, on the demo call pages of scripts/demo.
  *   npm run screenshots                 # needs a build: the script line runs `wxt build` first
  *   npm run screenshots -- --out /tmp/x # somewhere else
@@ -99,6 +99,15 @@ try {
   await press(teams.page, teams.frame, reason!.trim(), /Not recorded/);
   await switchDemo(teams.page, 'teams', 'left');
   for (const p of [meet.page, zoom.page, teams.page]) await p.close();
+
+  // The rules page (opened on install): shown, then marked read, so the popup shows the rep's calls.
+  const rules = await browser.context.newPage();
+  await rules.setViewportSize({ width: 1280, height: 800 });
+  await rules.goto(extensionPage('rules.html'));
+  await rules.getByRole('button', { name: 'I have read these rules' }).waitFor();
+  await shot(rules, 'rules');
+  await rules.getByRole('button', { name: 'I have read these rules' }).click();
+  await rules.close();
 
   // 3. The popup: the call list; 4. the Meet call with its checklist, notes and an AI draft.
   const popup = await browser.context.newPage();

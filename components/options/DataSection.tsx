@@ -1,17 +1,52 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { t, uiLanguage } from '../../lib/i18n';
+import { t, uiLanguage, type MessageKey } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
 import { MAX_BACKUP_BYTES } from '../../lib/protocol/limits';
 import type { ImportPlan } from '../../lib/protocol/replies';
+import { deletionPlan, type DeletionPlan, type KeptRecords } from '../../lib/policy/deletion';
+import { readDb } from '../../lib/ui/db';
 import { dataLabel } from '../../lib/ui/format';
+import { usePolicy } from '../../lib/ui/policy';
+import { Details } from '../shared/Details';
 
-type Message = { kind: 'ok' | 'error'; text: string } | null;
+type Message = { kind: 'ok' | 'error'; text: string; detail?: string } | null;
+
+const keptKeys: Record<KeptRecords['kind'], MessageKey> = {
+  calls: 'options_kept_calls',
+  consent: 'options_kept_consent',
+  accessLog: 'options_kept_access_log',
+  purgeReceipts: 'options_kept_purge_receipts',
+};
+const number = (n: number) => n.toLocaleString(uiLanguage());
+const list = (items: string[]) => new Intl.ListFormat(uiLanguage(), { type: 'conjunction' }).format(items);
+
+/**
+ * What "Delete all data" will do, said before the rep types DELETE: what goes (with how many of
+ * each) and what the policy keeps, for how long and why. The plan is the background's own
+ * (lib/policy/deletion.ts), so the sentence and the delete cannot disagree.
+ */
+function DeletionSummary({ plan }: { plan: DeletionPlan }) {
+  const counts = useLiveQuery(async () => Object.fromEntries(await Promise.all(plan.deletes.map(async (name) => [name, await readDb.table(name).count()] as const))), [plan.deletes]);
+  if (plan.everything) return <p>{t('options_delete_everything')}</p>;
+  const deletes = plan.deletes.map((name) => t('options_delete_item', dataLabel(name), number(counts?.[name] ?? 0)));
+  const keeps = plan.keeps.map(({ kind, days }) => (days === null ? t(keptKeys[kind]) : t('options_kept_days', t(keptKeys[kind]), number(days))));
+  return (
+    <>
+      <p>{t('options_delete_deletes', list(deletes))}</p>
+      <p>{t('options_delete_keeps', list(keeps))}</p>
+      <Details text={plan.keeps.map(({ tables, days }) => `${tables.join(', ')}: ${days ?? '∞'} d`).join('\n')} />
+    </>
+  );
+}
 
 /**
  * Import a backup (it may only restore into an empty ledger or extend this one; the background
- * says what it would do first, and the rep confirms) and delete everything after confirmation.
+ * says what it would do first, and the rep confirms) and delete what the policy lets the rep delete,
+ * after confirmation.
  */
 export function DataSection() {
+  const resolved = usePolicy();
   const [message, setMessage] = useState<Message>(null);
   const [confirm, setConfirm] = useState('');
   const [pending, setPending] = useState<{ text: string; plan: ImportPlan } | null>(null);
@@ -41,7 +76,11 @@ export function DataSection() {
   }
   async function deleteAll() {
     const reply = await sendRequest({ type: 'data/delete-all', confirm: confirm as 'DELETE' });
-    setMessage(reply.ok ? { kind: 'ok', text: t('options_deleted', reply.data.deleted.toLocaleString(uiLanguage())) } : { kind: 'error', text: reply.error });
+    setMessage(
+      !reply.ok ? { kind: 'error', text: reply.error, detail: reply.detail }
+        : reply.data.kept > 0 ? { kind: 'ok', text: t('options_deleted_kept', number(reply.data.deleted), number(reply.data.kept)) }
+          : { kind: 'ok', text: t('options_deleted', number(reply.data.deleted)) },
+    );
     setConfirm('');
   }
 
@@ -77,6 +116,8 @@ export function DataSection() {
         </div>
       )}
       <div className="danger">
+        <h3>{t('options_delete_heading')}</h3>
+        {resolved && <DeletionSummary plan={deletionPlan(resolved.policy)} />}
         <label>
           {t('options_delete_confirm_label')}
           <input value={confirm} autoComplete="off" spellCheck={false} onChange={(e) => setConfirm(e.target.value)} />
@@ -86,6 +127,7 @@ export function DataSection() {
         </button>
       </div>
       {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>{message.text}</p>}
+      {message?.kind === 'error' && <Details text={message.detail} />}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { t, uiLanguage } from '../../lib/i18n';
 import { platforms } from '../../lib/platforms';
 import { NUDGES_KEY, type NudgeCounts } from '../../lib/detect/health';
 import { readDb } from '../../lib/ui/db';
+import { Details } from '../shared/Details';
 
 type Stats = Map<string, { calls: number; manual: number; nudges: number; signals: Map<string, number> }>;
 
@@ -40,6 +41,7 @@ export function DetectionHealth() {
         <tbody>
           {platforms.map((p) => {
             const s = stats?.get(p.id);
+            const signals = s ? [...s.signals].filter(([id]) => id !== 'manual') : [];
             const languageFree = new Set([...p.signals.inCall].filter((x) => x.languageIndependent).map((x) => x.id));
             return (
               <tr key={p.id}>
@@ -48,9 +50,13 @@ export function DetectionHealth() {
                 <td className={s && s.manual > 0 ? 'warn' : undefined}>{s?.manual ?? 0}</td>
                 <td className={s && s.nudges > 0 ? 'warn' : undefined}>{s?.nudges ?? 0}</td>
                 <td>
-                  {s && s.signals.size > 0
-                    ? [...s.signals].filter(([id]) => id !== 'manual').map(([id, n]) => `${languageFree.has(id) ? id : t('options_signal_text', id)}: ${n.toLocaleString(uiLanguage())}`).join(', ') || '—'
-                    : '—'}
+                  {/* Signal ids are for whoever maintains detection: a count here, the ids under Details. */}
+                  {signals.length > 0 ? (
+                    <>
+                      {t('options_signals_used', signals.length.toLocaleString(uiLanguage()))}
+                      <Details text={signals.map(([id, n]) => `${languageFree.has(id) ? id : t('options_signal_text', id)}: ${n.toLocaleString(uiLanguage())}`).join('\n')} />
+                    </>
+                  ) : '—'}
                 </td>
               </tr>
             );

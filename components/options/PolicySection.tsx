@@ -7,9 +7,22 @@ import { categoryKeys, checklistKeys, languageKeys, ruleKeys } from '../../lib/i
 import { dataLabel } from '../../lib/ui/format';
 import { usePolicy } from '../../lib/ui/policy';
 import { callCategories, checklistFieldNames, languages, recordingRules, retentionKinds } from '../../lib/model';
+import { policyFields } from '../../lib/policy/schema';
+import { fieldProblem, policyIssueWords } from '../../lib/policy/words';
+import { describeZodError, peopleMessages } from '../../lib/util/zod-error';
+import { Details } from '../shared/Details';
+import { problemOf, ProblemText, useProblem, type Problem } from '../shared/Problem';
+import { RolesEditor } from './RolesEditor';
 
 function Lock({ managed }: { managed: boolean }) {
   return managed ? <span className="lock">{t('options_lock')}</span> : null;
+}
+
+/** The roles as typed so far, checked with the policy's own schema: a sentence and its field paths, or null. */
+function rolesProblem(roles: Policy['roles']): Problem | null {
+  const parsed = policyFields.roles.safeParse(roles);
+  if (parsed.success) return null;
+  return { error: fieldProblem('roles', peopleMessages(parsed.error), t), detail: `roles: ${describeZodError(parsed.error)}` };
 }
 
 /**
@@ -19,34 +32,39 @@ function Lock({ managed }: { managed: boolean }) {
 export function PolicySection() {
   const resolved = usePolicy();
   const [draft, setDraft] = useState<Policy | null>(null);
-  const [json, setJson] = useState<{ roles: string; selectorOverrides: string }>({ roles: '', selectorOverrides: '' });
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // Detection overrides stay JSON: CSS selectors for support staff, not settings a team decides.
+  const [overrides, setOverrides] = useState('');
+  const [saved, setSaved] = useState(false);
+  // A refused save is about the values sent: it goes once any of them changes.
+  const [problem, setProblem] = useProblem([draft, overrides]);
 
   useEffect(() => {
     if (resolved && !draft) {
       setDraft(resolved.policy);
-      setJson({ roles: JSON.stringify(resolved.policy.roles, null, 2), selectorOverrides: JSON.stringify(resolved.policy.selectorOverrides, null, 2) });
+      setOverrides(JSON.stringify(resolved.policy.selectorOverrides, null, 2));
     }
   }, [resolved, draft]);
   if (!resolved || !draft) return <section id="policy" aria-labelledby="policy-title"><h2 id="policy-title">{t('options_policy_title')}</h2><p>{t('common_loading')}</p></section>;
 
   const locked = (f: PolicyField) => resolved.sources[f] === 'managed';
-  const set = <K extends PolicyField>(f: K, v: Policy[K]) => setDraft({ ...draft, [f]: v });
+  const set = <K extends PolicyField>(f: K, v: Policy[K]) => { setSaved(false); setDraft({ ...draft, [f]: v }); };
+  // Recomputed from the form as it is: the sentence goes the moment the roles are valid again.
+  const rolesWrong = locked('roles') ? null : rolesProblem(draft.roles);
 
   async function save() {
+    setSaved(false);
+    if (rolesWrong) return setProblem({ error: t('options_policy_fix_first') });
     // orgSync is edited in the sync section: keep its saved value, not the one this form loaded with.
     const policy: Record<string, unknown> = { ...draft, orgSync: resolved!.policy.orgSync };
-    for (const f of ['roles', 'selectorOverrides'] as const) {
-      try {
-        policy[f] = JSON.parse(json[f]);
-      } catch {
-        setMessage({ kind: 'error', text: t('options_policy_bad_json', f) });
-        return;
-      }
+    try {
+      policy.selectorOverrides = JSON.parse(overrides);
+    } catch (error) {
+      return setProblem({ error: t('options_overrides_bad_json'), detail: `selectorOverrides: ${String(error)}` });
     }
     for (const f of Object.keys(policy)) if (locked(f as PolicyField)) delete policy[f];
     const reply = await sendRequest({ type: 'policy/save', policy });
-    setMessage(reply.ok ? { kind: 'ok', text: t('options_policy_saved') } : { kind: 'error', text: reply.error });
+    setProblem(problemOf(reply));
+    setSaved(reply.ok);
   }
 
   const lines = (v: string) => v.split('\n').map((x) => x.trim()).filter(Boolean);
@@ -60,11 +78,15 @@ export function PolicySection() {
         <div role="alert" className="issues">
           <h3>{t('options_policy_problems')}</h3>
           <ul>
-            {resolved.issues.map((i, n) => (
-              <li key={n}>
-                <code>{i.field}</code> ({i.source === 'managed' ? t('options_policy_source_managed') : t('options_policy_source_local')}): {i.message}
-              </li>
-            ))}
+            {resolved.issues.map((issue, n) => {
+              const { sentence, detail } = policyIssueWords(issue, t);
+              return (
+                <li key={n}>
+                  {sentence}
+                  <Details text={detail} />
+                </li>
+              );
+            })}
           </ul>
         </div>
       )}
@@ -131,6 +153,7 @@ export function PolicySection() {
         </div>
         <fieldset>
           <legend>{t('options_recording_standards')} <Lock managed={locked('recordingStandards')} /></legend>
+          <p className="muted small">{t('options_standards_intro')}</p>
           <div className="grid">
             {callCategories.map((c) => (
               <label key={c}>
@@ -154,6 +177,11 @@ export function PolicySection() {
               </label>
             ))}
           </div>
+          <label className="check">
+            <input type="checkbox" disabled={locked('allowDeletingConsentRecords')} checked={draft.allowDeletingConsentRecords}
+              onChange={(e) => set('allowDeletingConsentRecords', e.target.checked)} />
+            {t('options_allow_deleting_consent')} <Lock managed={locked('allowDeletingConsentRecords')} />
+          </label>
         </fieldset>
         <div className="grid">
           <label>
@@ -189,23 +217,24 @@ export function PolicySection() {
             ))}
           </div>
         </fieldset>
-        <div className="grid">
-          <label>
-            {t('options_roles')} <Lock managed={locked('roles')} />
-            <textarea rows={8} className="code" disabled={locked('roles')} value={json.roles} onChange={(e) => setJson({ ...json, roles: e.target.value })} />
-          </label>
-          <label>
-            {t('options_selector_overrides')} <Lock managed={locked('selectorOverrides')} />
-            <textarea rows={8} className="code" disabled={locked('selectorOverrides')} value={json.selectorOverrides} onChange={(e) => setJson({ ...json, selectorOverrides: e.target.value })} />
-          </label>
-        </div>
+        <fieldset>
+          <legend>{t('options_roles')} <Lock managed={locked('roles')} /></legend>
+          <p className="muted small">{t('options_roles_intro')}</p>
+          <RolesEditor roles={draft.roles} disabled={locked('roles')} onChange={(roles) => set('roles', roles)} />
+          <ProblemText problem={rolesWrong} id="roles-problem" />
+        </fieldset>
+        <label>
+          {t('options_selector_overrides')} <Lock managed={locked('selectorOverrides')} />
+          <textarea rows={6} className="code" disabled={locked('selectorOverrides')} value={overrides} onChange={(e) => { setSaved(false); setOverrides(e.target.value); }} />
+        </label>
         <div className="row">
           <button type="submit" className="primary">{t('options_policy_save')}</button>
-          <button type="button" onClick={() => { setDraft(defaultPolicy); setJson({ roles: JSON.stringify(defaultPolicy.roles, null, 2), selectorOverrides: '{}' }); }}>
+          <button type="button" onClick={() => { setSaved(false); setDraft(defaultPolicy); setOverrides('{}'); }}>
             {t('options_policy_reset')}
           </button>
         </div>
-        {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>{message.text}</p>}
+        <ProblemText problem={problem} />
+        <p role="status" className="ok">{saved ? t('options_policy_saved') : ''}</p>
       </form>
     </section>
   );

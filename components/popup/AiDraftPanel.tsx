@@ -4,6 +4,8 @@ import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
 import { ConcernForm } from './ConcernForm';
 import type { AiDraftRecord } from '../../lib/model';
+import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 /** Product names, then two generic sources (stored as these English values; shown translated). */
 const sources = ['Otter', 'Fireflies', 'Gong', 'Fathom', 'tl;dv', 'Read.ai', 'Avoma', 'Platform AI notes', 'Other'];
@@ -13,17 +15,17 @@ const sourceLabel = (s: string) => (s === 'Platform AI notes' ? t('popup_ai_sour
 export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraftRecord | null }) {
   const [text, setText] = useState('');
   const [source, setSource] = useState(sources[0]!);
-  const [error, setError] = useState<string | null>(null);
+  // A refusal (an empty or too long summary) goes once the rep changes what they pasted.
+  const [problem, setProblem] = useProblem([text, source]);
   const [concernFor, setConcernFor] = useState<{ id: string; text: string } | null>(null);
 
   async function paste() {
     const reply = await sendRequest({ type: 'ai-draft/save', callId, source, text });
     if (reply.ok) setText('');
-    setError(reply.ok ? null : reply.error);
+    setProblem(problemOf(reply));
   }
   async function mark(statementId: string, mark: 'correct' | 'wrong' | null) {
-    const reply = await sendRequest({ type: 'ai-draft/mark', callId, statementId, mark });
-    setError(reply.ok ? null : reply.error);
+    setProblem(problemOf(await sendRequest({ type: 'ai-draft/mark', callId, statementId, mark })));
   }
 
   return (
@@ -83,10 +85,14 @@ export function AiDraftPanel({ callId, draft }: { callId: string; draft: AiDraft
           {t('popup_ai_add')}
         </button>
       </details>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+      <ProblemText problem={problem} />
+      {draft && (
+        <DeleteButton
+          label={t('popup_delete_ai_draft')}
+          confirm={t('popup_delete_ai_draft_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'aiDrafts' })}
+          onDeleted={() => setConcernFor(null)}
+        />
       )}
     </section>
   );

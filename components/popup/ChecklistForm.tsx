@@ -6,6 +6,8 @@ import { sendRequest } from '../../lib/protocol/client';
 
 import { checklistKeys } from '../../lib/i18n/labels';
 import type { ChecklistFields, ChecklistRecord, NextStep, ChecklistFieldName } from '../../lib/model';
+import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 type TextField = Exclude<ChecklistFieldName, 'nextSteps'>;
 const mainFields: TextField[] = ['qualification', 'timeline', 'risks', 'competition', 'humanNuance'];
@@ -20,21 +22,23 @@ const hints: Partial<Record<TextField, MessageKey>> = {
 export function ChecklistForm({ callId, saved, required }: { callId: string; saved: ChecklistRecord | null; required: readonly ChecklistFieldName[] }) {
   const [fields, setFields] = useState<ChecklistFields>(saved?.fields ?? emptyChecklist());
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // Errors follow the form: the missing fields are recomputed as the rep types (gone once filled),
+  // and a refusal from the background goes once the fields change.
+  const [triedComplete, setTriedComplete] = useState(false);
+  const missingNow = triedComplete ? missingRequired(fields, required) : [];
+  const [problem, setProblem] = useProblem(fields);
   const done = saved?.status === 'done';
 
   const set = <K extends keyof ChecklistFields>(key: K, value: ChecklistFields[K]) => setFields((f) => ({ ...f, [key]: value }));
   const setStep = (i: number, patch: Partial<NextStep>) => set('nextSteps', fields.nextSteps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
 
   async function save(complete: boolean) {
-    if (complete) {
-      const missing = missingRequired(fields, required);
-      if (missing.length) {
-        setMessage({ kind: 'error', text: t('popup_checklist_missing', missing.map((m) => t(checklistKeys[m])).join(', ')) });
-        return;
-      }
-    }
+    setTriedComplete(complete);
+    setMessage(null);
+    if (complete && missingRequired(fields, required).length) return;
     const reply = await sendRequest({ type: 'checklist/save', callId, fields, complete });
-    setMessage(reply.ok ? { kind: 'ok', text: complete ? t('popup_checklist_completed') : t('popup_checklist_draft_saved') } : { kind: 'error', text: reply.error });
+    setProblem(problemOf(reply));
+    if (reply.ok) setMessage({ kind: 'ok', text: complete ? t('popup_checklist_completed') : t('popup_checklist_draft_saved') });
   }
 
   const textField = (name: TextField) => (
@@ -91,10 +95,24 @@ export function ChecklistForm({ callId, saved, required }: { callId: string; sav
           {done ? t('popup_checklist_update') : t('popup_checklist_complete')}
         </button>
       </div>
+      {missingNow.length > 0 && <p role="alert" className="error">{t('popup_checklist_missing', missingNow.map((m) => t(checklistKeys[m])).join(', '))}</p>}
+      <ProblemText problem={problem} />
       {message && (
         <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
           {message.text}
         </p>
+      )}
+      {saved && (
+        <DeleteButton
+          label={t('popup_delete_checklist')}
+          confirm={t('popup_delete_checklist_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'checklists' })}
+          onDeleted={() => {
+            setFields(emptyChecklist());
+            setTriedComplete(false);
+            setMessage(null);
+          }}
+        />
       )}
     </section>
   );

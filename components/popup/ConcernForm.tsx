@@ -4,6 +4,7 @@ import { t } from '../../lib/i18n';
 import { sendRequest } from '../../lib/protocol/client';
 import { concernKeys } from '../../lib/i18n/labels';
 import { concernCategories, type ConcernCategory } from '../../lib/model';
+import { problemOf, ProblemText, useProblem } from '../shared/Problem';
 
 
 /** "Raise a concern": the governance feedback loop. Anonymous concerns keep no link to a call. */
@@ -11,7 +12,8 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
   const [category, setCategory] = useState<ConcernCategory>(props.category ?? 'privacy-concern');
   const [text, setText] = useState(props.initialText ?? '');
   const [anonymous, setAnonymous] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // A refusal (an empty concern) goes as soon as the rep changes the form.
+  const [problem, setProblem] = useProblem([category, text, anonymous]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -20,7 +22,7 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
       ...(props.callId ? { callId: props.callId } : {}), ...(props.statementId ? { statementId: props.statementId } : {}),
     });
     if (reply.ok) props.onDone(true);
-    else setError(reply.error);
+    else setProblem(problemOf(reply));
   }
 
   return (
@@ -47,11 +49,7 @@ export function ConcernForm(props: { callId?: string; statementId?: string; cate
           {t('popup_concern_send')}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ProblemText problem={problem} />
     </form>
   );
 }

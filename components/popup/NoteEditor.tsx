@@ -4,10 +4,12 @@ import { sendRequest } from '../../lib/protocol/client';
 import { NOTE_MAX_CHARS } from '../../lib/protocol/requests';
 import { t, uiLanguage } from '../../lib/i18n';
 import type { NoteRecord } from '../../lib/model';
+import { Details } from '../shared/Details';
+import { DeleteButton } from './DeleteButton';
 
 const AUTOSAVE_MS = 400;
 
-type Status = { kind: 'idle' | 'saving' | 'saved' | 'dirty' } | { kind: 'error'; message: string };
+type Status = { kind: 'idle' | 'saving' | 'saved' | 'dirty' } | { kind: 'error'; message: string; detail?: string };
 
 /** The rep's own notes for a call. Saved through the background, automatically and on demand. */
 export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecord | null }) {
@@ -21,7 +23,7 @@ export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecor
     setStatus({ kind: 'saving' });
     const reply = await sendRequest({ type: 'note/save', callId, text: value }, { deadlineMs: 10_000 });
     if (latest.current !== value) return; // typed on meanwhile: the next save reports
-    setStatus(reply.ok ? { kind: 'saved' } : { kind: 'error', message: reply.error });
+    setStatus(reply.ok ? { kind: 'saved' } : { kind: 'error', message: reply.error, detail: reply.detail });
   }
 
   // Closing the popup must not lose the last keystrokes.
@@ -72,6 +74,21 @@ export function NoteEditor({ callId, saved }: { callId: string; saved: NoteRecor
         {status.kind === 'dirty' && t('popup_notes_unsaved')}
         {status.kind === 'error' && status.message}
       </p>
+      {status.kind === 'error' && <Details text={status.detail} />}
+      {saved && (
+        <DeleteButton
+          label={t('popup_delete_note')}
+          confirm={t('popup_delete_note_confirm')}
+          request={() => sendRequest({ type: 'call-data/delete', callId, what: 'notes' })}
+          onDeleted={() => {
+            window.clearTimeout(timer.current);
+            timer.current = undefined;
+            latest.current = '';
+            setText('');
+            setStatus({ kind: 'idle' });
+          }}
+        />
+      )}
     </div>
   );
 }

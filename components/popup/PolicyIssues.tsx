@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n';
 import { usePolicy } from '../../lib/ui/policy';
+import { policyIssueWords } from '../../lib/policy/words';
+import { Details } from '../shared/Details';
 
 /** A broken policy never turns consent off, but the rep and the admin must see exactly what is wrong. */
 export function PolicyIssues() {
@@ -10,11 +12,16 @@ export function PolicyIssues() {
     <div role="alert" className="policy-issues">
       <strong>{resolved.issues.length > 1 ? t('popup_policy_problems') : t('popup_policy_problem')}</strong>
       <ul>
-        {resolved.issues.map((i, n) => (
-          <li key={n}>
-            <code>{i.field}</code> ({i.source === 'managed' ? t('popup_policy_source_managed') : t('popup_policy_source_local')}): {i.message}
-          </li>
-        ))}
+        {resolved.issues.map((issue, n) => {
+          // A sentence the rep can act on; the field path and zod's words for whoever helps them.
+          const { sentence, detail } = policyIssueWords(issue, t);
+          return (
+            <li key={n}>
+              {sentence}
+              <Details text={detail} />
+            </li>
+          );
+        })}
       </ul>
       <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
         {t('popup_open_settings')}

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { t } from '../../lib/i18n';
 import { CallList } from './CallList';
 import { CallDetail, ConcernForm, DecideHere, MyConcerns, PolicyIssues, preloadViews } from './lazy';
+import { RulesFirstRun, RulesLink } from './RulesLink';
 import { StartConsentCheck } from './StartConsentCheck';
 import { usePopupStore } from './usePopupStore';
 
@@ -45,6 +46,7 @@ export function PopupApp() {
               <DecideHere />
             </Suspense>
           )}
+          <RulesFirstRun />
           <StartConsentCheck />
           <CallList onShown={onListShown} />
           {concern && (
@@ -68,6 +70,7 @@ export function PopupApp() {
                 {t('popup_my_concerns')}
               </button>
             )}
+            <RulesLink />
             <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
               {t('popup_open_options')}
             </button>

@@ -7,14 +7,15 @@ import { formatOffset } from '../../lib/util/time';
 import { readDb } from '../../lib/ui/db';
 import { t, uiLanguage } from '../../lib/i18n';
 import type { TagRecord } from '../../lib/model';
+import { problemOf, ProblemText, useProblem } from '../shared/Problem';
+import { DeleteButton } from './DeleteButton';
 
 function TagItem({ tag }: { tag: TagRecord }) {
   const [text, setText] = useState(tag.text ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useProblem(text);
   async function save() {
     if (text === (tag.text ?? '')) return;
-    const reply = await sendRequest({ type: 'tag/update', id: tag.id, text });
-    setError(reply.ok ? null : reply.error);
+    setProblem(problemOf(await sendRequest({ type: 'tag/update', id: tag.id, text })));
   }
   return (
     <li className="tag-item">
@@ -27,7 +28,13 @@ function TagItem({ tag }: { tag: TagRecord }) {
         onChange={(e) => setText(e.target.value)}
         onBlur={() => void save()}
       />
-      {error && <span className="error">{error}</span>}
+      <ProblemText problem={problem} />
+      <DeleteButton
+        label={t('popup_delete')}
+        ariaLabel={t('popup_delete_tag_label', tag.tag, formatOffset(tag.offsetMs))}
+        confirm={t('popup_delete_tag_confirm')}
+        request={() => sendRequest({ type: 'tag/delete', id: tag.id })}
+      />
     </li>
   );
 }

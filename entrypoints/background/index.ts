@@ -17,6 +17,7 @@ import { createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { route, type FollowUp } from '../../lib/background/router';
 import { NUDGE_START, startConsentCheck } from '../../lib/protocol/to-content';
+import { RULES_PAGE } from '../../lib/model';
 
 // Wiring only: every listener is registered synchronously so a cold-started worker gets the event.
 export default defineBackground(() => {
@@ -122,10 +123,12 @@ export default defineBackground(() => {
       .then(checklistsChanged)
       .then(() => sync.kick());
   });
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener(({ reason }) => {
     void reinjectCallScripts();
     void scheduleRetention();
     void checklistsChanged();
+    // A new rep reads the team's rules before the first call (the popup links them ever after).
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL(RULES_PAGE) });
   });
   // The options page got the service's host permission (a user gesture there): send what waits.
   browser.permissions.onAdded.addListener(() => void sync.kick());

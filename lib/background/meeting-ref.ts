@@ -22,6 +22,14 @@ export function forgetSalt(db: CandorDB): void {
   saltCache.delete(db);
 }
 
+/**
+ * Deletes the stored salt (inside the caller's transaction, which must include `meta`): the meeting
+ * hashes already stored can no longer be linked to any meeting. The next call gets a new salt.
+ */
+export async function deleteSalt(db: CandorDB): Promise<void> {
+  await db.meta.delete(SALT_KEY);
+}
+
 async function readOrCreateSalt(db: CandorDB): Promise<string> {
   const existing = await db.meta.get(SALT_KEY);
   if (typeof existing?.value === 'string') return existing.value;

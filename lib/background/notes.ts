@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { Request } from '../protocol/requests';
 import { RequestError, type Services } from './services';
 
@@ -7,7 +8,7 @@ type NoteSave = Extract<Request, { type: 'note/save' }>;
 export async function saveNote(s: Services, msg: NoteSave): Promise<{ updatedAt: number }> {
   const { db } = s;
   return db.transaction('rw', db.calls, db.notes, async () => {
-    if (!(await db.calls.get(msg.callId))) throw new RequestError('This call is not known to Candor; the note was not saved.');
+    if (!(await db.calls.get(msg.callId))) throw new RequestError(t('error_note_call_unknown'));
     const now = s.now();
     const existing = await db.notes.get(msg.callId);
     await db.notes.put({ callId: msg.callId, text: msg.text, author: 'rep', createdAt: existing?.createdAt ?? now, updatedAt: now });

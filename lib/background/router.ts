@@ -3,7 +3,6 @@ import { handleTitle, renameCall } from './call-names';
 import { handleDecide, handleLateJoiner } from './decisions';
 import { markStatement, saveAiDraft } from './ai-drafts';
 import { auditReportBody } from './audit-cache';
-import { deleteAllData } from './backup';
 import { importBackup } from './backup-import';
 import { dismissChecklist, saveChecklist } from './checklists';
 import { raiseConcern, setConcernStatus } from './concerns';
@@ -16,9 +15,11 @@ import { attachPrompt, isPromptFrame, mountPrompt, promptSize, promptStartManual
 import { retrySync, syncStatus } from './sync';
 import { addTag, updateTag } from './tags';
 import { RequestError, type SenderInfo, type Services } from './services';
-import { describeZodError } from '../util/zod-error';
+import { deleteAllData, deleteCallData, deleteTag } from './deletion';
+import { t } from '../i18n';
+import { explainZodError } from '../util/zod-error';
 import { requestSchema, type Request, type RequestType } from '../protocol/requests';
-import type { Replies, Reply } from '../protocol/replies';
+import type { Refusal, Replies, Reply } from '../protocol/replies';
 
 /**
  * Who may send what. `call-tab`: the content script in a call page (detection only: it never
@@ -82,6 +83,9 @@ const handlers: { [T in RequestType]: Entry<T> } = {
   'export/request': { from: PAGE, handle: (s, m) => handleExport(s, m), after: ['ledger'] },
   'data/import': { from: PAGE, handle: (s, m) => importBackup(s, m), after: ['ledger', 'checklists'] },
   'data/delete-all': { from: PAGE, handle: (s) => deleteAllData(s), after: ['ledger', 'checklists'] },
+  // The rep's own records of a call; a deleted checklist leaves the badge.
+  'call-data/delete': { from: PAGE, handle: (s, m) => deleteCallData(s, m), after: ['checklists'] },
+  'tag/delete': { from: PAGE, handle: (s, m) => deleteTag(s, m) },
   'policy/save': { from: PAGE, handle: (s, m) => savePolicy(s, m), after: ['ledger', 'checklists'] },
   'ledger/verify': { from: PAGE, handle: (s, m) => verifyLedger(s, { deep: m.deep === true }) },
   'ledger/anchor': { from: PAGE, handle: (s) => anchorReceipt(s) },
@@ -113,8 +117,8 @@ async function originOf(sender: SenderInfo, type: RequestType): Promise<Origin |
 async function ownCall(s: Services, msg: Request, sender: SenderInfo, origin: Origin): Promise<string | null> {
   if (origin === 'page' || !('callId' in msg) || typeof msg.callId !== 'string') return null;
   const call = await s.db.calls.get(msg.callId);
-  if (!call) return 'This call is not known to Candor.';
-  return call.tabIds.includes(sender.tabId!) ? null : 'This call belongs to another tab.';
+  if (!call) return t('error_call_unknown');
+  return call.tabIds.includes(sender.tabId!) ? null : t('error_call_other_tab');
 }
 
 /**
@@ -125,37 +129,39 @@ async function ownCall(s: Services, msg: Request, sender: SenderInfo, origin: Or
 export async function route(s: Services, raw: unknown, sender: SenderInfo): Promise<Routed> {
   const parsed = requestSchema.safeParse(raw);
   if (!parsed.success) {
-    return refused(`Candor rejected a message: ${describeZodError(parsed.error)}`);
+    // What the person typed wrong, in their words when a schema says it for them; the field paths under Details.
+    const { sentence, detail } = explainZodError(parsed.error, t);
+    return refused(sentence ?? t('error_request_invalid'), `${INVALID_DETAIL}${detail}`);
   }
   const msg = parsed.data;
   const entry = handlers[msg.type] as Entry<typeof msg.type>;
   try {
     const origin = await originOf(sender, msg.type);
-    if (!origin || !entry.from.includes(origin)) return refused(`"${msg.type}" is not accepted from this sender.`);
+    if (!origin || !entry.from.includes(origin)) return refused(t('error_wrong_sender'), `"${msg.type}" is not accepted from this sender.`);
     const notOwn = await ownCall(s, msg, sender, origin);
     if (notOwn) return refused(notOwn);
     return { reply: { ok: true, data: await entry.handle(s, msg as never, sender) }, after: entry.after ?? [] };
   } catch (error) {
-    if (error instanceof RequestError) return refused(error.message);
+    if (error instanceof RequestError) return refused(error.message, error.detail);
     // Storage failures (quota, a closed database) are reported, never swallowed: the sender retries.
-    return { reply: { ok: false, error: storageFailureMessage(error), retryable: true }, after: [] };
+    return { reply: { ...storageFailure(error), retryable: true }, after: [] };
   }
 }
 
 /** The reply, and the follow-up work it calls for (none unless the request succeeded). */
 export interface Routed { reply: Reply<RequestType>; after: readonly FollowUp[] }
-const refused = (error: string): Routed => ({ reply: { ok: false, error }, after: [] });
+const refused = (error: string, detail?: string): Routed => ({ reply: { ok: false, error, ...(detail ? { detail } : {}) }, after: [] });
+/** How the detail of a message refused by the schema begins (tests tell it from other refusals by it). */
+export const INVALID_DETAIL = 'Message refused by the schema: ';
 
 /** The reply alone (tests, and callers that run no follow-ups). */
 export const routeMessage = (s: Services, raw: unknown, sender: SenderInfo): Promise<Reply<RequestType>> => route(s, raw, sender).then((r) => r.reply);
 
-/** A storage fault in words a rep can act on; the technical detail stays in brackets for support. */
-export function storageFailureMessage(error: unknown): string {
+/** A storage fault in words a rep can act on; the exception, for support, goes in `detail`. */
+export function storageFailure(error: unknown): Refusal {
   const name = error instanceof Error ? error.name : '';
   const inner = (error as { inner?: { name?: string } })?.inner?.name ?? '';
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
-    return `Your browser's storage for Candor is full, so this was not saved yet. Candor keeps it and tries again; free some disk space or export and delete old calls (Settings → Your data). [${detail}]`;
-  }
-  return `Candor could not save this yet and will try again. [${detail}]`;
+  const full = name === 'QuotaExceededError' || inner === 'QuotaExceededError';
+  return { ok: false, error: t(full ? 'error_storage_full' : 'error_storage_retry'), detail };
 }

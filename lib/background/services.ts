@@ -34,8 +34,15 @@ export interface SenderInfo {
   extensionPage: boolean;
 }
 
-/** A request the background refuses, with a message a person can act on. */
-export class RequestError extends Error {}
+/**
+ * A request the background refuses: `message` is the sentence a person reads (in their language:
+ * built with lib/i18n's `t`), `detail` the technical part for the reply's "Details" (lib/protocol/replies.ts).
+ */
+export class RequestError extends Error {
+  constructor(message: string, readonly detail?: string) {
+    super(message);
+  }
+}
 
 /** Client clocks are trusted only within a sane window; outside it the background's clock wins. */
 export function clampTime(at: number, now: number): number {

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { Request } from '../protocol/requests';
 import { clampTime, RequestError, type Services } from './services';
 
@@ -7,14 +8,14 @@ type TagUpdate = Extract<Request, { type: 'tag/update' }>;
 /** A live tag, timed from admission. The tag must be one the policy offers. */
 export async function addTag(s: Services, msg: TagAdd): Promise<{ id: string; offsetMs: number }> {
   const { policy } = await s.policy();
-  if (!policy.tags.includes(msg.tag)) throw new RequestError(`"${msg.tag}" is not one of your organisation's tags (${policy.tags.join(', ')}).`);
+  if (!policy.tags.includes(msg.tag)) throw new RequestError(t('error_tag_not_offered', msg.tag, policy.tags.join(', ')));
   const at = clampTime(msg.at, s.now());
   const { db } = s;
   return db.transaction('rw', db.calls, db.tags, async () => {
     const existing = await db.tags.get(msg.eventId);
     if (existing) return { id: existing.id, offsetMs: existing.offsetMs };
     const call = await db.calls.get(msg.callId);
-    if (!call?.admittedAt) throw new RequestError('Tags are added to a call you were admitted to.');
+    if (!call?.admittedAt) throw new RequestError(t('error_tag_not_admitted'));
     const offsetMs = Math.max(0, at - call.admittedAt);
     await db.tags.add({ id: msg.eventId, callId: msg.callId, tag: msg.tag, offsetMs, at, ...(msg.text ? { text: msg.text } : {}) });
     return { id: msg.eventId, offsetMs };
@@ -23,6 +24,6 @@ export async function addTag(s: Services, msg: TagAdd): Promise<{ id: string; of
 
 export async function updateTag(s: Services, msg: TagUpdate): Promise<{ id: string }> {
   const updated = await s.db.tags.update(msg.id, msg.text ? { text: msg.text } : { text: undefined });
-  if (!updated && !(await s.db.tags.get(msg.id))) throw new RequestError('This tag no longer exists.');
+  if (!updated && !(await s.db.tags.get(msg.id))) throw new RequestError(t('error_tag_gone'));
   return { id: msg.id };
 }

@@ -1,5 +1,5 @@
 import type {
-  CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, Language, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule, RetentionKind,
+  CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, DataView, Language, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule, RetentionKind, UsePurpose,
 } from '../model';
 import type { MessageKey } from './translate';
 
@@ -93,6 +93,23 @@ export const dataKeys = {
   ledger: 'data_ledger',
   meta: 'data_meta',
 } as const satisfies Record<RetentionKind, MessageKey> & Record<string, MessageKey>;
+
+/** What a role may see (the policy's roles), in the words of the data kinds. */
+export const dataViewKeys: Record<DataView, MessageKey> = {
+  consent: 'data_consent',
+  notes: 'data_notes',
+  tags: 'data_tags',
+  checklists: 'data_checklists',
+  aiDrafts: 'data_ai_drafts',
+  concerns: 'data_concerns',
+  audit: 'data_audit',
+};
+
+/** What calls may be used for, as a short word ("coaching", "performance"). */
+export const purposeKeys: Record<UsePurpose, MessageKey> = {
+  coaching: 'options_purpose_coaching_short',
+  performance: 'options_purpose_performance_short',
+};
 
 /** The message key of a kind of data, or undefined for a name Candor does not know. */
 export const dataKeyOf = (kind: string): MessageKey | undefined => (Object.hasOwn(dataKeys, kind) ? dataKeys[kind as keyof typeof dataKeys] : undefined);

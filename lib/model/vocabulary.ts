@@ -6,6 +6,9 @@
 /** The name of Candor's IndexedDB database (the background writes it; the extension's pages read it). */
 export const DB_NAME = 'candor';
 
+/** The page that shows the rep the policy's rules in words: opened on install, linked from the popup. */
+export const RULES_PAGE = '/rules.html';
+
 export const platformIds = ['meet', 'zoom', 'teams'] as const;
 export type PlatformId = (typeof platformIds)[number];
 
@@ -138,6 +141,14 @@ export type AccessAction = (typeof accessActions)[number];
 
 export const retentionKinds = ['consent', 'calls', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog'] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
+
+/**
+ * The rep's own records of a call: the rep may delete them at any time. Consent records (calls,
+ * their events, the ledger, purge receipts, access log) are kept for their retention unless the
+ * policy allows deleting them (lib/policy/deletion.ts).
+ */
+export const repDataKinds = ['notes', 'tags', 'checklists', 'aiDrafts'] as const satisfies readonly RetentionKind[];
+export type RepDataKind = (typeof repDataKinds)[number];
 
 export const dataViews = ['consent', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'audit'] as const;
 export type DataView = (typeof dataViews)[number];

@@ -77,6 +77,8 @@ export const defaultPolicy: Policy = {
     concerns: 730,
     accessLog: 1095,
   },
+  // Consent proof outlives a rep's "Delete all data" unless the organisation decides otherwise.
+  allowDeletingConsentRecords: false,
   roles: [
     { role: 'rep', canView: ['consent', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns'], purposes: ['coaching'], approvesPerformanceUse: false },
     { role: 'manager', canView: ['consent', 'tags', 'checklists'], purposes: ['coaching'], approvesPerformanceUse: false },

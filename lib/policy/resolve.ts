@@ -1,14 +1,21 @@
 import { defaultPolicy } from './defaults';
-import { describeZodError } from '../util/zod-error';
-import { migratePolicy, SCHEMA_VERSION_KEY } from './migrate';
+import { says } from '../i18n/says';
+import { describeZodError, peopleMessages } from '../util/zod-error';
+import { migratePolicy, POLICY_SCHEMA_VERSION, SCHEMA_VERSION_KEY } from './migrate';
 import { policyFields, type Policy, type PolicyField } from './schema';
 
 export type PolicySource = 'managed' | 'local' | 'default';
 
 export interface PolicyIssue {
   source: Exclude<PolicySource, 'default'>;
+  /** The policy field, `schemaVersion`, or `(policy)` for the whole policy. */
   field: string;
+  /** `invalid`: the field's default is used; `unknown`: not a policy field (ignored); `version`: unusable schemaVersion; `not-object`: nothing could be read. */
+  kind: 'invalid' | 'unknown' | 'version' | 'not-object';
+  /** What is wrong, technically (English, with field paths): for "Details", logs and tests. */
   message: string;
+  /** What is wrong in words for people, as `says` references (lib/i18n/says.ts; lib/policy/words.ts says it). */
+  says: string[];
 }
 
 export interface ResolvedPolicy {
@@ -23,7 +30,7 @@ export interface ResolvedPolicy {
 export function parsePolicyFields(fields: Record<string, unknown>) {
   const accepted: Record<string, unknown> = {};
   const unknown: string[] = [];
-  const invalid: { field: string; message: string }[] = [];
+  const invalid: { field: string; message: string; says: string[] }[] = [];
   for (const [field, value] of Object.entries(fields)) {
     if (!Object.hasOwn(policyFields, field)) {
       unknown.push(field);
@@ -31,7 +38,7 @@ export function parsePolicyFields(fields: Record<string, unknown>) {
     }
     const parsed = policyFields[field as PolicyField].safeParse(value);
     if (parsed.success) accepted[field] = parsed.data;
-    else invalid.push({ field, message: describeZodError(parsed.error) });
+    else invalid.push({ field, message: describeZodError(parsed.error), says: peopleMessages(parsed.error) });
   }
   return { accepted: accepted as Partial<Policy>, unknown, invalid };
 }
@@ -39,14 +46,17 @@ export function parsePolicyFields(fields: Record<string, unknown>) {
 function readSource(raw: unknown, source: PolicyIssue['source'], issues: PolicyIssue[]): Partial<Policy> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    issues.push({ source, field: '(policy)', message: 'the policy must be an object of fields' });
+    issues.push({ source, field: '(policy)', kind: 'not-object', message: 'the policy must be an object of fields', says: [] });
     return {};
   }
-  const { fields, problem } = migratePolicy(raw as Record<string, unknown>);
-  if (problem) issues.push({ source, field: SCHEMA_VERSION_KEY, message: problem });
+  const { fields, problem, from } = migratePolicy(raw as Record<string, unknown>);
+  if (problem) {
+    const words = from > POLICY_SCHEMA_VERSION ? says('policy_version_newer') : says('policy_version_unusable', POLICY_SCHEMA_VERSION);
+    issues.push({ source, field: SCHEMA_VERSION_KEY, kind: 'version', message: problem, says: [words] });
+  }
   const { accepted, unknown, invalid } = parsePolicyFields(fields);
-  for (const field of unknown) issues.push({ source, field, message: 'is not a Candor policy field (ignored)' });
-  for (const { field, message } of invalid) issues.push({ source, field, message });
+  for (const field of unknown) issues.push({ source, field, kind: 'unknown', message: 'is not a Candor policy field (ignored)', says: [] });
+  for (const issue of invalid) issues.push({ source, kind: 'invalid', ...issue });
   return accepted;
 }
 

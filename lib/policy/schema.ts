@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { says } from '../i18n/says';
 import { callCategories, checklistFieldNames, dataViews, languages, recordingRules, retentionKinds, usePurposes, type CallCategory } from '../model';
 
 /**
  * The organisation's governance policy. One schema for the three sources (managed storage,
- * options page, defaults): see resolve.ts for how they combine field by field.
+ * options page, defaults): see resolve.ts for how they combine field by field. Problems an
+ * administrator can make are said with `says` (lib/i18n/says.ts): a sentence in their language,
+ * the field path under "Details".
  */
 const signalOverride = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{3,60}$/, 'ids are 3–60 lowercase letters, digits or dashes'),
+  id: z.string().regex(/^[a-z0-9-]{3,60}$/, says('error_policy_signal_id')),
   selector: z.string().min(1).max(300),
   text: z.string().max(500).optional(),
   attribute: z.string().max(60).optional(),
@@ -19,9 +22,11 @@ const platformOverrides = z.strictObject({
   participants: z.array(signalOverride).max(20).optional(),
 });
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, says('error_policy_empty')).max(max, says('error_policy_too_long', max));
 const perLanguage = (max: number) =>
-  z.partialRecord(z.enum(languages), text(max)).refine((v) => typeof v.en === 'string', 'needs an English ("en") text');
+  z.partialRecord(z.enum(languages), text(max)).refine((v) => typeof v.en === 'string', says('error_policy_needs_english'));
+const wholeNumber = (min: number, max: number, key: 'error_policy_days' | 'error_policy_minutes') =>
+  z.number({ error: says(key, min, max) }).int(says(key, min, max)).min(min, says(key, min, max)).max(max, says(key, min, max));
 
 /**
  * The organisation service's base URL (docs/org.md). https:// only, except plain http:// to this
@@ -40,12 +45,14 @@ export function isServiceUrl(value: string): boolean {
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(url.hostname)) return false;
   return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname));
 }
-const serviceUrl = z.string().trim().max(2_000, 'must be at most 2000 characters')
-  .refine(isServiceUrl, 'must be an https:// URL without user name, password, query or #fragment (plain http:// only to 127.0.0.1 or localhost)');
+const serviceUrl = z.string().trim().max(2_000, says('error_policy_too_long', 2_000))
+  .refine(isServiceUrl, says('error_policy_endpoint'));
 
-/** Said when a policy still names the old endpoint (schema 3 and before): it cannot be used any more. */
-export const ENDPOINT_GONE =
-  'orgSync.endpoint is no longer supported: set orgSync.service to the organisation service\'s address and enroll (docs/org.md). Nothing is sent until then.';
+/**
+ * Said when a policy still names the old endpoint (schema 3 and before): it cannot be used any more.
+ * A `says` reference: the admin reads it in their language, the field path goes under "Details".
+ */
+export const ENDPOINT_GONE = says('error_policy_endpoint_gone');
 
 /**
  * Org sync (docs/sync.md, docs/org.md): the organisation service and, in a managed policy, the org's
@@ -55,7 +62,7 @@ const orgSync = z
   .custom<unknown>((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, 'endpoint'), { error: ENDPOINT_GONE })
   .pipe(z.strictObject({
     service: serviceUrl.nullable(),
-    enrollmentKey: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullable().default(null),
+    enrollmentKey: z.string().trim().min(1, says('error_policy_empty')).max(200, says('error_policy_too_long', 200)).nullable().default(null),
   }));
 
 export const policyFields = {
@@ -70,7 +77,7 @@ export const policyFields = {
   defaultCategory: z.enum(callCategories).nullable(),
   notetakerNames: z.array(text(60)).max(200),
   /** Live tags offered in the call (one click each; Alt+1… in the call page). */
-  tags: z.array(text(40)).min(1, 'needs at least one tag').max(12),
+  tags: z.array(text(40)).min(1, says('error_policy_tags_min')).max(12, says('error_policy_tags_max')),
   checklistRequired: z.array(z.enum(checklistFieldNames)).max(checklistFieldNames.length),
   /** The call categories that need a CRM checklist after the call; other calls get none (and no badge). */
   checklistCategories: z.array(z.enum(callCategories)).max(callCategories.length),
@@ -80,15 +87,21 @@ export const policyFields = {
    */
   decisionChangeMinutes: z.number().int().min(0).max(7 * 24 * 60),
   /** Days each kind of data is kept; consent records are the proof and outlive the rest. */
-  retentionDays: z.strictObject(Object.fromEntries(retentionKinds.map((k) => [k, z.number().int().min(1).max(3650)])) as Record<(typeof retentionKinds)[number], z.ZodNumber>),
+  retentionDays: z.strictObject(Object.fromEntries(retentionKinds.map((k) => [k, wholeNumber(1, 3650, 'error_policy_days')])) as Record<(typeof retentionKinds)[number], z.ZodNumber>),
+  /**
+   * Whether "Delete all data" may delete consent records (calls, their events, the consent ledger,
+   * purge receipts, the access log) before their retention ends. Off: the rep's own notes, tags,
+   * checklists, AI drafts and concerns are deleted, the consent proof is kept (lib/policy/deletion.ts).
+   */
+  allowDeletingConsentRecords: z.boolean(),
   roles: z.array(z.strictObject({
-    role: text(40),
+    role: z.string().trim().min(1, says('error_role_name_empty')).max(40, says('error_role_name_too_long', 40)),
     canView: z.array(z.enum(dataViews)).max(dataViews.length),
-    purposes: z.array(z.enum(['coaching', 'performance'])).max(2),
+    purposes: z.array(z.enum(usePurposes)).max(usePurposes.length),
     approvesPerformanceUse: z.boolean(),
-  })).min(1).max(20),
+  })).min(1, says('error_roles_min')).max(20, says('error_roles_max', 20)),
   /** The post-call checklist reminder (a notification once the delay has passed). */
-  checklistReminder: z.strictObject({ enabled: z.boolean(), afterMinutes: z.number().int().min(1).max(7 * 24 * 60) }),
+  checklistReminder: z.strictObject({ enabled: z.boolean(), afterMinutes: wholeNumber(1, 7 * 24 * 60, 'error_policy_minutes') }),
   /** Extra detection signals per platform, for UI changes that ship before a Candor release. */
   selectorOverrides: z.strictObject({ meet: platformOverrides.optional(), zoom: platformOverrides.optional(), teams: platformOverrides.optional() }),
   /** Optional: governance records to the organisation service, once this install enrolled. Off when service is null. */

@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
-import type { Reply } from './replies';
+// The small translator (no bundled messages in a production build): this module runs in the content script too.
+import { t } from '../i18n/content';
+import type { Refusal, Reply } from './replies';
 import type { RequestInput } from './requests';
 
 export interface SendOptions {
@@ -28,22 +30,26 @@ export async function sendRequest<M extends RequestInput>(
   const deadline = Date.now() + deadlineMs;
   let delay = 25;
   let lastError = 'the background did not answer';
+  /** The background's own refusal (a storage fault) when that is what kept failing. */
+  let lastRefusal: Refusal | null = null;
   for (;;) {
-    if (signal?.aborted) return { ok: false, error: 'Cancelled: the page or extension went away.' };
+    if (signal?.aborted) return { ok: false, error: t('error_cancelled') };
     try {
       const reply = (await browser.runtime.sendMessage(msg)) as Reply<T> | undefined;
       if (reply && (reply.ok || !reply.retryable)) return reply;
-      if (reply) lastError = reply.error;
+      // A storage fault: if it persists until the deadline, its own words are what the person reads.
+      if (reply) lastRefusal = reply;
     } catch (error) {
+      lastRefusal = null;
       lastError = error instanceof Error ? error.message : String(error);
       // The extension was reloaded or removed: this script is an orphan, retrying cannot help.
-      if (!browser.runtime?.id) return { ok: false, error: 'Candor was updated or removed; reload the page.' };
+      if (!browser.runtime?.id) return { ok: false, error: t('error_extension_reloaded'), detail: lastError };
       // The browser refused the message itself (too big): the same message would be refused again.
       if (/maximum allowed size|message length exceeded|too large/i.test(lastError)) {
-        return { ok: false, error: 'This is too large to send to Candor in one piece.' };
+        return { ok: false, error: t('error_too_large'), detail: lastError };
       }
     }
-    if (Date.now() + delay > deadline) return { ok: false, error: `Candor could not reach its background: ${lastError}`, retryable: true };
+    if (Date.now() + delay > deadline) return lastRefusal ?? { ok: false, error: t('error_unreachable'), detail: lastError, retryable: true };
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 2_000);
   }

@@ -143,7 +143,10 @@ export interface Replies {
   'concern/status': { id: string };
   'export/request': { filename: string; mime: string; content: string };
   'data/import': { counts: Record<string, number>; plan: ImportPlan; done: boolean };
-  'data/delete-all': { deleted: number };
+  /** Rows deleted, and consent records kept for their retention (lib/policy/deletion.ts). */
+  'data/delete-all': { deleted: number; kept: number };
+  'call-data/delete': { deleted: number };
+  'tag/delete': { deleted: number };
   'policy/save': { saved: string[] };
   'ledger/verify': LedgerCheck;
   'ledger/anchor': { filename: string; mime: string; content: string };
@@ -157,5 +160,11 @@ export interface Replies {
   'concern/refresh': { updated: number };
 }
 
-/** `retryable`: a storage fault, worth sending again; otherwise the request itself was refused. */
-export type Reply<T extends RequestType> = { ok: true; data: Replies[T] } | { ok: false; error: string; retryable?: boolean };
+/**
+ * Why a request was not done, in two parts: `error`, a sentence in the person's language saying
+ * what happened and what to do (shown as it is), and `detail`, the technical part for support
+ * (field paths, signal ids, exception names; English), shown only under a "Details" disclosure.
+ * `retryable`: a storage fault, worth sending again; otherwise the request itself was refused.
+ */
+export interface Refusal { ok: false; error: string; detail?: string; retryable?: boolean }
+export type Reply<T extends RequestType> = { ok: true; data: Replies[T] } | Refusal;

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { echo } from '../util/zod-error';
 import { MAX_BACKUP_BYTES, MAX_JOINED, MAX_NAMED_JOINERS } from './limits';
-import { english } from '../i18n/english';
+import { says } from '../i18n/says';
 import { checklistKeys } from '../i18n/labels';
-import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
+import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, repDataKinds, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
 
 /**
  * Every message that crosses into the background. The background parses each one with
  * `requestSchema`; a wrong shape or unknown type gets a readable error and changes nothing.
  * Messages that change state carry a client-generated `eventId`, so a retried send is stored once.
+ * What a person can get wrong (a text too long, a next step without an owner) is said with `says`
+ * (lib/i18n/says.ts): the refusal reads in their language; the rest is a fault of the sender,
+ * answered with a general sentence and the field paths under "Details".
  */
 export const NOTE_MAX_CHARS = 20_000;
 
@@ -23,12 +26,12 @@ const callId = z.uuid({ error: 'callId must be the id of a call' });
  * (bidi overrides, zero-width) become spaces, runs of spaces one space, ends trimmed. A page's
  * meeting title goes through this before it is stored, so it cannot smuggle in another look.
  */
-const oneLine = (max: number, what: string) =>
+const oneLine = (max: number, tooLong: 'error_call_name_too_long' | 'error_call_account_too_long') =>
   z
     .string()
-    .max(max * 4, `${what} is limited to ${max} characters.`)
+    .max(max * 4, says(tooLong, max))
     .transform((v) => v.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim())
-    .pipe(z.string().max(max, `${what} is limited to ${max} characters.`));
+    .pipe(z.string().max(max, says(tooLong, max)));
 
 export const callObserved = z.strictObject({
   type: z.literal('call/observed'),
@@ -57,7 +60,7 @@ export const callDecide = z.strictObject({
   /** The call category the rep picked (or the policy preselected). */
   category: z.enum(callCategories).optional(),
 }).refine((m) => m.outcome !== 'not-recorded' || m.reason !== undefined, {
-  message: '"Not recording this call" needs a reason',
+  message: says('error_not_recording_reason'),
   path: ['reason'],
 });
 
@@ -65,15 +68,15 @@ export const callDecide = z.strictObject({
 export const callTitle = z.strictObject({
   type: z.literal('call/title'),
   callId,
-  title: oneLine(CALL_TEXT_MAX, 'A meeting title'),
+  title: oneLine(CALL_TEXT_MAX, 'error_call_name_too_long'),
 });
 
 /** The rep's own name for a call and its account or opportunity ('' clears either). */
 export const callRename = z.strictObject({
   type: z.literal('call/rename'),
   callId,
-  title: oneLine(CALL_TEXT_MAX, 'The call name'),
-  account: oneLine(CALL_TEXT_MAX, 'The account or opportunity'),
+  title: oneLine(CALL_TEXT_MAX, 'error_call_name_too_long'),
+  account: oneLine(CALL_TEXT_MAX, 'error_call_account_too_long'),
 });
 
 /** The organisation's detection settings for the sending call page (selector overrides). */
@@ -161,8 +164,8 @@ export const noteSave = z.strictObject({
   type: z.literal('note/save'),
   callId,
   text: z.string().max(NOTE_MAX_CHARS, {
-    error: (issue) =>
-      `Notes are limited to ${NOTE_MAX_CHARS.toLocaleString('en')} characters; this one has ${(issue.input as string).length.toLocaleString('en')}. Shorten it and save again.`,
+    // Numbers as the English UI writes them: the sentence is the same in every language's digits.
+    error: (issue) => says('error_note_too_long', NOTE_MAX_CHARS.toLocaleString('en'), (issue.input as string).length.toLocaleString('en')),
   }),
 });
 
@@ -173,23 +176,32 @@ export const tagAdd = z.strictObject({
   at,
   callId,
   tag: z.string().min(1).max(40),
-  text: z.string().trim().max(280, 'Tag text is limited to 280 characters.').optional(),
+  text: z.string().trim().max(280, says('error_tag_text_too_long')).optional(),
 });
 
 export const tagUpdate = z.strictObject({
   type: z.literal('tag/update'),
   id: z.uuid(),
-  text: z.string().trim().max(280, 'Tag text is limited to 280 characters.'),
+  text: z.string().trim().max(280, says('error_tag_text_too_long')),
 });
 
-const longText = (label: string) => z.string().max(5_000, `${label} is limited to 5,000 characters.`);
+/** Deletes one tagged moment (the rep's own record; consent records are never deleted this way). */
+export const tagDelete = z.strictObject({ type: z.literal('tag/delete'), id: z.uuid() });
+
+/** Deletes the rep's own records of a call of one kind: its note, all its tags, its checklist or its AI draft. */
+export const callDataDelete = z.strictObject({
+  type: z.literal('call-data/delete'),
+  callId,
+  what: z.enum(repDataKinds),
+});
+
 export const nextStepSchema = z.strictObject({
-  text: z.string().trim().min(1, 'Each next step needs a description.').max(500),
-  owner: z.string().trim().min(1, 'Each next step needs an owner.').max(120),
-  due: z.iso.date({ error: 'Each next step needs a due date (YYYY-MM-DD).' }),
+  text: z.string().trim().min(1, says('error_step_text')).max(500, says('error_step_text_too_long')),
+  owner: z.string().trim().min(1, says('error_step_owner')).max(120, says('error_step_owner_too_long')),
+  due: z.iso.date({ error: says('error_step_due') }),
 });
 export const checklistFieldsSchema = z.strictObject(
-  checklistShape(z.array(nextStepSchema).max(20, 'At most 20 next steps.'), (field) => longText(english(checklistKeys[field]))),
+  checklistShape(z.array(nextStepSchema).max(20, says('error_steps_too_many')), (field) => z.string().max(5_000, says('error_checklist_field_too_long', { key: checklistKeys[field] }))),
 );
 
 export const checklistSave = z.strictObject({
@@ -207,9 +219,9 @@ export const checklistDismiss = z.strictObject({
   at,
   callId,
   reason: z.enum(checklistDismissReasons),
-  text: z.string().trim().max(500, 'The reason is limited to 500 characters.').optional(),
+  text: z.string().trim().max(500, says('error_dismiss_reason_too_long')).optional(),
 }).refine((m) => m.reason !== 'other' || !!m.text, {
-  message: 'Say in a few words why this call needs no checklist.',
+  message: says('error_dismiss_reason_needed'),
   path: ['text'],
 });
 
@@ -217,7 +229,7 @@ export const aiDraftSave = z.strictObject({
   type: z.literal('ai-draft/save'),
   callId,
   source: z.string().trim().min(1).max(60),
-  text: z.string().trim().min(1, 'Paste the summary first.').max(50_000, 'AI summaries are limited to 50,000 characters.'),
+  text: z.string().trim().min(1, says('error_ai_summary_empty')).max(50_000, says('error_ai_summary_too_long')),
 });
 
 export const aiDraftMark = z.strictObject({
@@ -231,7 +243,7 @@ export const concernRaise = z.strictObject({
   type: z.literal('concern/raise'),
   eventId,
   category: z.enum(concernCategories),
-  text: z.string().trim().min(1, 'Describe the concern in a few words.').max(5_000, 'Concerns are limited to 5,000 characters.'),
+  text: z.string().trim().min(1, says('error_concern_empty')).max(5_000, says('error_concern_too_long')),
   anonymous: z.boolean(),
   callId: callId.optional(),
   statementId: z.string().min(1).max(40).optional(),
@@ -246,8 +258,8 @@ export const concernStatus = z.strictObject({
 export const usePurposeSchema = z.enum(usePurposes);
 /** Without the organisation service: one of the policy's approver roles (checked by the background) and a reference. */
 export const approvalSchema = z.strictObject({
-  role: z.string().trim().min(1, 'Choose the role that approved it.').max(60),
-  reference: z.string().trim().min(1, 'Give the ticket or reason for the approval.').max(200),
+  role: z.string().trim().min(1, says('error_approval_role_empty')).max(60),
+  reference: z.string().trim().min(1, says('error_reference_empty')).max(200, says('error_reference_too_long')),
 });
 
 /**
@@ -260,20 +272,20 @@ export const exportRequest = z.strictObject({
   what: z.enum(exportKinds),
   purpose: usePurposeSchema.optional(),
   approval: approvalSchema.optional(),
-  approvalCode: z.string().trim().min(1, 'Enter the approval code from the console.').max(200).optional(),
+  approvalCode: z.string().trim().min(1, says('error_approval_code_empty')).max(200).optional(),
 });
 
 export const backupImport = z.strictObject({
   type: z.literal('data/import'),
   /** The backup file's text, parsed and validated in the background. */
-  text: z.string().max(MAX_BACKUP_BYTES, `Backups up to ${MAX_BACKUP_BYTES / 1024 / 1024} MB can be restored here.`),
+  text: z.string().max(MAX_BACKUP_BYTES, says('options_import_limit', MAX_BACKUP_BYTES / 1024 / 1024)),
   /** Only say what the import would do (the confirmation); a refusal is logged all the same. */
   dryRun: z.boolean().optional(),
 });
 
 export const dataDelete = z.strictObject({
   type: z.literal('data/delete-all'),
-  confirm: z.literal('DELETE', { error: 'Type DELETE to confirm.' }),
+  confirm: z.literal('DELETE', { error: says('error_type_delete') }),
 });
 
 /** deep: re-hash every entry instead of checking the sealed blocks' seals (slower; docs/ledger.md, Storage). */
@@ -283,7 +295,7 @@ export const ledgerVerify = z.strictObject({ type: z.literal('ledger/verify'), d
 export const auditReportRequest = z.strictObject({
   type: z.literal('audit/report'),
   period: z.strictObject({ from: z.number(), to: z.number() }).refine((p) => p.from <= p.to, {
-    message: 'The report period must not end before it starts.',
+    message: says('report_bad_period'),
     path: ['to'],
   }),
 });
@@ -296,7 +308,7 @@ export const syncRetry = z.strictObject({ type: z.literal('sync/retry') });
 export const orgEnroll = z.strictObject({
   type: z.literal('org/enroll'),
   /** The code from the console; absent: the managed policy's enrollment key. */
-  code: z.string().trim().max(200, 'An enrollment code has at most 200 characters.').optional(),
+  code: z.string().trim().max(200, says('error_enrollment_code_too_long')).optional(),
 });
 export const orgLeave = z.strictObject({ type: z.literal('org/leave') });
 export const orgStatus = z.strictObject({ type: z.literal('org/status') });
@@ -317,7 +329,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   exportRequest, backupImport, dataDelete, policySave, ledgerVerify, ledgerAnchor, auditReportRequest, syncStatusRequest, syncRetry,
   orgEnroll, orgLeave, orgStatus, orgCheckpoint, concernRefresh,
   callConfig, callObserved, callDecide, callTitle, callRename, checklistDismiss, callKeepAlive, promptMount, promptAttach, promptSize, promptStartManual, promptRelay, callPromptShown, callRecording, callNotetaker, callLateJoiner, noteSave,
-  tagAdd, tagUpdate, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
+  tagAdd, tagUpdate, tagDelete, callDataDelete, checklistSave, aiDraftSave, aiDraftMark, concernRaise, concernStatus,
 ], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `Unknown message type ${echo((issue.input as { type?: unknown } | null)?.type)}` : undefined,

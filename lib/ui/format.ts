@@ -1,8 +1,8 @@
 import { t } from '../i18n';
-import { dataKeyOf, outcomeKeys } from '../i18n/labels';
+import { dataKeyOf, dataViewKeys, outcomeKeys, purposeKeys } from '../i18n/labels';
 
 import { platformById } from '../platforms';
-import type { Outcome } from '../model';
+import type { DataView, Outcome, UsePurpose } from '../model';
 
 export function platformLabel(id: string): string {
   return platformById(id)?.label ?? id;
@@ -30,3 +30,9 @@ export function dataLabel(kind: string): string {
   const key = dataKeyOf(kind);
   return key ? t(key) : kind;
 }
+
+/** What a role may see, in the UI language ("notes", "audit report"). */
+export const dataViewLabel = (view: DataView): string => t(dataViewKeys[view]);
+
+/** A use purpose as a short word in the UI language ("coaching"). */
+export const purposeLabel = (purpose: UsePurpose): string => t(purposeKeys[purpose]);

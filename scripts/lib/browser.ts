@@ -29,8 +29,13 @@ export interface ExtensionBrowser {
   profile: string;
 }
 
-/** Chromium with the built extension loaded, on a throwaway profile, with no network at all. */
-export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string; extraArgs?: string[]; profile?: string } = {}): Promise<ExtensionBrowser> {
+/**
+ * Chromium with the built extension loaded, on a throwaway profile, with no network at all.
+ * `keepRulesPage`: Candor opens its rules page in a new active tab on install; it is closed
+ * unless kept, so a call page opened next is the tab in front (a prompt in a background tab is
+ * never visible, so never answerable) and tests and demos start from the tabs they open.
+ */
+export async function launchWithExtension(opts: { headless?: boolean; executablePath?: string; extraArgs?: string[]; profile?: string; keepRulesPage?: boolean } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`The extension is not built (${EXTENSION_DIR} is missing). Run "npm run build" first.`);
   }
@@ -58,6 +63,8 @@ export async function launchWithExtension(opts: { headless?: boolean; executable
   });
   const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL((await worker()).url()).host;
+  // Only a new profile gets the install event (a relaunch on `profile` is an update at most).
+  if (!opts.profile && !opts.keepRulesPage) await closeRulesPage(context, extensionId);
   return {
     context,
     extensionId,
@@ -81,6 +88,18 @@ export async function launchWithExtension(opts: { headless?: boolean; executable
       await context.close().catch(() => undefined); // Playwright notices the disconnect
     },
   };
+}
+
+/** Waits (up to 10 s) for the rules page Candor opens on install, and closes it. */
+async function closeRulesPage(context: BrowserContext, extensionId: string): Promise<void> {
+  const url = `chrome-extension://${extensionId}/rules.html`;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const rules = context.pages().find((p) => p.url() === url);
+    // Closed once loaded: closing an extension page mid-load can leave the extension's renderer
+    // without its messages for the next extension frame (the prompt showed message names).
+    // (Its heading is drawn once the page and its messages are there; a page that never gets one is closed all the same.)
+    if (rules) return rules.locator('h1').waitFor({ timeout: 10_000 }).catch(() => undefined).then(() => rules.close());
+  }
 }
 
 export type FixturePlatform = 'meet' | 'zoom' | 'teams';

@@ -287,7 +287,7 @@ describe('screen readers, motion and colour', () => {
   });
 
   it('respects prefers-color-scheme and prefers-reduced-motion on the extension pages', async () => {
-    for (const path of ['popup.html', 'options.html', 'report.html']) {
+    for (const path of ['popup.html', 'options.html', 'report.html', 'rules.html']) {
       const page = await b.context.newPage();
       await page.emulateMedia({ reducedMotion: 'reduce', colorScheme: 'dark' });
       await page.goto(`chrome-extension://${b.extensionId}/${path}`);

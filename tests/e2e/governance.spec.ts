@@ -19,7 +19,7 @@ describe('organisation policy through Chromium’s enterprise policy mechanism',
     await b?.close();
   });
 
-  const title = 'changes the prompt’s purpose and consent script, and locks those fields in the options page';
+  const title = 'changes the prompt’s purpose and consent script, locks those fields in the options page, and the rules page says it';
   // Skipped, with the reason in its title, only where user namespaces are unavailable.
   (('executablePath' in managed) ? it : it.skip)('unavailable' in managed ? `${title} (skipped: ${managed.unavailable})` : title, async () => {
     b = await startBrowser({ executablePath: (managed as { executablePath: string }).executablePath });
@@ -45,6 +45,13 @@ describe('organisation policy through Chromium’s enterprise policy mechanism',
     await expect.poll(() => options.getByLabel(/Purpose statement/).isDisabled()).toBe(true);
     expect(await options.getByText('🔒 set by your organisation').count()).toBeGreaterThanOrEqual(4);
     expect(await options.getByLabel(/Jurisdiction mode/).isDisabled()).toBe(false);
+
+    // The rules page reads the same policy: the organisation's purpose, in the rep's words.
+    const rules = await b.context.newPage();
+    await rules.goto(`chrome-extension://${b.extensionId}/rules.html`);
+    await expect.poll(() => rules.locator('main').textContent()).toContain('Acme records calls to coach each other, never to score.');
+    expect(await rules.locator('main').textContent()).toContain('Acme here: may I record this call so my notes are accurate?');
+    expect(await rules.locator('main').textContent()).toContain('acme-2026-11');
   });
 });
 
@@ -85,7 +92,7 @@ describe('governance in the product', () => {
     const role = options.getByLabel('Approved by (role)');
     await expect.poll(() => role.locator('option').allTextContents()).toEqual(['compliance']);
     await options.getByRole('button', { name: 'Export Calls (CSV)' }).click();
-    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/requires approval|reference/i);
+    await expect.poll(() => options.getByRole('alert').first().textContent()).toMatch(/requires approval|reference|ticket or reason/i);
     expect(await readStore(b, 'accessLog')).toHaveLength(0);
 
     await options.getByLabel('Ticket or reason').fill('HR-1234');

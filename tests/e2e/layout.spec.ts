@@ -9,7 +9,7 @@ import { callUrl, PromptDriver, readStore, startBrowser, waitFor, type TestBrows
 
 /*
  * Layout in every language. Every screen of Candor (the consent prompt in its frame on a call page,
- * the popup, the options page, the audit report) in English, Spanish, German and French (a fresh
+ * the popup, the options page, the audit report, the rules page) in English, Spanish, German and French (a fresh
  * Chromium per language, started with --lang and --accept-lang: the extension's words follow the
  * browser's UI language), at 1280×800 and 1024×600 (the popup page at 400×600), in real headless
  * Chromium with the built extension.
@@ -18,7 +18,7 @@ import { callUrl, PromptDriver, readStore, startBrowser, waitFor, type TestBrows
  * exact rules), when a control's text does not fit it, when a button is stretched far beyond its
  * text, when a chart label runs into its bar, when a page scrolls sideways or the prompt scrolls
  * at all, and on any axe violation. Every problem found is printed, grouped by language, size and
- * screen. Screens are listed in `journeys`: a new screen (the rules page, say) is one more entry.
+ * screen. Screens are listed in `journeys`: a new screen is one more entry.
  * LAYOUT_SHOTS=<folder> also saves a screenshot of every screen checked, to look at.
  */
 
@@ -546,12 +546,21 @@ const journeys: Journey[] = [
       await report.close();
     },
   },
-  // The rules page, once it exists:
-  // { name: 'the rules page', async run(ctx) {
-  //   const rules = await ctx.open('rules.html', PAGE_SIZES[0]!);
-  //   await rules.locator('h1').waitFor();
-  //   await ctx.check('rules', { page: rules, sizes: PAGE_SIZES });
-  // } },
+  {
+    name: 'the rules page',
+    async run(ctx) {
+      const rules = await ctx.open('rules.html', PAGE_SIZES[0]!);
+      await rules.locator('tbody tr').first().waitFor();
+      await ctx.check('rules', { page: rules, sizes: PAGE_SIZES });
+      // The concern form opened from the page, and the "read" confirmation in place of its button.
+      await rules.locator('section[aria-labelledby="rules-concern"] button').click();
+      await rules.locator('form.concern textarea').fill('The rules do not say whether internal calls with a partner count as external.');
+      await rules.locator('.read button.primary').click();
+      await rules.locator('.read [role="status"]').filter({ hasText: /./ }).waitFor();
+      await ctx.check('rules/concern-and-read', { page: rules, sizes: PAGE_SIZES });
+      await rules.close();
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ export { callFrame, callUrl, switchFixture, type ExtensionBrowser } from '../../
 export { readStore, waitFor } from '../../scripts/lib/extension-db';
 export { PromptDriver } from '../../scripts/lib/prompt-driver';
 
-export async function startBrowser(opts: { executablePath?: string; extraArgs?: string[]; profile?: string } = {}) {
+export async function startBrowser(opts: { executablePath?: string; extraArgs?: string[]; profile?: string; keepRulesPage?: boolean } = {}) {
   const browser = await launchWithExtension(opts);
   const fixtures = await routeFixtures(browser.context);
   return { ...browser, fixtures };

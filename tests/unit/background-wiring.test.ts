@@ -95,7 +95,7 @@ describe('background wiring', () => {
     background.main();
     const tab = await fakeBrowser.tabs.create({ url: MEET });
     const reply = await send({ type: 'call/decide', eventId: crypto.randomUUID(), at: Date.now(), callId: crypto.randomUUID(), outcome: 'agreed' }, { tab: { id: tab.id! }, frameId: 0, url: MEET });
-    expect(reply).toEqual({ ok: false, error: '"call/decide" is not accepted from this sender.' });
+    expect(reply).toEqual({ ok: false, error: 'Candor does not accept this request from here, so nothing was changed.', detail: '"call/decide" is not accepted from this sender.' });
     await new Promise((r) => setTimeout(r, 50));
     expect(await db.ledger.count()).toBe(0);
   });

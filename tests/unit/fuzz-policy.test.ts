@@ -136,6 +136,7 @@ const GEN = {
   },
   decisionChangeMinutes: { valid: fc.integer({ min: 0, max: 7 * 24 * 60 }), invalid: badInt(0, 7 * 24 * 60) },
   retentionDays: { valid: retention, invalid: badRetention },
+  allowDeletingConsentRecords: { valid: fc.boolean(), invalid: fc.constantFrom<unknown>('true', 'no', 0, 1, null, {}, []) },
   roles: { valid: fc.array(role, { minLength: 1, maxLength: 4 }), invalid: badRoles },
   checklistReminder: {
     valid: fc.record({ enabled: fc.boolean(), afterMinutes: fc.integer({ min: 1, max: 7 * 24 * 60 }) }),

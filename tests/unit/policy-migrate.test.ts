@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../lib/policy/defaults';
 import { migratePolicy, POLICY_SCHEMA_VERSION } from '../../lib/policy/migrate';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import { english } from '../../lib/i18n/english';
 import { ENDPOINT_GONE } from '../../lib/policy/schema';
 
 /** Policies saved by schema-1 builds: the options page's stored copy, and the managed example from docs/admin.md. */
@@ -82,14 +83,14 @@ describe('policy schema versions', () => {
     // A schema-3 managed policy with an endpoint (docs/sync.md before the organisation service): refused, consent unaffected.
     const managed = { schemaVersion: 3, purposeStatement: v1Managed.purposeStatement, orgSync: { endpoint: 'https://ingest.acme.example/candor/7bd1c0e6b5f54c0c9d3e' } };
     const old = resolvePolicy(managed, { orgSync: { service: 'https://candor.local.example' } });
-    expect(old.issues).toEqual([{ source: 'managed', field: 'orgSync', message: ENDPOINT_GONE }]);
-    expect(ENDPOINT_GONE).toMatch(/^orgSync\.endpoint is no longer supported: set orgSync\.service .*Nothing is sent until then\.$/);
+    expect(old.issues).toEqual([{ source: 'managed', field: 'orgSync', kind: 'invalid', message: english('error_policy_endpoint_gone'), says: [ENDPOINT_GONE] }]);
+    expect(english('error_policy_endpoint_gone')).toMatch(/^Org sync still names an endpoint, which Candor no longer supports: name the organisation service .*Nothing is sent until then\.$/);
     // The managed value was refused: the options page's choice (or the default, off) applies, never a guessed address.
     expect(old.policy.orgSync).toEqual({ service: 'https://candor.local.example', enrollmentKey: null });
     expect(old.policy.purposeStatement).toBe(v1Managed.purposeStatement);
     expect(resolvePolicy(managed, undefined).policy.orgSync.service).toBeNull();
     // Without a version (schema 1) the same holds.
-    expect(resolvePolicy({ orgSync: { endpoint: 'https://x.example/in' } }, undefined).issues.map((i) => i.message)).toEqual([ENDPOINT_GONE]);
+    expect(resolvePolicy({ orgSync: { endpoint: 'https://x.example/in' } }, undefined).issues.map((i) => i.says)).toEqual([[ENDPOINT_GONE]]);
 
     const current = resolvePolicy({ schemaVersion: 4, orgSync: { service: 'https://candor.acme.example', enrollmentKey: 'acme-org-key' } }, undefined);
     expect(current.issues).toEqual([]);

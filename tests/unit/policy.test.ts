@@ -62,7 +62,7 @@ describe('resolvePolicy', () => {
     // The good managed field next to it still applies.
     expect(resolved.policy.jurisdictionMode).toBe('one-party');
     expect(resolved.sources.jurisdictionMode).toBe('managed');
-    expect(resolved.issues).toEqual([{ source: 'managed', field: 'purposeStatement', message: expect.stringMatching(/empty/i) }]);
+    expect(resolved.issues).toEqual([{ source: 'managed', field: 'purposeStatement', kind: 'invalid', message: expect.stringMatching(/empty/i), says: [expect.stringContaining('error_policy_empty')] }]);
   });
 
   it('a bad managed field with no local value falls back to the default, and is reported readably', () => {
@@ -107,8 +107,8 @@ describe('resolvePolicy', () => {
     const resolved = resolvePolicy({ recordEverything: true }, { theme: 'dark', policyVersion: 'v9' });
     expect(resolved.policy).toEqual({ ...defaultPolicy, policyVersion: 'v9' });
     expect(resolved.issues).toEqual([
-      { source: 'managed', field: 'recordEverything', message: expect.stringMatching(/not a Candor policy field/) },
-      { source: 'local', field: 'theme', message: expect.stringMatching(/not a Candor policy field/) },
+      { source: 'managed', field: 'recordEverything', kind: 'unknown', message: expect.stringMatching(/not a Candor policy field/), says: [] },
+      { source: 'local', field: 'theme', kind: 'unknown', message: expect.stringMatching(/not a Candor policy field/), says: [] },
     ]);
   });
 
@@ -117,9 +117,9 @@ describe('resolvePolicy', () => {
     (_, bad) => {
       const managed = resolvePolicy(bad, undefined);
       expect(managed.policy).toEqual(defaultPolicy);
-      expect(managed.issues).toEqual([{ source: 'managed', field: '(policy)', message: expect.stringMatching(/object/) }]);
+      expect(managed.issues).toEqual([{ source: 'managed', field: '(policy)', kind: 'not-object', message: expect.stringMatching(/object/), says: [] }]);
       const local = resolvePolicy(undefined, bad);
-      expect(local.issues).toEqual([{ source: 'local', field: '(policy)', message: expect.stringMatching(/object/) }]);
+      expect(local.issues).toEqual([{ source: 'local', field: '(policy)', kind: 'not-object', message: expect.stringMatching(/object/), says: [] }]);
     },
   );
 
@@ -127,7 +127,7 @@ describe('resolvePolicy', () => {
     const resolved = resolvePolicy({ consentScript: { de: 'Darf ich aufnehmen?', es: '¿Puedo grabar?' } }, undefined);
     expect(resolved.policy.consentScript).toEqual(defaultPolicy.consentScript);
     expect(resolved.sources.consentScript).toBe('default');
-    expect(resolved.issues).toEqual([{ source: 'managed', field: 'consentScript', message: expect.stringMatching(/"en"/) }]);
+    expect(resolved.issues).toEqual([{ source: 'managed', field: 'consentScript', kind: 'invalid', message: expect.stringMatching(/English/), says: [expect.stringContaining('error_policy_needs_english')] }]);
   });
 
   it('accepts a consentScript with English, trims texts, and rejects empty translations', () => {

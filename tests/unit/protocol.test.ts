@@ -59,9 +59,14 @@ function view(reply: Reply<RequestType>): CallView {
   if (data === null || !('callId' in data)) throw new Error(`expected a call view, got ${JSON.stringify(data)}`);
   return data;
 }
+/**
+ * The refusal, with `error` as everything it says: the sentence a person reads and, after it, the
+ * technical part shown under "Details" (tests check that field paths and types are still named).
+ * `sentence` is the person's part alone.
+ */
 function refused(reply: Reply<RequestType>) {
   if (reply.ok) throw new Error(`expected a refusal, got ${JSON.stringify(reply.data)}`);
-  return reply;
+  return { ...reply, sentence: reply.error, error: [reply.error, reply.detail].filter(Boolean).join(' ') };
 }
 
 /** Every row of every table (whatever tables the schema has), to prove "nothing written". */
@@ -95,7 +100,8 @@ describe('invalid messages are refused readably and change nothing', () => {
     const before = await dump();
     expect(before.calls?.length).toBeGreaterThan(0);
     const reply = refused(await send(msg, sender));
-    expect(reply.error).toMatch(/^Candor rejected a message: .{8,}/);
+    expect(reply.detail).toMatch(/^Message refused by the schema: .{8,}/);
+    expect(reply.sentence).not.toMatch(/[a-z]+\.[a-z]+:|callId|eventId/);
     expect(reply.error).not.toMatch(/\[object|ZodError/);
     expect(reply.retryable).toBeFalsy();
     expect(await dump()).toEqual(before);
