@@ -426,7 +426,8 @@ const journeys: Journey[] = [
       const third = await openCall(ctx, 'meet', 903, PAGE_SIZES[0]!);
       const at3 = { page: third.page, frame: () => third.prompt.frame(), sizes: PAGE_SIZES };
       await switchDemo(third.page, 'meet', 'recording');
-      await third.prompt.waitForText(messagePattern(m('prompt_recording_started', '\u0000')));
+      // A loaded machine can delay the page's read and the worker's reply: up to 10 s.
+      await third.prompt.waitForText(messagePattern(m('prompt_recording_started', '\u0000')), 10_000);
       await ctx.check('prompt/ask-recording-started', at3);
       await switchDemo(third.page, 'meet', 'bot');
       await third.prompt.waitForText(messagePattern(m('prompt_bot_suspected', 'Otter.ai')));
@@ -441,7 +442,7 @@ const journeys: Journey[] = [
         await teams.prompt.focus('#candor-category');
         await teams.page.keyboard.press('End');
         try {
-          await teams.prompt.waitForText(messagePattern(m('prompt_rule_title')), 1_500);
+          await teams.prompt.waitForText(messagePattern(m('prompt_rule_title')), 3_000);
           break;
         } catch (error) {
           if (attempt === 2) throw error;
