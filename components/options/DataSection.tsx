@@ -64,7 +64,7 @@ export function DataSection() {
     setMessage({ kind: 'ok', text: t('options_import_reading') });
     const text = await file.text();
     const reply = await sendRequest({ type: 'data/import', text, dryRun: true });
-    if (!reply.ok) return setMessage({ kind: 'error', text: t('options_import_refused', reply.error) });
+    if (!reply.ok) return setMessage({ kind: 'error', text: t('options_import_refused', reply.error), detail: reply.detail });
     setMessage(null);
     setPending({ text, plan: reply.data.plan });
   }
@@ -72,7 +72,7 @@ export function DataSection() {
     if (!pending) return;
     const reply = await sendRequest({ type: 'data/import', text: pending.text });
     setPending(null);
-    setMessage(reply.ok ? { kind: 'ok', text: t('options_import_done', counts(reply.data.counts)) } : { kind: 'error', text: t('options_import_refused', reply.error) });
+    setMessage(reply.ok ? { kind: 'ok', text: t('options_import_done', counts(reply.data.counts)) } : { kind: 'error', text: t('options_import_refused', reply.error), detail: reply.detail });
   }
   async function deleteAll() {
     const reply = await sendRequest({ type: 'data/delete-all', confirm: confirm as 'DELETE' });

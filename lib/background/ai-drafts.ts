@@ -1,5 +1,5 @@
-import { t } from '../i18n';
 import type { Request } from '../protocol/requests';
+import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
 import { syncEnabled } from '../sync/payload';
 import { queueCallSummary } from './call-summary';
@@ -21,7 +21,7 @@ export async function saveAiDraft(s: Services, msg: AiDraftSave): Promise<{ stat
   const { db } = s;
   const syncOn = syncEnabled((await s.policy()).policy);
   return db.transaction('rw', [db.calls, db.checklists, db.aiDrafts, db.outbox], async () => {
-    if (!(await db.calls.get(msg.callId))) throw new RequestError(t('error_call_unknown'));
+    if (!(await db.calls.get(msg.callId))) throw new RequestError(says('error_call_unknown'));
     const now = s.now();
     const statements = splitStatements(msg.text).map((text, i) => ({ id: `s${i + 1}`, text }));
     const existing = await db.aiDrafts.get(msg.callId);
@@ -37,7 +37,7 @@ export async function markStatement(s: Services, msg: AiDraftMark): Promise<{ st
   return db.transaction('rw', [db.calls, db.checklists, db.aiDrafts, db.outbox], async () => {
     const draft = await db.aiDrafts.get(msg.callId);
     const statement = draft?.statements.find((st) => st.id === msg.statementId);
-    if (!draft || !statement) throw new RequestError(t('error_statement_gone'));
+    if (!draft || !statement) throw new RequestError(says('error_statement_gone'));
     const statements = draft.statements.map((st) =>
       st.id === msg.statementId ? { ...st, ...(msg.mark ? { mark: msg.mark } : { mark: undefined }) } : st,
     );

@@ -13,6 +13,8 @@ import { echo } from '../util/zod-error';
 import { head, LEDGERED_EVENTS, repId } from './ledger';
 import { forgetSalt } from './meeting-ref';
 import { activeEnrollment, enrollment, fetchLatestCheckpoint } from './org';
+import { english } from '../i18n/english';
+import { says, spoken } from '../i18n/says';
 import { RequestError, type Services } from './services';
 import { witnessedPoints } from './witness';
 import { type AccessLogRecord, type CallEvent, type LedgerRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
@@ -41,7 +43,6 @@ const HISTORY: readonly TableName[] = ['events', 'accessLog', 'purgeReceipts'];
 const NOT_IMPORTED_META = new Set(['syncState', LEDGER_CHECKPOINT_KEY]);
 /** The install's identity: a restore takes the backup's, so the restored chain goes on under its rep id. */
 const IDENTITY_META = new Set(['repId', 'meetingSalt']);
-const NOTHING = 'Nothing was imported.';
 
 const checkpointSchema = z.strictObject({ seq: z.int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
 
@@ -77,16 +78,16 @@ function parseFile(text: string): Rows {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new RequestError(`This file is not JSON: it is not a Candor backup. ${NOTHING}`);
+    throw new RequestError(says('refusal_import_not_json'));
   }
   const backup = parsed as { format?: unknown; tables?: unknown };
   if (backup?.format !== 'candor-backup/1' || typeof backup.tables !== 'object' || backup.tables === null || Array.isArray(backup.tables)) {
-    throw new RequestError(`This file is not a Candor backup (format "candor-backup/1" with "tables"). ${NOTHING}`);
+    throw new RequestError(says('refusal_import_not_backup'), 'Expected format "candor-backup/1" with "tables".');
   }
   const valid: Rows = {};
   for (const [name, rows] of Object.entries(backup.tables as Record<string, unknown>)) {
-    if (!Object.hasOwn(tableSchemas, name)) throw new RequestError(`Unknown table ${echo(name)} in the backup; nothing was imported.`);
-    if (!Array.isArray(rows)) throw new RequestError(`"${name}" must be a list of records; nothing was imported.`);
+    if (!Object.hasOwn(tableSchemas, name)) throw new RequestError(says('refusal_import_unknown_table', echo(name)));
+    if (!Array.isArray(rows)) throw new RequestError(says('refusal_import_not_list', name));
     const schema = tableSchemas[name as TableName];
     const key = KEYS[name as TableName];
     const seen = new Set<unknown>();
@@ -95,10 +96,10 @@ function parseFile(text: string): Rows {
       if (!result.success) {
         const issue = result.error.issues[0]!;
         const where = issue.path.length ? `.${issue.path.join('.')}` : '';
-        throw new RequestError(`Record ${name}[${i}]${where} is invalid: ${issue.message}. ${NOTHING}`);
+        throw new RequestError(says('refusal_import_record_invalid', `${name}[${i}]${where}`), `Record ${name}[${i}]${where} is invalid: ${spoken(issue.message, english) ?? issue.message}.`);
       }
       const id = (row as Record<string, unknown>)[key];
-      if (seen.has(id)) throw new RequestError(`The backup holds ${name} ${echo(id)} twice (again at ${name}[${i}]); a backup holds each record once. ${NOTHING}`);
+      if (seen.has(id)) throw new RequestError(says('refusal_import_duplicate', name, echo(id), `${name}[${i}]`));
       seen.add(id);
     });
     valid[name as TableName] = rows as Record<string, unknown>[];
@@ -127,7 +128,7 @@ async function prepare(s: Services, text: string, fileHash: string): Promise<Pre
   const rawCheckpoint = metaValue(rows, LEDGER_CHECKPOINT_KEY);
   if (rawCheckpoint !== undefined && rawCheckpoint !== null) {
     const parsed = checkpointSchema.safeParse(rawCheckpoint);
-    if (!parsed.success) throw new RequestError(`The backup's ledger checkpoint (meta "${LEDGER_CHECKPOINT_KEY}") is not a seq and a hash. ${NOTHING}`);
+    if (!parsed.success) throw new RequestError(says('refusal_import_checkpoint_invalid'), `meta "${LEDGER_CHECKPOINT_KEY}"`);
     backupCheckpoint = parsed.data;
   }
   // Whose ledger it is comes first: another install's chain can neither extend this one nor, while
@@ -137,14 +138,14 @@ async function prepare(s: Services, text: string, fileHash: string): Promise<Pre
   const ownRep = typeof localRep?.value === 'string' ? localRep.value : null;
   const localEmpty = localRecords.length === 0 && localCheckpoint === null;
   if (!localEmpty && backupRep && ownRep && backupRep !== ownRep) {
-    throw new RequestError(`This backup is from another install (rep id ${backupRep.slice(0, 60)}); it cannot extend this browser's consent ledger. ${NOTHING}`);
+    throw new RequestError(says('refusal_import_other_install', backupRep.slice(0, 60)));
   }
   if (localEmpty && enrolled && backupRep && backupRep !== enrolled.installId) {
-    throw new RequestError(`This backup is from another install than the one enrolled with the organisation service: leave the organisation service first (Organisation service), import it, then enroll again. ${NOTHING}`);
+    throw new RequestError(says('refusal_import_other_enrolled'), `Backup rep id ${backupRep.slice(0, 60)}.`);
   }
   const backupLedger = rows.ledger ? { checkpoint: backupCheckpoint, records: [...(rows.ledger as LedgerRecord[])].sort((a, b) => a.seq - b.seq) } : null;
   const ledger = await planLedgerImport(backupLedger, { checkpoint: localCheckpoint, records: localRecords }, witnessed);
-  if (!ledger.ok) throw new RequestError(ledger.reason);
+  if (!ledger.ok) throw new RequestError(ledger.reason, ledger.detail);
 
   // What is already stored, table by table (one read per table, by key).
   const existing: Partial<Record<TableName, Map<unknown, unknown>>> = {};
@@ -159,7 +160,7 @@ async function prepare(s: Services, text: string, fileHash: string): Promise<Pre
     for (const row of rows[name] ?? []) {
       const stored = existing[name]?.get(row[KEYS[name]]);
       if (stored !== undefined && !sameRecord(stored, row)) {
-        throw new RequestError(`The backup's ${name} record ${echo(row[KEYS[name]])} differs from the one stored here: an import never changes history. ${NOTHING}`);
+        throw new RequestError(says('refusal_import_differs', name, echo(row[KEYS[name]])));
       }
     }
   }
@@ -213,20 +214,14 @@ function checkEvents(rows: Rows, existing: Partial<Record<TableName, Map<unknown
   const when = (e: CallEvent) => new Date(e.at).toISOString().slice(0, 10);
   const pending = events.filter((e) => e.chain === 0 && LEDGERED_EVENTS.has(e.type));
   if (pending.length) {
-    throw new RequestError(
-      `This backup holds ${pending.length} consent event${pending.length === 1 ? '' : 's'} never added to its consent ledger (the first: ${pending[0]!.type} on ${when(pending[0]!)}); ` +
-        `importing ${pending.length === 1 ? 'it' : 'them'} would add consent records dated in the past. ${NOTHING}`,
-    );
+    throw new RequestError(says('refusal_import_unchained', pending.length), `Unchained consent events; the first: ${pending[0]!.type} on ${when(pending[0]!)}.`);
   }
   const inChain = new Set(chain.map((r) => (r.entry as { eventId?: unknown }).eventId));
   // The first consent entry: record-keeping entries (an earlier import) say nothing about consent.
   const firstAt = chain.find((r) => r.entry.type !== 'backup-imported')?.at ?? Infinity;
   const unproven = events.filter((e) => LEDGERED_EVENTS.has(e.type) && !existing.events?.has(e.id) && !inChain.has(e.id) && e.at >= firstAt);
   if (unproven.length) {
-    throw new RequestError(
-      `This backup holds ${unproven.length} consent event${unproven.length === 1 ? '' : 's'} that ${unproven.length === 1 ? 'is' : 'are'} not in its consent ledger (the first: ${unproven[0]!.type} on ${when(unproven[0]!)}): ` +
-        `${unproven.length === 1 ? 'it' : 'they'} would show as recorded consent without proof. ${NOTHING}`,
-    );
+    throw new RequestError(says('refusal_import_unproven', unproven.length), `Consent events not in the ledger; the first: ${unproven[0]!.type} on ${when(unproven[0]!)}.`);
   }
 }
 
@@ -245,7 +240,7 @@ async function write(s: Services, p: Prepared): Promise<void> {
   const record: LedgerRecord = { ...(await appendRecord(start, entry)), at: now };
   const log: AccessLogRecord = { id: crypto.randomUUID(), at: now, purpose: 'record-keeping', action: 'import', callCount: p.callCount, fileHash: p.plan.fileHash };
   await db.transaction('rw', db.tables, async () => {
-    if ((await ledgerShape(db)) !== p.shape) throw new RequestError(`The consent ledger changed while the backup was being read. ${NOTHING} Try again.`);
+    if ((await ledgerShape(db)) !== p.shape) throw new RequestError(says('refusal_import_ledger_changed'));
     if (p.checkpoint) await db.meta.put({ key: LEDGER_CHECKPOINT_KEY, value: p.checkpoint });
     const chained = [...p.add.map((r) => ({ seq: r.seq, at: r.at, prevHash: r.prevHash, hash: r.hash, entry: r.entry })), record];
     await db.ledger.bulkAdd(chained);

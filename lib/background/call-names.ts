@@ -1,4 +1,5 @@
 import type { Request } from '../protocol/requests';
+import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
 
 type Title = Extract<Request, { type: 'call/title' }>;
@@ -18,7 +19,7 @@ export async function handleTitle(s: Services, msg: Title): Promise<null> {
   const { db } = s;
   await db.transaction('rw', db.calls, async () => {
     const call = await db.calls.get(msg.callId);
-    if (!call) throw new RequestError('This call is not known to Candor.');
+    if (!call) throw new RequestError(says('error_call_unknown'));
     const title = msg.title || undefined;
     if (call.platformTitle !== title) await db.calls.update(call.id, { platformTitle: title, updatedAt: s.now() });
   });
@@ -30,7 +31,7 @@ export async function renameCall(s: Services, msg: Rename): Promise<{ title: str
   const { db } = s;
   return db.transaction('rw', db.calls, async () => {
     const call = await db.calls.get(msg.callId);
-    if (!call) throw new RequestError('This call is not known to Candor.');
+    if (!call) throw new RequestError(says('error_call_unknown'));
     const title = msg.title || undefined;
     const account = msg.account || undefined;
     await db.calls.update(call.id, { title, account, updatedAt: s.now() });

@@ -5,6 +5,7 @@ import { currentNotice } from './ledger';
 import type { Request } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
 import { platformForUrl } from '../platforms';
+import { says } from '../i18n/says';
 import { forbidsRecording } from '../call/outcomes';
 import { meetingHash } from './meeting-ref';
 import { clampTime, RequestError, type SenderInfo, type Services } from './services';
@@ -31,19 +32,19 @@ const checklistScope = async (s: Services): Promise<readonly CallCategory[]> => 
 /** The organisation's selector overrides for the platform of the sending tab. */
 export async function callConfig(s: Services, sender: SenderInfo) {
   const platform = sender.url ? platformForUrl(new URL(sender.url)) : null;
-  if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
+  if (!platform) throw new RequestError(says('refusal_not_call_platform'));
   const { policy } = await s.policy();
   return { overrides: policy.selectorOverrides[platform.id] ?? null };
 }
 
 async function meetingOf(s: Services, sender: SenderInfo, manual: boolean, pageUrl: string) {
-  if (sender.tabId === undefined || !sender.url) throw new RequestError('Call messages must come from a call tab.');
+  if (sender.tabId === undefined || !sender.url) throw new RequestError(says('error_wrong_sender'), 'Call messages must come from a call tab.');
   const url = new URL(pageUrl);
-  if (url.origin !== new URL(sender.url).origin) throw new RequestError('The call URL does not belong to the sending tab.');
+  if (url.origin !== new URL(sender.url).origin) throw new RequestError(says('error_wrong_sender'), 'The call URL does not belong to the sending tab.');
   const platform = platformForUrl(url);
-  if (!platform) throw new RequestError('This page is not on a call platform Candor supports.');
+  if (!platform) throw new RequestError(says('refusal_not_call_platform'));
   const found = platform.meetingFromUrl(url) ?? (manual ? `${url.origin}${url.pathname}` : null);
-  if (!found) throw new RequestError('This page is not a call page.');
+  if (!found) throw new RequestError(says('refusal_not_call_page'));
   // A reference that names no meeting must not merge two different calls: scope it to the tab.
   const generic = platform.genericReferences?.includes(found) ?? false;
   const reference = generic ? `${found}\u0000tab:${sender.tabId}` : found;
@@ -167,7 +168,7 @@ export async function handlePromptShown(s: Services, msg: PromptShown): Promise<
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (!current) throw new RequestError(says('error_call_unknown'));
     if (current.promptShownAt === undefined && !(await db.events.get(msg.eventId))) {
       await db.calls.update(current.id, { promptShownAt: at, updatedAt: s.now() });
       await db.events.add(event(msg.eventId, current.id, 'prompt-shown', at, { notice, policyVersion: notice.version }));
@@ -229,7 +230,7 @@ export async function handleRecording(s: Services, msg: Recording): Promise<Call
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (!current) throw new RequestError(says('error_call_unknown'));
     if (await db.events.get(msg.eventId)) return current;
     const suspected = [...new Set(msg.suspected)].filter((name) => !current.notBots?.includes(name)).sort();
     const newlySuspected = suspected.filter((name) => !current.suspectedBots?.includes(name) && !current.confirmedBots?.includes(name));
@@ -256,7 +257,7 @@ export async function handleNotetaker(s: Services, msg: Notetaker): Promise<Call
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (!current) throw new RequestError(says('error_call_unknown'));
     if (await db.events.get(msg.eventId)) return current;
     const without = (list: string[] | undefined) => (list ?? []).filter((name) => name !== msg.name);
     if (msg.verdict === 'not-bot') {

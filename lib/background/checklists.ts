@@ -1,8 +1,9 @@
 import { checklistRequired, emptyChecklist, isEmptyChecklist, missingRequired } from '../checklist/fields';
-import { english } from '../i18n/english';
+import { t } from '../i18n';
 import { checklistKeys } from '../i18n/labels';
 import type { CandorDB } from '../db';
 import type { Request } from '../protocol/requests';
+import { says } from '../i18n/says';
 import { clampTime, RequestError, type Services } from './services';
 import { event } from './call-records';
 import { syncEnabled } from '../sync/payload';
@@ -35,13 +36,13 @@ export async function saveChecklist(s: Services, msg: ChecklistSave): Promise<{ 
   const { policy } = await s.policy();
   if (msg.complete) {
     const missing = missingRequired(msg.fields, policy.checklistRequired);
-    if (missing.length) throw new RequestError(`Fill in the required fields first: ${missing.map((m) => english(checklistKeys[m])).join(', ')}.`);
+    if (missing.length) throw new RequestError(says('refusal_checklist_required', missing.map((m) => t(checklistKeys[m])).join(', ')));
   }
   const { db } = s;
   const syncOn = syncEnabled(policy);
   return db.transaction('rw', [db.calls, db.checklists, db.aiDrafts, db.outbox], async () => {
     const call = await db.calls.get(msg.callId);
-    if (!call) throw new RequestError('This call is not known to Candor.');
+    if (!call) throw new RequestError(says('error_call_unknown'));
     const now = s.now();
     const existing = await db.checklists.get(msg.callId);
     const status = msg.complete ? 'done' : (existing?.status ?? 'pending');
@@ -71,12 +72,12 @@ export async function dismissChecklist(s: Services, msg: ChecklistDismiss): Prom
   const { db } = s;
   return db.transaction('rw', db.calls, db.events, db.checklists, async () => {
     const call = await db.calls.get(msg.callId);
-    if (!call) throw new RequestError('This call is not known to Candor.');
+    if (!call) throw new RequestError(says('error_call_unknown'));
     if (await db.events.get(msg.eventId)) return { status: 'dismissed' as const };
     const existing = await db.checklists.get(msg.callId);
-    if (!existing) throw new RequestError('This call has no checklist to dismiss.');
+    if (!existing) throw new RequestError(says('refusal_checklist_none'));
     if (existing.status !== 'pending') {
-      throw new RequestError(existing.status === 'done' ? 'This checklist is already complete.' : 'This checklist was already dismissed.');
+      throw new RequestError(says(existing.status === 'done' ? 'refusal_checklist_complete' : 'refusal_checklist_dismissed'));
     }
     const text = msg.text?.trim();
     await db.checklists.put({ ...existing, status: 'dismissed', dismissal: { reason: msg.reason, ...(text ? { text } : {}), at }, updatedAt: s.now() });

@@ -1,5 +1,6 @@
 import type { Request } from '../protocol/requests';
 import { outboxRow, syncEnabled } from '../sync/payload';
+import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
 
 type ConcernRaise = Extract<Request, { type: 'concern/raise' }>;
@@ -15,7 +16,7 @@ export async function raiseConcern(s: Services, msg: ConcernRaise): Promise<{ id
   const syncOn = syncEnabled((await s.policy()).policy);
   return db.transaction('rw', db.concerns, db.aiDrafts, db.calls, db.outbox, async () => {
     if (await db.concerns.get(msg.eventId)) return { id: msg.eventId };
-    if (msg.callId && !(await db.calls.get(msg.callId))) throw new RequestError('This call is not known to Candor.');
+    if (msg.callId && !(await db.calls.get(msg.callId))) throw new RequestError(says('error_call_unknown'));
     const now = s.now();
     const link = msg.anonymous ? {} : { ...(msg.callId ? { callId: msg.callId } : {}), ...(msg.statementId ? { statementId: msg.statementId } : {}) };
     const concern = { id: msg.eventId, category: msg.category, text: msg.text, anonymous: msg.anonymous, status: 'open' as const, createdAt: now, updatedAt: now, ...link };
@@ -39,7 +40,7 @@ export async function setConcernStatus(s: Services, msg: ConcernStatus): Promise
   const syncOn = syncEnabled((await s.policy()).policy);
   return db.transaction('rw', db.concerns, db.outbox, async () => {
     const concern = await db.concerns.get(msg.id);
-    if (!concern) throw new RequestError('This concern no longer exists.');
+    if (!concern) throw new RequestError(says('refusal_concern_gone'));
     const now = s.now();
     await db.concerns.update(msg.id, { status: msg.status, updatedAt: now });
     // The organisation gets the new status as another copy of the concern (same id, later updatedAt).

@@ -3,9 +3,9 @@ import { callTables, callView, currentDecisionId, event } from './call-records';
 import { currentNotice } from './ledger';
 import type { Request } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
-import { english } from '../i18n/english';
 import { categoryKeys } from '../i18n/labels';
 import { changeWindowOpen, decisionChange, decisionChangeRefusal, forbidsRecording } from '../call/outcomes';
+import { says } from '../i18n/says';
 import { clampTime, RequestError, type Services } from './services';
 import type { CallRecord, DecisionChangeKind } from '../model';
 
@@ -41,26 +41,24 @@ export async function handleDecide(s: Services, msg: Decide, via: 'prompt' | 'to
   const rule = msg.category ? policy.recordingStandards[msg.category] : undefined;
   // The recording standard is enforced here, not only in the prompt.
   if (rule === 'never-record' && msg.outcome !== 'not-recorded' && msg.outcome !== 'withdrawn') {
-    throw new RequestError(`${english(categoryKeys[msg.category!])} calls are never recorded under your organisation's policy.`);
+    throw new RequestError(says('refusal_category_never_recorded', { key: categoryKeys[msg.category!] }));
   }
   const reason = rule === 'never-record' && msg.outcome === 'not-recorded' ? 'never-record-rule' : msg.reason;
   const notice = await currentNotice(s);
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (!current) throw new RequestError(says('error_call_unknown'));
     if (await db.events.get(msg.eventId)) return current;
-    if (current.admittedAt === undefined) throw new RequestError('Consent is asked once you are in the call, not in the lobby.');
+    if (current.admittedAt === undefined) throw new RequestError(says('refusal_consent_in_lobby'));
     const before = { outcome: current.outcome, reason: current.reason, category: current.category };
     const next = { outcome: msg.outcome, reason: reason ?? null, category: msg.category ?? null };
     const change = decisionChange(before, next);
-    if (change === null) throw new RequestError(decisionChangeRefusal(before, next));
+    if (change === null) throw new RequestError(says(decisionChangeRefusal(before, next)));
     if (current.status === 'ended') {
-      if (change === 'first') throw new RequestError('This call has ended.');
+      if (change === 'first') throw new RequestError(says('refusal_call_ended'));
       // Withdrawal is never limited: it must stay as easy as agreeing was.
       if (change !== 'withdrawn' && !changeWindowOpen(current, policy.decisionChangeMinutes, s.now())) {
-        throw new RequestError(
-          `A decision can be changed until ${policy.decisionChangeMinutes} minutes after the call ends; this call ended ${elapsed(s.now() - current.endedAt!)} ago. Withdrawing consent is possible at any time.`,
-        );
+        throw new RequestError(says('refusal_change_window', policy.decisionChangeMinutes), `The call ended ${elapsed(s.now() - current.endedAt!)} ago.`);
       }
     }
     const supersedes = change === 'first' ? undefined : await currentDecisionId(db, current);
@@ -99,7 +97,7 @@ export async function handleLateJoiner(s: Services, msg: LateJoiner): Promise<Ca
   const { db } = s;
   const call = await db.transaction('rw', callTables(db), async () => {
     const current = await db.calls.get(msg.callId);
-    if (!current) throw new RequestError('This call is not known to Candor.');
+    if (!current) throw new RequestError(says('error_call_unknown'));
     if (await db.events.get(msg.eventId)) return current;
     await db.events.add(event(msg.eventId, current.id, 'late-joiner', at, { joined: msg.joined, answer: msg.answer, notice, policyVersion: notice.version }));
     if (msg.answer === 'declined' && !forbidsRecording(current.outcome)) {

@@ -10,6 +10,7 @@ import { allLedgerRecords } from '../db/ledger-store';
 
 import { headWithTime, ledgerExportJson } from './ledger';
 import { activeEnrollment, redeemApproval } from './org';
+import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
 import { type AccessLogRecord, type AccessPurpose, type ApprovalRecord, type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
 
@@ -68,16 +69,16 @@ export async function backupJson(s: Services): Promise<string> {
 async function performanceApproval(s: Services, msg: ExportRequest, callCount: number): Promise<ApprovalRecord> {
   const active = await activeEnrollment(s);
   if (active) {
-    if (!msg.approvalCode) throw new RequestError("Performance use requires approval: enter the approval code from your organisation's console (ask the approver for one).");
+    if (!msg.approvalCode) throw new RequestError(says('refusal_approval_code_needed'));
     const a = await redeemApproval(s, active, msg.approvalCode, msg.what, callCount);
     return { approver: a.approver.name, role: a.approver.role, reference: a.reference, id: a.id };
   }
   const { policy } = await s.policy();
   const approvers = policy.roles.filter((r) => r.approvesPerformanceUse).map((r) => r.role);
-  if (!approvers.length) throw new RequestError("Your organisation's policy names no role that approves performance use, so this export is not possible.");
-  if (!msg.approval) throw new RequestError(`Performance use requires approval: choose the approving role (${approvers.join(', ')}) and give the ticket or reason.`);
+  if (!approvers.length) throw new RequestError(says('refusal_no_approver_role'));
+  if (!msg.approval) throw new RequestError(says('refusal_approval_needed', approvers.join(', ')));
   if (!approvers.includes(msg.approval.role)) {
-    throw new RequestError(`"${msg.approval.role.slice(0, 60)}" does not approve performance use under your organisation's policy (approving roles: ${approvers.join(', ')}).`);
+    throw new RequestError(says('refusal_role_not_approver', msg.approval.role.slice(0, 60), approvers.join(', ')));
   }
   return { approver: msg.approval.role, role: msg.approval.role, reference: msg.approval.reference };
 }
@@ -90,7 +91,7 @@ async function performanceApproval(s: Services, msg: ExportRequest, callCount: n
 export async function handleExport(s: Services, msg: ExportRequest): Promise<{ filename: string; mime: string; content: string }> {
   const recordKeeping = msg.what === 'backup' || msg.what === 'ledger';
   const purpose: AccessPurpose | undefined = recordKeeping ? 'record-keeping' : msg.purpose;
-  if (!purpose) throw new RequestError('Say what this export is for: coaching, or performance (which needs an approval).');
+  if (!purpose) throw new RequestError(says('refusal_export_purpose'));
   const stamp = new Date(s.now()).toISOString().slice(0, 10);
   let result: { filename: string; mime: string; content: (approval: ApprovalRecord | undefined) => Promise<string> | string; callCount: number };
   switch (msg.what) {

@@ -7,6 +7,8 @@ import {
 } from '../sync/service';
 import { repId } from './ledger';
 import { describeAnswer, netOf, permissionPattern, request, type Answer } from './org-http';
+import { says } from '../i18n/says';
+import type { MessageKey } from '../i18n/translate';
 import { RequestError, type Services } from './services';
 import { latestCheckpoint, storeCheckpoint, witnessedView } from './witness';
 import { OUTBOX_PARKED, type ConcernRecord, type OrgEnrollmentRecord } from '../model';
@@ -42,11 +44,12 @@ export async function markRevoked(s: Services, detail: string): Promise<void> {
 
 /** A sentence ends with one full stop, whether or not the service's own sentence brought it. */
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-const refusal = (what: string, answer: Answer) => new RequestError(sentence(`${what}: ${describeAnswer(answer)}`));
+/** The service did not do what was asked: `key` says so in the rep's words, with the service's own answer. */
+const refusal = (key: MessageKey, answer: Answer) => new RequestError(says(key, sentence(describeAnswer(answer))));
 
 async function needPermission(s: Services, service: string): Promise<void> {
   if (!(await netOf(s).hasPermission(permissionPattern(service)))) {
-    throw new RequestError(`Candor may not reach ${serviceOrigin(service)} yet: allow it when the browser asks (the Enroll button asks for it).`);
+    throw new RequestError(says('refusal_org_permission', serviceOrigin(service)));
   }
 }
 
@@ -58,18 +61,18 @@ async function needPermission(s: Services, service: string): Promise<void> {
 export async function enroll(s: Services, msg: OrgEnroll): Promise<OrgView> {
   const { policy } = await s.policy();
   const service = policy.orgSync.service;
-  if (!service) throw new RequestError('Your organisation has not named its Candor service: set its address first (Organisation service).');
+  if (!service) throw new RequestError(says('refusal_org_no_service'));
   const code = msg.code?.trim() || policy.orgSync.enrollmentKey;
-  if (!code) throw new RequestError('Enter the enrollment code your administrator gave you.');
+  if (!code) throw new RequestError(says('refusal_enroll_code_needed'));
   await needPermission(s, service);
   const installId = await repId(s);
   const answer = await request(netOf(s), serviceUrl(service, API.enroll), {
     method: 'POST', body: { code, installId, extensionVersion: browser.runtime.getManifest().version },
   }, s.now());
-  if (answer.kind !== 'answer' || answer.status !== 201) throw refusal('Enrollment did not work', answer);
+  if (answer.kind !== 'answer' || answer.status !== 201) throw refusal('refusal_enroll_failed', answer);
   const reply = parseReply(enrollReplySchema, answer.text);
-  if (!reply.ok) throw new RequestError(`Enrollment did not work: ${reply.error}. Nothing was stored.`);
-  if (reply.data.installId !== installId) throw new RequestError('Enrollment did not work: the service enrolled another install id than this one. Nothing was stored.');
+  if (!reply.ok) throw new RequestError(says('refusal_enroll_reply'), sentence(reply.error));
+  if (reply.data.installId !== installId) throw new RequestError(says('refusal_enroll_reply'), 'The service enrolled another install id than this one.');
   const record: OrgEnrollmentRecord = { key: ENROLLMENT, service, ...reply.data, enrolledAt: s.now() };
   const { db } = s;
   await db.transaction('rw', db.org, db.outbox, async () => {
@@ -106,21 +109,21 @@ export async function orgView(s: Services): Promise<OrgView> {
 /** The witness's latest checkpoint for this install, fetched now (with its current keys) and stored if it verifies. */
 export async function fetchLatestCheckpoint(s: Services): Promise<OrgView> {
   const active = await activeEnrollment(s);
-  if (!active) throw new RequestError('This install is not enrolled with the organisation service.');
+  if (!active) throw new RequestError(says('refusal_org_not_enrolled'));
   await needPermission(s, active.service);
   const answer = await request(netOf(s), serviceUrl(active.service, API.checkpointLatest), { method: 'GET', bearer: active.token }, s.now());
   if (answer.kind !== 'answer' || answer.status !== 200) {
     if (answer.kind === 'answer' && [401, 403, 410].includes(answer.status)) await markRevoked(s, describeAnswer(answer));
-    throw refusal('The checkpoint could not be fetched', answer);
+    throw refusal('refusal_checkpoint_failed', answer);
   }
   const reply = parseReply(checkpointLatestReplySchema, answer.text);
-  if (!reply.ok) throw new RequestError(`The checkpoint could not be fetched: ${reply.error}.`);
+  if (!reply.ok) throw new RequestError(says('refusal_checkpoint_failed', sentence(reply.error)));
   // The keys come with it: a rotation adds one, and retired keys stay published.
   const updated = { ...active, witnessKeys: reply.data.witnessKeys };
   await s.db.org.put(updated);
   if (reply.data.checkpoint) {
     const verdict = await storeCheckpoint(s, updated, reply.data.checkpoint);
-    if ('error' in verdict) throw new RequestError(`${verdict.error}.`);
+    if ('error' in verdict) throw new RequestError(says('refusal_checkpoint_not_stored'), sentence(verdict.error));
   }
   return orgView(s);
 }
@@ -144,10 +147,10 @@ export async function refreshConcerns(s: Services): Promise<{ updated: number }>
       }, s.now());
       if (answer.kind !== 'answer' || answer.status !== 200) {
         if (!anonymous && answer.kind === 'answer' && [401, 403, 410].includes(answer.status)) await markRevoked(s, describeAnswer(answer));
-        throw refusal('The status of your concerns could not be read', answer);
+        throw refusal('refusal_concern_status_failed', answer);
       }
       const reply = parseReply(concernStatusReplySchema, answer.text);
-      if (!reply.ok) throw new RequestError(`The status of your concerns could not be read: ${reply.error}.`);
+      if (!reply.ok) throw new RequestError(says('refusal_concern_status_failed', sentence(reply.error)));
       updated += await storeOrgStatus(s, reply.data.concerns);
     }
   }
@@ -180,12 +183,12 @@ export async function redeemApproval(s: Services, active: OrgEnrollmentRecord, c
   const answer = await request(netOf(s), serviceUrl(active.service, API.redeemApproval), {
     method: 'POST', bearer: active.token, body: { code: code.trim(), action, callCount },
   }, s.now());
-  if (answer.kind !== 'answer') throw new RequestError(sentence(`The approval code could not be checked, so nothing was exported: ${answer.error}`));
+  if (answer.kind !== 'answer') throw new RequestError(says('refusal_approval_unchecked', sentence(answer.error)));
   if (answer.status !== 200) {
     if (answer.status === 401) await markRevoked(s, describeAnswer(answer));
-    throw new RequestError(`${sentence(describeAnswer(answer))} Nothing was exported.`);
+    throw refusal('refusal_approval_refused', answer);
   }
   const reply = parseReply(approvalReplySchema, answer.text);
-  if (!reply.ok) throw new RequestError(sentence(`The approval code could not be checked, so nothing was exported: ${reply.error}`));
+  if (!reply.ok) throw new RequestError(says('refusal_approval_unchecked', sentence(reply.error)));
   return reply.data.approval;
 }

@@ -5,6 +5,7 @@ import { parsePolicyFields } from '../policy/resolve';
 import { fieldProblem } from '../policy/words';
 import { t } from '../i18n';
 import type { PolicyField } from '../policy/schema';
+import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
 
 type PolicySave = Extract<Request, { type: 'policy/save' }>;
@@ -17,7 +18,7 @@ export async function savePolicy(s: Services, msg: PolicySave): Promise<{ saved:
   const { sources } = await s.policy();
   // The options page sends current fields; a policy file pasted from elsewhere may name an older schema.
   const input = Object.hasOwn(msg.policy, SCHEMA_VERSION_KEY) ? migratePolicy(msg.policy) : { fields: msg.policy };
-  if ('problem' in input && input.problem) throw new RequestError(t('policy_not_saved_version'), `${SCHEMA_VERSION_KEY}: ${input.problem}`);
+  if ('problem' in input && input.problem) throw new RequestError(says('policy_not_saved_version'), `${SCHEMA_VERSION_KEY}: ${input.problem}`);
   // Fields set by the organisation are locked: ignored here, whatever was sent for them.
   const editable = Object.fromEntries(Object.entries(input.fields).filter(([field]) => sources[field as PolicyField] !== 'managed'));
   const { accepted, unknown, invalid } = parsePolicyFields(editable);

@@ -7,6 +7,7 @@ import type { CallView } from '../protocol/replies';
 import { CALL_STATE, PROMPT_SIZE, START_CONSENT_CHECK } from '../protocol/to-content';
 import { callView } from './call-records';
 import { clearTab, markTab } from './tab-badge';
+import { says } from '../i18n/says';
 import { RequestError, type SenderInfo, type Services } from './services';
 import type { CallRecord } from '../model';
 
@@ -32,7 +33,7 @@ async function saveEntry(tabId: number, entry: Entry) {
 }
 
 function tabOf(sender: SenderInfo): number {
-  if (sender.tabId === undefined) throw new RequestError('The prompt must belong to a tab.');
+  if (sender.tabId === undefined) throw new RequestError(says('error_wrong_sender'), 'The prompt must belong to a tab.');
   return sender.tabId;
 }
 
@@ -55,7 +56,7 @@ export async function attachPrompt(s: Services, msg: Extract<Request, { type: 'p
   const tabId = tabOf(sender);
   const entry = await entryOf(tabId);
   if (!entry || entry.token !== msg.token || sender.frameId === undefined) {
-    throw new RequestError('This prompt was not opened by Candor in this tab.');
+    throw new RequestError(says('refusal_prompt_not_ours'), 'Unknown prompt token for this tab.');
   }
   await saveEntry(tabId, { token: msg.token, frameId: sender.frameId });
   // The tab's open call: admitted, or in the lobby (drawn ahead, hidden, its choices off).

@@ -142,7 +142,7 @@ export async function route(s: Services, raw: unknown, sender: SenderInfo): Prom
     if (notOwn) return refused(notOwn);
     return { reply: { ok: true, data: await entry.handle(s, msg as never, sender) }, after: entry.after ?? [] };
   } catch (error) {
-    if (error instanceof RequestError) return refused(error.message, error.detail);
+    if (error instanceof RequestError) return refused(error.sentence(t), error.detail);
     // Storage failures (quota, a closed database) are reported, never swallowed: the sender retries.
     return { reply: { ...storageFailure(error), retryable: true }, after: [] };
   }

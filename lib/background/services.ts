@@ -1,5 +1,8 @@
 import type { CandorDB } from '../db';
 import type { ResolvedPolicy } from '../policy/resolve';
+import { english } from '../i18n/english';
+import { spoken } from '../i18n/says';
+import type { Translate } from '../i18n/translate';
 
 /** What background modules need from the outside world; tests pass a fake clock and a fresh DB. */
 export interface Services {
@@ -35,12 +38,24 @@ export interface SenderInfo {
 }
 
 /**
- * A request the background refuses: `message` is the sentence a person reads (in their language:
- * built with lib/i18n's `t`), `detail` the technical part for the reply's "Details" (lib/protocol/replies.ts).
+ * A request the background refuses. `message` is a sentence for a person, given as a `says`
+ * reference (lib/i18n/says.ts): the router replies with it in the rep's language, while the
+ * error's own message (logs, the access log, tests) is the English sentence. `detail` is the
+ * technical part for the reply's "Details" (lib/protocol/replies.ts). A refusal only a broken or
+ * hostile sender can cause says `error_wrong_sender`, with what was wrong in `detail`.
  */
 export class RequestError extends Error {
+  /** The `says` reference, or null when the message was already a sentence. */
+  readonly said: string | null;
   constructor(message: string, readonly detail?: string) {
-    super(message);
+    const inEnglish = spoken(message, english);
+    super(inEnglish ?? message);
+    this.said = inEnglish === null ? null : message;
+  }
+
+  /** The sentence in `translate`'s language. */
+  sentence(translate: Translate): string {
+    return (this.said && spoken(this.said, translate)) ?? this.message;
   }
 }
 

@@ -1,4 +1,5 @@
 import { decisionChangeKinds } from '../model/vocabulary';
+import type { MessageKey } from '../i18n/translate';
 import type { CallCategory, DecisionChangeKind, NotRecordingReason, Outcome } from '../model';
 
 /** Outcomes after which nothing may be recorded (notes-only mode). Zod-free: the content script uses it. */
@@ -59,19 +60,19 @@ export function decisionChange(current: DecisionState, next: DecisionState): Dec
   }
 }
 
-/** Why a change is refused, in the rep's terms (English: the background's messages are English). */
-export function decisionChangeRefusal(current: DecisionState, next: DecisionState): string {
-  if (current.outcome === next.outcome && (current.reason ?? null) === (next.reason ?? null)) return 'This is already the decision for this call.';
-  if (next.outcome === 'withdrawn' && current.outcome !== 'agreed' && current.outcome !== 'withdrawn') return 'Only a consent that was given can be withdrawn.';
+/** Why a change is refused, in the rep's terms: the message that says it. */
+export function decisionChangeRefusal(current: DecisionState, next: DecisionState): MessageKey {
+  if (current.outcome === next.outcome && (current.reason ?? null) === (next.reason ?? null)) return 'refusal_decision_same';
+  if (next.outcome === 'withdrawn' && current.outcome !== 'agreed' && current.outcome !== 'withdrawn') return 'refusal_withdraw_only_given';
   switch (current.outcome) {
     case 'agreed':
-      return 'An agreement can only be withdrawn.';
+      return 'refusal_agreement_withdraw_only';
     case 'declined':
-      return 'A decline can only change to “Customer agreed”, when the customer changes their mind.';
+      return 'refusal_decline_to_agreed_only';
     case 'withdrawn':
-      return 'Consent was withdrawn for this call; that cannot be changed.';
+      return 'refusal_withdrawn_final';
     default:
-      return 'Only a consent that was given can be withdrawn.';
+      return 'refusal_withdraw_only_given';
   }
 }
 

@@ -1,5 +1,6 @@
 import { checkAnchor } from './anchor';
 import { GENESIS_HASH, verifyChain, type ChainRecord, type Checkpoint } from './chain';
+import { says } from '../i18n/says';
 
 /**
  * What a backup may do to the consent ledger (docs/ledger.md, "Imports"): history is never
@@ -36,9 +37,9 @@ export type LedgerPlan<R extends ChainRecord<unknown>> =
       /** In a restore, the checkpoint the restored entries continue from (the backup's). */
       checkpoint: Checkpoint | null;
     }
-  | { ok: false; reason: string };
+  /** `reason`: a `says` reference (lib/i18n/says.ts), the sentence a person reads; `detail`: the technical part. */
+  | { ok: false; reason: string; detail?: string };
 
-const NOTHING = 'Nothing was imported.';
 const day = (iso: string) => iso.slice(0, 10);
 
 /** The last entry (seq and hash) of a side: its last record, its checkpoint, or genesis. */
@@ -60,14 +61,14 @@ export async function planLedgerImport<R extends ChainRecord<unknown>>(backup: L
   if (!verified.intact) {
     const { index, seq, reason } = verified.brokenAt;
     const where = index === -1 ? '' : ` at entry #${index} (seq ${seq ?? 'none'})`;
-    return { ok: false, reason: `The backup's consent ledger is broken${where}: ${reason}. A broken ledger is never imported. ${NOTHING}` };
+    return { ok: false, reason: says('refusal_import_ledger_broken'), detail: `The backup's consent ledger is broken${where}: ${reason}.` };
   }
 
   // What the witness signed outranks both copies: a backup that contradicts it is a rollback or a rewrite.
   for (const w of [...witnessed].sort((a, b) => a.seq - b.seq)) {
     const check = checkAnchor(backup.records, backup.checkpoint, { seq: w.seq, hash: w.hash, name: `the checkpoint ${w.service} signed on ${day(w.at)}` }, 'contains');
     if (!check.ok && 'brokenAt' in check) {
-      return { ok: false, reason: `This backup contradicts what the organisation service witnessed: ${check.brokenAt.reason}. ${NOTHING}` };
+      return { ok: false, reason: says('refusal_import_contradicts_witness'), detail: `${check.brokenAt.reason}.` };
     }
   }
 
@@ -77,10 +78,10 @@ export async function planLedgerImport<R extends ChainRecord<unknown>>(backup: L
   const from = backup.checkpoint?.seq ?? 0;
   const last = headOf(backup).seq;
   if (last < head.seq) {
-    return { ok: false, reason: `The backup's consent ledger ends at entry ${last}, before this browser's last entry ${head.seq}: importing it would remove entries. ${NOTHING}` };
+    return { ok: false, reason: says('refusal_import_ledger_shorter', last, head.seq) };
   }
   if (from > head.seq) {
-    return { ok: false, reason: `The backup's consent ledger starts after entry ${from}, past this browser's last entry ${head.seq}: the entries in between would be missing. ${NOTHING}` };
+    return { ok: false, reason: says('refusal_import_ledger_gap', from, head.seq) };
   }
   const backupHash = (seq: number) => (seq === from ? (backup.checkpoint?.hash ?? GENESIS_HASH) : backup.records[seq - from - 1]!.hash);
   if (backupHash(head.seq) !== head.hash) {
@@ -94,7 +95,7 @@ export async function planLedgerImport<R extends ChainRecord<unknown>>(backup: L
         break;
       }
     }
-    return { ok: false, reason: `Entry ${first} of the backup's consent ledger differs from entry ${first} in this browser: an import never changes recorded consent. ${NOTHING}` };
+    return { ok: false, reason: says('refusal_import_ledger_differs', first) };
   }
   return { ok: true, mode, add: backup.records.filter((r) => r.seq > head.seq), checkpoint: null };
 }

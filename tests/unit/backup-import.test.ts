@@ -63,7 +63,7 @@ async function consent(into: Services, n: number, outcome = 'declined') {
 }
 type Backup = { format: string; tables: Record<string, Record<string, unknown>[]> };
 const backupOf = async (from: Services): Promise<Backup> => JSON.parse(await backupJson(from)) as Backup;
-type ImportReply = { ok: true; data: Replies['data/import'] } | { ok: false; error: string };
+type ImportReply = { ok: true; data: Replies['data/import'] } | { ok: false; error: string; detail?: string };
 const importing = async (into: Services, backup: Backup | string, dryRun?: boolean): Promise<ImportReply> =>
   (await routeMessage(into, { type: 'data/import', text: typeof backup === 'string' ? backup : JSON.stringify(backup), ...(dryRun ? { dryRun } : {}) }, popup)) as ImportReply;
 const dump = async (d: CandorDB) => Object.fromEntries(await Promise.all(d.tables.map(async (t) => [t.name, await t.toArray()] as const)));
@@ -72,7 +72,8 @@ async function expectRefused(into: Services, backup: Backup | string, reason: Re
   const before = await dump(into.db);
   const reply = await importing(into, backup);
   if (reply.ok) throw new Error('expected a refusal');
-  expect(reply.error).toMatch(reason);
+  // The sentence, then the technical part (Details) when there is one.
+  expect(reply.detail ? `${reply.error} ${reply.detail}` : reply.error).toMatch(reason);
   expect(reply.error).toMatch(/Nothing was imported\.$/);
   // Nothing of the file; one access-log row saying what was refused and why.
   const { accessLog, ...after } = await dump(into.db);
@@ -158,7 +159,7 @@ describe('refused, with a sentence, and logged', () => {
     await consent(s, 4);
     const backup = await backupOf(s);
     (backup.tables.ledger![2]!.entry as { outcome: string }).outcome = 'agreed';
-    await expectRefused(fresh(), backup, /^The backup's consent ledger is broken at entry #2 \(seq 3\): hash does not match the entry \(entry changed\)\. A broken ledger is never imported\./);
+    await expectRefused(fresh(), backup, /^The backup's consent ledger is broken: a broken ledger is never imported\. Nothing was imported\. The backup's consent ledger is broken at entry #2 \(seq 3\): hash does not match the entry \(entry changed\)\.$/);
   });
 
   it('a different record at a seq this browser holds: a hand-edited backup with every later hash recomputed', async () => {
@@ -204,9 +205,9 @@ describe('refused, with a sentence, and logged', () => {
     expect(await storeCheckpoint(target, enrollment, cp)).toEqual({ stored: true });
 
     const rewritten = { ...original, tables: { ...original.tables, ledger: await rechain(original.tables.ledger!, 2, (e) => ({ ...e, outcome: 'agreed', type: 'agreed' })), events: [] } };
-    await expectRefused(target, rewritten, /^This backup contradicts what the organisation service witnessed: entry seq 6 has hash [0-9a-f]{64}, but the checkpoint https:\/\/candor\.acme\.example signed on 2026-03-02 says [0-9a-f]{64} \(the chain was rewritten or rolled back\)\./);
+    await expectRefused(target, rewritten, /^This backup contradicts what the organisation service witnessed\. Nothing was imported\. entry seq 6 has hash [0-9a-f]{64}, but the checkpoint https:\/\/candor\.acme\.example signed on 2026-03-02 says [0-9a-f]{64} \(the chain was rewritten or rolled back\)\./);
     const rolledBack = { ...original, tables: { ...original.tables, ledger: original.tables.ledger!.slice(0, 4), events: [] } };
-    await expectRefused(target, rolledBack, /^This backup contradicts what the organisation service witnessed: the chain ends at seq 4, before seq 6 that the checkpoint .* holds \(entries removed from the end\)\./);
+    await expectRefused(target, rolledBack, /^This backup contradicts what the organisation service witnessed\. Nothing was imported\. the chain ends at seq 4, before seq 6 that the checkpoint .* holds \(entries removed from the end\)\./);
     // The true backup agrees with the witness and is restored.
     const reply = await importing(target, original);
     if (!reply.ok) throw new Error(reply.error);
@@ -220,14 +221,14 @@ describe('refused, with a sentence, and logged', () => {
     await consent(s, 2);
     const backup = await backupOf(s);
     backup.tables.events!.push({ id: crypto.randomUUID(), callId: CALL_ID, type: 'decision', at: T0 - 86_400_000, data: { outcome: 'agreed' }, chain: 0 });
-    await expectRefused(fresh(), backup, /^This backup holds 1 consent event never added to its consent ledger \(the first: decision on 2026-03-01\); importing it would add consent records dated in the past\./);
+    await expectRefused(fresh(), backup, /^This backup holds consent events \(1\) never added to its consent ledger: importing them would add consent records dated in the past\. Nothing was imported\. Unchained consent events; the first: decision on 2026-03-01\.$/);
   });
 
   it('new consent events that are not in the backup\'s ledger', async () => {
     await consent(s, 2);
     const backup = await backupOf(s);
     backup.tables.events!.push({ id: crypto.randomUUID(), callId: CALL_ID, type: 'decision', at: now + 5, data: { outcome: 'agreed' } });
-    await expectRefused(fresh(), backup, /^This backup holds 1 consent event that is not in its consent ledger \(the first: decision on 2026-03-02\): it would show as recorded consent without proof\./);
+    await expectRefused(fresh(), backup, /^This backup holds consent events \(1\) that are not in its consent ledger: they would show as recorded consent without proof\. Nothing was imported\. Consent events not in the ledger; the first: decision on 2026-03-02\.$/);
   });
 
   it('the same call id twice', async () => {

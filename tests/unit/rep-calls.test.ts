@@ -223,7 +223,9 @@ describe('changing a decision after the call', () => {
     })();
     now += 10 * 60_000 + 1;
     const before = await db.events.count();
-    expect(refused(await send(decide(callB, 'agreed'), popup))).toMatch(/^A decision can be changed until 10 minutes after the call ends; this call ended 10 minutes ago\. Withdrawing consent is possible at any time\.$/);
+    const late = await send(decide(callB, 'agreed'), popup);
+    expect(refused(late)).toMatch(/^A decision can be changed until 10 minutes after the call ends, and that time has passed\. Withdrawing consent is possible at any time\.$/);
+    expect(!late.ok && late.detail).toBe('The call ended 10 minutes ago.');
     expect(await db.events.count()).toBe(before);
     // Withdrawing is never limited.
     now += 24 * 60 * 60_000;
