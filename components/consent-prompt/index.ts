@@ -29,6 +29,8 @@ type Mode = 'ask' | 'reason' | 'declined' | 'agreed' | 'summary' | 'collapsed' |
 /**
  * The prompt's content, drawn into `root` (with `live` as its screen-reader status line). `arm`
  * decides whether a choice counts now; unarmed clicks on choices are ignored.
+ * One closure of ~400 lines on purpose: every mode's view reads and sets the same few variables
+ * (mode, view, saving, error), so splitting the modes apart would pass that state around instead.
  */
 export function createConsentPrompt(
   root: HTMLElement,
