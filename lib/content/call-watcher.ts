@@ -234,11 +234,14 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
   }
 
   async function report(phase: 'lobby' | 'inCall' | 'left', signals: string[], manual = false, url = href) {
+    const mine = ++reports;
     // Admitted: the box shows at once (its frame was loaded in the lobby); the background draws the call in it.
     if (phase === 'inCall') showPrompt();
     const reply = await send({ type: 'call/observed', eventId: crypto.randomUUID(), at: Date.now(), phase, url, signals, manual });
     if (phase === 'left') {
-      closePrompt();
+      // Only if nothing was reported since: a reply that comes after the next call's (another meeting
+      // in this tab, a rejoin) must not close that call's prompt, or its consent is never asked.
+      if (mine === reports) closePrompt();
       return;
     }
     if (phase === 'lobby') {
@@ -255,6 +258,9 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     // The call is known now: evaluate recording and participants at once, not at the next mutation.
     schedule(0);
   }
+
+  /** Phase reports sent so far: a late reply to an older one knows it is not the latest. */
+  let reports = 0;
 
   function check() {
     scheduled = null;
