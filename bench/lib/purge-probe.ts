@@ -129,13 +129,12 @@ export async function measurePurge(d: PurgeDriver, o: { expired: number; idleMs:
   // stops only once one decision started after the alarm.
   await d.inProbe((from: number) => new Promise<void>((resolve) => {
     const s = (window as unknown as ProbeWindow).__probe;
-    const check = () => {
-      if (s.decision.some((x) => x.at >= from)) {
-        s.stopDecisions = true;
-        resolve();
-      } else setTimeout(check, 10);
-    };
-    check();
+    const timer = setInterval(() => {
+      if (!s.decision.some((x) => x.at >= from)) return;
+      s.stopDecisions = true;
+      clearInterval(timer);
+      resolve();
+    }, 10);
   }), purgeStart);
   await waitFor(() => d.seeder.isEmpty('auditDirty'), (empty) => empty, 240_000, 250);
   const catchUpMs = performance.now() - t - purgeMs;
