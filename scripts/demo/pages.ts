@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { fixtureHtml, type FixturePlatform } from '../lib/browser';
@@ -6,25 +6,24 @@ import { fixtureHtml, type FixturePlatform } from '../lib/browser';
 /**
  * The demo call pages (`npm start`, `npm run screenshots`, the prompt screens of
  * tests/e2e/layout.spec.ts): each platform's lobby and in-call fixture with a stylesheet that makes
- * it look like the real thing. The bodies are the fixtures' bodies, unchanged, so Candor detects
- * the demo call exactly as it detects the fixtures.
+ * it look like the real thing. The pages are the fixtures themselves, so Candor detects the demo
+ * call exactly as it detects the fixtures.
  */
 export const DEMO_DIR = resolve(import.meta.dirname);
 export const demoStates = ['lobby', 'in-call'] as const;
 export type DemoState = (typeof demoStates)[number];
 
-const demoFile = (platform: FixturePlatform, name: string) => join(DEMO_DIR, `${platform}-${name}.html`);
-
-/** A demo page with its stylesheets inlined (fixture routes serve documents only, no CSS requests). */
+/** The demo page of a state: the fixture itself, with the platform's look (icons.css and <platform>.css) inlined in its head (fixture routes serve documents only, no CSS requests). */
 export function demoHtml(platform: FixturePlatform, state: DemoState): string {
-  return readFileSync(demoFile(platform, state), 'utf8').replace(/<link rel="stylesheet" href="([\w.-]+\.css)">/g, (_, file: string) =>
-    `<style data-demo="${file}">\n${readFileSync(join(DEMO_DIR, file), 'utf8')}</style>`,
-  );
+  const styles = ['icons.css', `${platform}.css`].map((file) => `<style data-demo="${file}">\n${readFileSync(join(DEMO_DIR, file), 'utf8')}</style>`).join('');
+  return fixtureHtml(platform, state).replace('</head>', `${styles}</head>`);
 }
+
+const isDemoState = (name: string): name is DemoState => (demoStates as readonly string[]).includes(name);
 
 /** The demo page of a state, or the fixture for states without one (recording, late joiner…). */
 export function pageHtml(platform: FixturePlatform, name: string): string {
-  return existsSync(demoFile(platform, name)) ? demoHtml(platform, name as DemoState) : fixtureHtml(platform, name);
+  return isDemoState(name) ? demoHtml(platform, name) : fixtureHtml(platform, name);
 }
 
 const hostPlatform = (host: string): FixturePlatform | null =>

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DIR, demoStates, routeDemo, switchDemo } from '../../scripts/demo/pages';
+import { demoHtml, demoStates, routeDemo, switchDemo } from '../../scripts/demo/pages';
 import { FIXTURES_DIR, type FixturePlatform } from '../../scripts/lib/browser';
 import { callUrl, PromptDriver, readStore, startBrowser, waitFor, type TestBrowser } from './support';
 
@@ -568,7 +568,7 @@ const journeys: Journey[] = [
 
 describe('the demo call pages', () => {
   it.each((['meet', 'zoom', 'teams'] as const).flatMap((p) => demoStates.map((s) => [p, s] as const)))('%s %s keeps the fixture’s DOM (detection reads it the same)', (platform, state) => {
-    const demo = readFileSync(join(DEMO_DIR, `${platform}-${state}.html`), 'utf8');
+    const demo = demoHtml(platform, state);
     const fixture = readFileSync(join(FIXTURES_DIR, platform, `${state}.html`), 'utf8');
     const body = (html: string) => html.slice(html.indexOf('<body'));
     const title = (html: string) => /<title>(.*?)<\/title>/.exec(html)?.[1];
