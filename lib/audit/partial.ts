@@ -6,7 +6,7 @@
  * partial per UTC day (lib/background/audit-cache), so a report reads ~180 small rows, not every event.
  */
 import type { CallCategory, ChecklistDismissReason, DecisionChangeKind } from '../model';
-import { addCounts, maxOrNull, median, rate, zeroCounts } from './stats';
+import { addCounts, ascending, maxOrNull, median, rate, zeroCounts } from './stats';
 import type { AuditReport, ConsentSection, RecordingRulesSection } from './types';
 import { AUDIT_CALL_CATEGORIES, AUDIT_DECISION_CHANGES, AUDIT_DISMISS_REASONS, AUDIT_RECORDING_RULES, type RecordingRule } from './vocabulary';
 
@@ -76,7 +76,7 @@ function append(into: number[], values: readonly number[]): void {
   for (const v of values) into.push(v);
 }
 
-/** The partial of the union of disjoint periods: counts added, value lists concatenated. */
+/** The partial of the union of disjoint periods (or of disjoint sets of calls): counts added, value lists merged. */
 export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSectionsPartial {
   const sum = emptyCallSections();
   for (const p of parts) {
@@ -109,6 +109,8 @@ export function mergeCallSections(parts: Iterable<CallSectionsPartial>): CallSec
     sum.coaching.checklistsDismissed += k.checklistsDismissed;
     addCounts(sum.coaching.dismissedByReason, k.dismissedByReason);
   }
+  // Ascending, as accumulateCallSections leaves them: a merged partial equals the one accumulated at once.
+  for (const values of [sum.consent.admissionToDecisionMs, sum.recordingRules.afterDeclineStops.msToStop, sum.coaching.timeToCompleteMs]) values.sort(ascending);
   return sum;
 }
 

@@ -249,6 +249,38 @@ describe('refreshAuditDays', () => {
     expect(await reportFromCache({ from: dayPeriod(D).from, to: dayPeriod(D + 4).to })).toEqual(await expectedReport({ from: dayPeriod(D).from, to: dayPeriod(D + 4).to }));
   });
 
+  it('a busy day is read a chunk of calls at a time and still equals the day accumulated at once', async () => {
+    // 150 calls today (several read chunks) with decisions at varied delays, recording stops and
+    // checklists; 30 calls of yesterday decided today (their events are the day's strays).
+    const calls: CallRecord[] = [];
+    const events: CallEvent[] = [];
+    const checklists: ChecklistRecord[] = [];
+    for (let i = 0; i < 180; i++) {
+      const day = i < 150 ? D : D - 1;
+      const admitted = at(day, 8 + (i % 12), i % 60);
+      const id = `b${String(i).padStart(3, '0')}`;
+      calls.push(call(id, admitted - 60_000, { admittedAt: admitted, outcome: i % 3 ? 'agreed' : 'declined', category: 'customer' }));
+      events.push(ev(`${id}-a`, id, 'admitted', admitted));
+      const decidedAt = i < 150 ? admitted + (i * 7_919) % 600_000 : at(D, 0, i % 50);
+      events.push(ev(`${id}-d`, id, 'decision', decidedAt, { outcome: i % 3 ? 'agreed' : 'declined' }));
+      if (i % 3 === 0 && i % 2 === 0) events.push(ev(`${id}-s`, id, 'recording-stopped', decidedAt + 5_000, { durationMs: (i * 104_729) % 90_000, sources: ['x'], afterDecline: true }));
+      if (i < 150 && i % 4 === 0) checklists.push({ ...checklist(id, admitted + 3_600_000), completedAt: admitted + 3_600_000 + (i * 3_571) % 7_200_000 });
+    }
+    await db.transaction('rw', db.calls, db.events, db.checklists, async () => {
+      await db.calls.bulkAdd(calls);
+      await db.events.bulkAdd(events);
+      await db.checklists.bulkAdd(checklists);
+    });
+    await db.auditDirty.clear();
+    await db.auditDirty.put({ key: 'all', v: 1 });
+    await refreshAuditDays(s);
+    const row = await db.auditDays.get(D);
+    const whole = accumulateCallSections(dayPeriod(D), calls.filter((c) => c.admittedAt! >= dayPeriod(D).from), events, checklists);
+    expect(whole.consent.decisionsMade).toBe(180);
+    expect(whole.consent.admissionToDecisionMs.length).toBeGreaterThan(100);
+    expect(row?.partial).toEqual(whole);
+  });
+
   it('a stored row of another format is not trusted', async () => {
     await db.calls.add(call('a', at(D, 10), { admittedAt: at(D, 10) }));
     await refreshAuditDays(s);

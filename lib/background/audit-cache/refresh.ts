@@ -1,9 +1,9 @@
 import type { Table } from 'dexie';
-import { accumulateCallSections, callTime } from '../../audit';
+import { callTime } from '../../audit';
 import type { CandorDB } from '../../db';
 import type { AuditDirtyRecord } from '../../model';
 import type { Services } from '../services';
-import { CALLS_PER_READ, dayPeriod, dayStart, eventsOfCalls, readDay, yieldToEvents } from './days';
+import { accumulateDay, CALLS_PER_READ, dayPeriod, dayStart, eventsOfCalls, yieldToEvents } from './days';
 import { ALL_MARK, dayMark, utcDay } from './marks';
 
 /**
@@ -70,11 +70,10 @@ async function consumeMarks(db: CandorDB, keys: readonly string[], snapshot: Rea
 /** Rebuilds one day's row (or deletes it: no data) and consumes its day mark, in a small transaction. */
 async function rebuildDay(s: Services, day: number, snapshot: ReadonlyMap<string, number>): Promise<void> {
   const { db } = s;
-  const records = await readDay(db, day);
-  const partial = records.hasData ? accumulateCallSections(dayPeriod(day), records.calls, records.events, records.checklists) : null;
+  const { partial, hasData } = await accumulateDay(db, day, dayPeriod(day));
   const builtAt = s.now();
   await db.transaction('rw', db.auditDays, db.auditDirty, async () => {
-    if (partial) await db.auditDays.put({ day, partial, builtAt });
+    if (hasData) await db.auditDays.put({ day, partial, builtAt });
     else await db.auditDays.delete(day);
     await consumeMarks(db, [dayMark(day)], snapshot);
   });

@@ -36,7 +36,7 @@ async function edgeDay(db: CandorDB, day: number, clipped: AuditPeriod): Promise
     hasTimesBetween(db, clipped.to, whole.to, false, true),
   ]);
   if (!before && !after && row && isCallSectionsPartial(row.partial)) return row.partial;
-  return accumulateDay(db, day, clipped);
+  return (await accumulateDay(db, day, clipped)).partial;
 }
 
 /** The call-based sections of a period: cached whole days merged, the edge days clipped. */
@@ -52,7 +52,7 @@ async function periodCallSections(db: CandorDB, period: AuditPeriod): Promise<Ca
   if (firstWhole <= lastWhole) {
     for (const row of await db.auditDays.where('day').between(firstWhole, lastWhole, true, true).toArray()) {
       // A row of another format (an older version wrote it) is never trusted: accumulated afresh.
-      parts.push(isCallSectionsPartial(row.partial) ? row.partial : await accumulateDay(db, row.day, dayPeriod(row.day)));
+      parts.push(isCallSectionsPartial(row.partial) ? row.partial : (await accumulateDay(db, row.day, dayPeriod(row.day))).partial);
     }
   }
   for (const day of new Set([first, last])) {
