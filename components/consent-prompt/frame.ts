@@ -9,6 +9,8 @@ import { promptCss } from './styles';
 
 /** While the prompt asks, keep the service worker awake so the rep's click never waits for it to start. */
 export const KEEPALIVE_MS = 20_000;
+/** When a shown prompt still has no admitted call, it asks the background again after these delays. */
+const RESYNC_DELAYS_MS = [1_000, 2_000, 4_000, 8_000];
 
 /**
  * The prompt frame's runtime: presents its token, draws the tab's call, sends the rep's choices to
@@ -35,6 +37,7 @@ export function startPromptFrame() {
 
   const guard = createInputGuard(root, () => prompt.refresh(), (armed) => {
     document.documentElement.dataset.armed = String(armed);
+    if (armed) resync(0);
   });
   /** Whether choices are on screen now (what is tracked for visibility, and guarded in the page). */
   let choices = false;
@@ -163,9 +166,31 @@ export function startPromptFrame() {
     prompt.tagByIndex(Number(digit) - 1);
   }, { capture: true });
 
-  void send({ type: 'prompt/attach', token }).then((r) => {
+  /** Presents the token: the tab's call as the background knows it now, and events that came first. */
+  async function attach(): Promise<void> {
+    const r = await send({ type: 'prompt/attach', token });
     if (!r.ok) return;
-    show(r.data.view);
+    const next = r.data.view;
+    // An answer can arrive after a newer pushed view: an admitted call never goes back to its lobby view.
+    const stale = !!next && !!call && call.callId === next.callId && call.admitted && !next.admitted;
+    if (!stale && (next || !call)) show(next);
     for (const event of r.data.events) onEvent(event);
-  });
+  }
+
+  /**
+   * Shown and armed, but still on the lobby's view (outcomes off): the admitted view the background
+   * pushes has not arrived. Ask for the tab's call again, a few times, backing off, so a lost push
+   * never leaves the rep in front of choices that cannot be pressed.
+   */
+  let resyncTimer: number | null = null;
+  function resync(attempt: number) {
+    if (resyncTimer !== null || attempt >= RESYNC_DELAYS_MS.length || !call || call.admitted) return;
+    resyncTimer = window.setTimeout(() => {
+      resyncTimer = null;
+      if (!call || call.admitted || document.documentElement.dataset.armed !== 'true') return;
+      void attach().then(() => resync(attempt + 1));
+    }, RESYNC_DELAYS_MS[attempt]);
+  }
+
+  void attach();
 }

@@ -80,10 +80,20 @@ export class PromptDriver {
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   }
 
-  /** Clicks a prompt button with the real mouse (a trusted event); a choice once the prompt is armed. */
+  /**
+   * Clicks a prompt button with the real mouse (a trusted event); a choice once the prompt is armed
+   * and the button takes it (the outcomes stay off until the background confirms the admission).
+   */
   async click(name: string): Promise<void> {
     const choice = await (await this.button(name)).evaluate((el) => el.hasAttribute('data-choice'));
-    if (choice) await this.armed();
+    if (choice) {
+      await this.armed();
+      // Both at once: the confirmed call's redraw enables the outcomes and restarts the arming delay.
+      // Found again on each look: every redraw replaces the prompt's buttons.
+      await this.frame()!.waitForFunction((label) => document.documentElement.dataset.armed === 'true'
+        && [...document.querySelectorAll<HTMLButtonElement>('#root button')].some((b) => b.textContent?.trim() === label && !b.disabled), name, { timeout: 10_000 })
+        .catch(() => Promise.reject(new Error(`The prompt's "${name}" stayed disabled or unarmed (no confirmed call)`)));
+    }
     const { x, y } = await this.buttonCenter(name);
     await this.page.mouse.click(x, y);
   }

@@ -51,6 +51,37 @@ describe('call lifecycle', () => {
     await page.close();
   });
 
+  it('a lost admission view: the shown prompt asks for its call again and takes the decision', async () => {
+    const { page, prompt } = await open('meet', 'lobby');
+    // The lobby's view is drawn ahead in the hidden frame (outcomes off).
+    await waitFor(async () => (await prompt.frame()?.evaluate(() => document.getElementById('root')!.childElementCount).catch(() => 0)) ?? 0, (n) => n > 0, 10_000);
+    // The background's pushes of the call's view to the frame go astray from now on.
+    const worker = await b.worker();
+    await worker.evaluate(() => {
+      type Send = (tabId: number, message: { type?: string }, options?: unknown) => Promise<unknown>;
+      const g = globalThis as unknown as { chrome: { tabs: { sendMessage: Send } }; __lostViews?: number; __send?: Send };
+      g.__send = g.chrome.tabs.sendMessage.bind(g.chrome.tabs);
+      g.__lostViews = 0;
+      g.chrome.tabs.sendMessage = (tabId, message, options) => {
+        if (message?.type !== 'prompt/view') return g.__send!(tabId, message, options);
+        g.__lostViews!++;
+        return Promise.resolve(undefined);
+      };
+    });
+    try {
+      await switchFixture(page, 'meet', 'in-call');
+      await agree(prompt);
+      expect(await worker.evaluate(() => (globalThis as unknown as { __lostViews?: number }).__lostViews)).toBeGreaterThan(0);
+      expect((await newestCall('meet')).outcome).toBe('agreed');
+    } finally {
+      await worker.evaluate(() => {
+        const g = globalThis as unknown as { chrome: { tabs: { sendMessage: unknown } }; __send?: unknown };
+        if (g.__send) g.chrome.tabs.sendMessage = g.__send;
+      });
+      await page.close();
+    }
+  });
+
   it('starts a new call when the tab switches to another meeting without a page load', async () => {
     const { page, prompt } = await open('meet', 'in-call');
     await agree(prompt);
