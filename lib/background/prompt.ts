@@ -32,6 +32,22 @@ async function saveEntry(tabId: number, entry: Entry) {
   await browser.storage.session.set({ [keyOf(tabId)]: entry });
 }
 
+/**
+ * Read-modify-writes of a tab's entry, one at a time. An event queued while the frame attached
+ * once wrote back the entry it had read before the attach, without the frame id: every later view
+ * for the tab then went nowhere (the prompt kept the lobby's view, outcomes off).
+ */
+const entryQueues = new Map<number, Promise<unknown>>();
+function updateEntry<T>(tabId: number, change: (entry: Entry | undefined) => Promise<T>): Promise<T> {
+  const run = (entryQueues.get(tabId) ?? Promise.resolve()).then(async () => change(await entryOf(tabId)));
+  const settled = run.catch(() => undefined);
+  entryQueues.set(tabId, settled);
+  void settled.then(() => {
+    if (entryQueues.get(tabId) === settled) entryQueues.delete(tabId);
+  });
+  return run;
+}
+
 function tabOf(sender: SenderInfo): number {
   if (sender.tabId === undefined) throw new RequestError(says('error_wrong_sender'), 'The prompt must belong to a tab.');
   return sender.tabId;
@@ -47,21 +63,23 @@ export async function mountPrompt(sender: SenderInfo): Promise<{ token: string }
   const tabId = tabOf(sender);
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  await saveEntry(tabId, { token });
+  await updateEntry(tabId, () => saveEntry(tabId, { token }));
   return { token };
 }
 
 /** The frame presents its token: from now on it is the tab's prompt. Replies with the tab's call. */
 export async function attachPrompt(s: Services, msg: Extract<Request, { type: 'prompt/attach' }>, sender: SenderInfo): Promise<{ view: CallView | null; events: PromptEvent[] }> {
   const tabId = tabOf(sender);
-  const entry = await entryOf(tabId);
-  if (!entry || entry.token !== msg.token || sender.frameId === undefined) {
-    throw new RequestError(says('refusal_prompt_not_ours'), 'Unknown prompt token for this tab.');
-  }
-  await saveEntry(tabId, { token: msg.token, frameId: sender.frameId });
+  const events = await updateEntry(tabId, async (entry) => {
+    if (!entry || entry.token !== msg.token || sender.frameId === undefined) {
+      throw new RequestError(says('refusal_prompt_not_ours'), 'Unknown prompt token for this tab.');
+    }
+    await saveEntry(tabId, { token: msg.token, frameId: sender.frameId });
+    return entry.pending ?? [];
+  });
   // The tab's open call: admitted, or in the lobby (drawn ahead, hidden, its choices off).
   const call = (await s.db.calls.where('tabIds').equals(tabId).toArray()).find((c) => c.status !== 'ended');
-  return { view: call ? await callView(s, call) : null, events: entry.pending ?? [] };
+  return { view: call ? await callView(s, call) : null, events };
 }
 
 /** The frame id of the tab's attached prompt, if the sender is it. */
@@ -83,10 +101,13 @@ export function isCallView(data: unknown): data is CallView {
 
 /** An event for the tab's prompt; kept until the frame attaches when it has not yet. */
 async function eventToPrompt(tabId: number, event: PromptEvent): Promise<void> {
-  const entry = await entryOf(tabId);
-  if (!entry) return;
-  if (entry.frameId !== undefined) return toPrompt(tabId, { type: 'prompt/event', event });
-  await saveEntry(tabId, { ...entry, pending: [...(entry.pending ?? []), event].slice(-MAX_PENDING) });
+  const attached = await updateEntry(tabId, async (entry) => {
+    if (!entry) return false;
+    if (entry.frameId !== undefined) return true;
+    await saveEntry(tabId, { ...entry, pending: [...(entry.pending ?? []), event].slice(-MAX_PENDING) });
+    return false;
+  });
+  if (attached) await toPrompt(tabId, { type: 'prompt/event', event });
 }
 
 /**

@@ -200,7 +200,8 @@ describe('the audible net: a call page that plays sound with no call detected', 
     // The grace period is 6 s (AUDIBLE_GRACE_MS); a loaded machine may take a while to mark the tab audible.
     await prompt.waitForText(/Are you on a call\?/, 20_000).catch(async (e: Error) => {
       const tab = await worker.evaluate(async (url) => (await (globalThis as unknown as { chrome: Chrome }).chrome.tabs.query({ url }))[0], page.url());
-      throw new Error(`${e.message} (the tab is ${tab?.audible ? '' : 'not '}audible)`);
+      const badge = tab?.id === undefined ? null : await worker.evaluate((id) => (globalThis as unknown as { chrome: Chrome }).chrome.action.getBadgeText({ tabId: id }), tab.id);
+      throw new Error(`${e.message} (the tab is ${tab?.audible ? '' : 'not '}audible; its badge: ${JSON.stringify(badge)})`);
     });
     const tabId = await worker.evaluate(async (url) => (await (globalThis as unknown as { chrome: Chrome }).chrome.tabs.query({ url }))[0]?.id, page.url());
     const badge = () => worker.evaluate((id) => (globalThis as unknown as { chrome: Chrome }).chrome.action.getBadgeText({ tabId: id }), tabId!);

@@ -3,6 +3,8 @@ import { closeCallsAfterRestart, closeOrphanedCalls, endTab, REJOIN_WINDOW_MS, t
 import type { SenderInfo, Services } from '../../lib/background/services';
 import { CandorDB } from '../../lib/db';
 import { routeMessage } from '../../lib/background/router';
+import { isPromptFrame } from '../../lib/background/prompt';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { attachPrompt, promptFrame, routeAsInBrowser } from './support/senders';
 import { NOTE_MAX_CHARS, type RequestType } from '../../lib/protocol/requests';
 import type { CallView, Reply } from '../../lib/protocol/replies';
@@ -190,6 +192,22 @@ describe('who may send what', () => {
     expect(await dump()).toEqual(before);
     const real = await attachPrompt(s, 1, MEET_A);
     expect(view(await routeMessage(s, decide(callId, 'agreed'), real)).outcome).toBe('agreed');
+  });
+
+  it('events relayed while the frame attaches neither lose the frame nor an event', async () => {
+    await joinCall();
+    const sent = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValue(undefined);
+    const { token } = ok(await routeMessage(s, { type: 'prompt/mount' }, tab(1))) as { token: string };
+    // Events sent just before, with and after the attach: each is a read and a write of the tab's entry.
+    const relay = () => routeMessage(s, { type: 'prompt/relay', event: { kind: 'expand' } }, tab(1));
+    const replies = await Promise.all([relay(), relay(), relay(), routeMessage(s, { type: 'prompt/attach', token }, promptFrame(1)), relay(), relay(), relay()]);
+    expect(replies.filter((r) => !r.ok)).toEqual([]);
+    // The frame stays the tab's prompt (the views pushed to it arrive, its choices count)…
+    expect(await isPromptFrame(promptFrame(1))).toBe(true);
+    // …and every event reached it once: with the attach's answer, or sent to it once attached.
+    const withAttach = (ok(replies[3]!) as { events: unknown[] }).events.length;
+    const toFrame = sent.mock.calls.filter(([, msg]) => (msg as { type?: string }).type === 'prompt/event').length;
+    expect(withAttach + toFrame).toBe(6);
   });
 
   it('the prompt of one tab cannot decide the call of another', async () => {
