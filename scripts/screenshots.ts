@@ -114,9 +114,10 @@ try {
   await popup.setViewportSize({ width: 400, height: 600 });
   await popup.goto(extensionPage('popup.html'));
   await popup.getByRole('heading', { name: /Checklists to complete/ }).waitFor();
-  await popup.getByRole('button', { name: /^Google Meet/ }).nth(1).waitFor();
+  // The three calls listed (a call with its checklist pending is listed once, under that heading).
+  await popup.locator('.call-row').nth(2).waitFor();
   await shot(popup, 'popup-calls');
-  await popup.getByRole('button', { name: /^Google Meet.*Checklist pending/ }).first().click();
+  await popup.locator('section[aria-labelledby="pending-title"] .call-row:has(.badge-agreed)').first().click();
   await popup.getByLabel('Your notes').fill('Dana (CFO) joined late and asked twice about the security review. Send the questionnaire before Friday.');
   await popup.getByLabel('Qualification details').fill('Budget approved for 40 seats; Dana (VP Sales) decides with the CFO.');
   await popup.getByRole('button', { name: '+ Add next step' }).click();
