@@ -187,7 +187,7 @@ export function startPromptFrame() {
     if (resyncTimer !== null || attempt >= RESYNC_DELAYS_MS.length || !call || call.admitted) return;
     resyncTimer = window.setTimeout(() => {
       resyncTimer = null;
-      if (!call || call.admitted || document.documentElement.dataset.armed !== 'true') return;
+      if (!call || call.admitted || !guard.armed()) return;
       void attach().then(() => resync(attempt + 1));
     }, RESYNC_DELAYS_MS[attempt]);
   }

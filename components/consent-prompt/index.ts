@@ -1,6 +1,7 @@
 import { decisionOffers, forbidsRecording, type DecisionOffer } from '../../lib/call/outcomes';
 import { categoryKeys, reasonChoiceKeys } from '../../lib/i18n/labels';
 import { t, uiLanguage } from '../../lib/i18n/content';
+import { MAX_NAMED_JOINERS } from '../../lib/protocol/limits';
 import type { CallView } from '../../lib/protocol/replies';
 
 import { formatOffset } from '../../lib/util/time';
@@ -386,7 +387,7 @@ export function createConsentPrompt(
       if (!view || view.outcome !== 'agreed') return;
       const more = mode === 'late-joiner';
       joined = more ? joined + count : count;
-      joinedNames = [...new Set([...(more ? joinedNames : []), ...names])].slice(0, 5);
+      joinedNames = [...new Set([...(more ? joinedNames : []), ...names])].slice(0, MAX_NAMED_JOINERS);
       mode = 'late-joiner';
       announce(t('prompt_announce_late'));
       draw();

@@ -1,10 +1,10 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { initialLifecycle, manualLifecycle, nextLifecycle, type LifecycleState } from '../call/lifecycle';
 import { notetakerMatcher } from '../detect/notetakers';
-import { readSignals, type ReadableRoot, type Reading } from '../detect/read-signals';
+import { readSignals, type ReadableRoot } from '../detect/read-signals';
 import { readTitle } from '../detect/title';
 import { sendRequest } from '../protocol/client';
-import { MAX_JOINED, MAX_NAMED_JOINERS } from '../protocol/limits';
+import { MAX_JOINED, MAX_NAME_CHARS, MAX_NAMED_JOINERS } from '../protocol/limits';
 import type { PromptEvent, RequestInput } from '../protocol/requests';
 import type { CallView } from '../protocol/replies';
 import { platformForUrl } from '../platforms';
@@ -36,7 +36,6 @@ const STEADY_INTERVAL_MS = 1_000;
  * checked, with each read of the page (no layout reads in a busy call page).
  */
 const GUARD_CHOICES_MS = 250;
-export { RECORDING_GONE_MS } from './recording-tracker';
 
 /**
  * Watches one call page: one MutationObserver whose callback only schedules a read; the observer
@@ -221,15 +220,17 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
    * People who joined after consent was given get a gentle nudge to confirm with them, by name when
    * the page shows names (relayed to the prompt only: names are never stored or logged).
    */
-  function trackParticipants(reading: Reading) {
-    const newcomers = facts.newcomers(reading.participants.filter((name) => !isNotetaker?.(name)));
-    // The background asks only after an agreement (it knows the outcome for sure).
-    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED), names: newcomers.slice(0, MAX_NAMED_JOINERS) });
+  function trackParticipants(people: readonly string[]) {
+    const newcomers = facts.newcomers(people);
+    // The background asks only after an agreement (it knows the outcome for sure). A name is page
+    // text of any length: cut, so one long name never gets the whole nudge refused.
+    const names = newcomers.slice(0, MAX_NAMED_JOINERS).map((name) => name.slice(0, MAX_NAME_CHARS));
+    if (newcomers.length > 0 && call) relay({ kind: 'late-joiner', joined: Math.min(newcomers.length, MAX_JOINED), names });
   }
 
   /** The meeting title the page shows, reported when it changes (kept with the call on this machine only). */
-  function trackTitle() {
-    const title = call && facts.newTitle(readTitle(detection, roots(), meeting));
+  function trackTitle(pageRoots: readonly ReadableRoot[]) {
+    const title = call && facts.newTitle(readTitle(detection, pageRoots, meeting));
     if (call && title) void send({ type: 'call/title', callId: call.callId, title });
   }
 
@@ -289,7 +290,8 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
         schedule(0);
       });
     }
-    const reading = readSignals(detection, roots());
+    const pageRoots = roots();
+    const reading = readSignals(detection, pageRoots);
     const now = Date.now();
     const { state, effects } = nextLifecycle(lifecycle, reading, now);
     lifecycle = state;
@@ -299,10 +301,17 @@ export function startCallWatcher(ctx: ContentScriptContext): CallWatcher | null 
     }
     guardHost();
     if (call && lifecycle.phase === 'inCall' && reading.state === 'inCall') {
-      const suspected = reading.participants.map((name) => isNotetaker?.(name)).filter((n): n is string => !!n);
+      // One match per name: the bots are suspected, the people may be late joiners.
+      const suspected: string[] = [];
+      const people: string[] = [];
+      for (const name of reading.participants) {
+        const bot = isNotetaker?.(name);
+        if (bot) suspected.push(bot);
+        else people.push(name);
+      }
       recording.track(reading.recording, suspected, now);
-      trackParticipants(reading);
-      trackTitle();
+      trackParticipants(people);
+      trackTitle(pageRoots);
     }
   }
 

@@ -13,3 +13,5 @@ export const MAX_BACKUP_BYTES = 32 * 1024 * 1024;
 
 /** Newcomers the late-joiner nudge names (the rest are counted): the prompt stays short. */
 export const MAX_NAMED_JOINERS = 5;
+/** A display name as the page shows it, cut to this many characters before it is sent anywhere. */
+export const MAX_NAME_CHARS = 80;

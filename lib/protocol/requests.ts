@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { echo } from '../util/zod-error';
-import { MAX_BACKUP_BYTES, MAX_JOINED, MAX_NAMED_JOINERS } from './limits';
+import { MAX_BACKUP_BYTES, MAX_JOINED, MAX_NAME_CHARS, MAX_NAMED_JOINERS } from './limits';
 import { says } from '../i18n/says';
 import { checklistKeys } from '../i18n/labels';
 import { CALL_TEXT_MAX, checklistDismissReasons, checklistShape, callCategories, concernCategories, concernStatuses, exportKinds, lateJoinerAnswers, notRecordingReasons, outcomes, pageGuardStates, repDataKinds, usePurposes, type CallCategory, type NotRecordingReason, type Outcome } from '../model';
@@ -152,7 +152,7 @@ export const promptEventSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('guard'), state: z.enum(pageGuardStates) }),
   // Names the page shows for the newcomers (a few, for the rep to say who to ask): relayed to the
   // prompt, never stored.
-  z.strictObject({ kind: z.literal('late-joiner'), joined: joinedCount, names: z.array(z.string().min(1).max(80)).max(MAX_NAMED_JOINERS).default([]) }),
+  z.strictObject({ kind: z.literal('late-joiner'), joined: joinedCount, names: z.array(z.string().min(1).max(MAX_NAME_CHARS)).max(MAX_NAMED_JOINERS).default([]) }),
   z.strictObject({ kind: z.literal('expand') }),
   z.strictObject({ kind: z.literal('nudge-start') }),
   z.strictObject({ kind: z.literal('tagged'), tag: z.string().min(1).max(40), offsetMs: z.number().int().nonnegative() }),

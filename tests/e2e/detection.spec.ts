@@ -142,6 +142,23 @@ describe('notetakers: suspected by name, never a person whose name contains a ve
       document.querySelector('.gallery-video-container__main-view')!.append(tile);
     }, name);
 
+  it('someone with a 120-character display name joining after an agreement still gets the late-joiner nudge', async () => {
+    b.fixtures.serve('zoom', 'in-call');
+    const page = await b.context.newPage();
+    await page.goto(callUrl('zoom', ++meetings));
+    const prompt = new PromptDriver(page);
+    await prompt.waitForText(/Ask for recording consent/);
+    await prompt.click('Customer agreed');
+    await prompt.waitForText(/Consent recorded/);
+    await prompt.click('Done');
+    const name = `Dana ${'Okonkwo-'.repeat(14)}Smith`;
+    expect(name.length).toBeGreaterThan(100);
+    await join(page, name);
+    const text = await prompt.waitForText(/Someone joined the call/);
+    expect(text).toContain(name.slice(0, 60));
+    await page.close();
+  });
+
   it('"Wei Gong (Acme)" joining after a decline is a person: no flag, no warning, nothing in the audit', async () => {
     const { page, prompt, call } = await declinedZoomCall();
     await join(page, 'Wei Gong (Acme)');
