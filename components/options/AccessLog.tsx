@@ -2,7 +2,8 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { t } from '../../lib/i18n';
 import { readDb } from '../../lib/ui/db';
 import { formatWhen } from '../../lib/ui/format';
-import { approvalLabel, exportLabel, purposeLabel } from './ExportSection';
+import { purposeLabel } from '../../lib/ui/format';
+import { approvalLabel, exportLabel } from './ExportSection';
 
 /** "Who used my calls, for what": every export with its purpose and approval, and every backup import (refusals too). */
 export function AccessLog() {

@@ -23,10 +23,6 @@ const exportNames: Record<string, MessageKey> = {
 };
 /** What an access-log row was, for the access log ("Calls (CSV)"); unknown ids as they are. */
 export const exportLabel = (action: string): string => (Object.hasOwn(exportNames, action) ? t(exportNames[action]!) : action);
-export const purposeLabel = (purpose: string): string =>
-  purpose === 'coaching' ? t('options_purpose_coaching_short')
-    : purpose === 'performance' ? t('options_purpose_performance_short')
-      : purpose === 'record-keeping' ? t('options_purpose_record_keeping_short') : purpose;
 /** An approval as the access log shows it: who (and their role, when it is not the whole answer), and the reference. */
 export const approvalLabel = (a: ApprovalRecord): string =>
   a.role && a.role !== a.approver ? t('options_approval_named', a.approver, a.role, a.reference) : t('options_approval_role', a.approver, a.reference);

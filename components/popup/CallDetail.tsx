@@ -60,7 +60,7 @@ export function CallDetail({ callId }: { callId: string }) {
             <span className={`badge badge-${call.outcome ?? 'pending'}`}>{outcomeLabel(call.outcome)}</span>
             {notesOnly && <span className="muted small"> {t('popup_notes_only')}</span>}
           </p>
-          <CallName key={`${call.id}:${call.updatedAt}`} call={call} />
+          <CallName key={call.id} call={call} />
           {policy && <ChangeDecision call={call} changeMinutes={policy.policy.decisionChangeMinutes} standards={policy.policy.recordingStandards} script={script(policy.policy)} />}
         </>
       )}

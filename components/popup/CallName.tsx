@@ -9,8 +9,10 @@ import type { CallRecord } from '../../lib/model';
  * the rep types wins over it. Kept on this machine only, with the call.
  */
 export function CallName({ call }: { call: CallRecord }) {
-  const [title, setTitle] = useState(call.title ?? call.platformTitle ?? '');
-  const [account, setAccount] = useState(call.account ?? '');
+  // What the rep typed; until then the fields follow the stored call (a title the page shows later).
+  const [typed, setTyped] = useState<{ title?: string; account?: string }>({});
+  const title = typed.title ?? call.title ?? call.platformTitle ?? '';
+  const account = typed.account ?? call.account ?? '';
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   async function save() {
@@ -23,11 +25,11 @@ export function CallName({ call }: { call: CallRecord }) {
       <summary>{t('popup_name_edit')}</summary>
       <div className="field">
         <label htmlFor="call-name-title">{t('popup_name_title')}</label>
-        <input id="call-name-title" maxLength={200} value={title} onChange={(e) => { setTitle(e.target.value); setMessage(null); }} />
+        <input id="call-name-title" maxLength={200} value={title} onChange={(e) => { setTyped({ ...typed, title: e.target.value }); setMessage(null); }} />
       </div>
       <div className="field">
         <label htmlFor="call-name-account">{t('popup_name_account')}</label>
-        <input id="call-name-account" maxLength={200} value={account} onChange={(e) => { setAccount(e.target.value); setMessage(null); }} />
+        <input id="call-name-account" maxLength={200} value={account} onChange={(e) => { setTyped({ ...typed, account: e.target.value }); setMessage(null); }} />
       </div>
       <p className="muted small">{t('popup_name_local')}</p>
       <div className="row">

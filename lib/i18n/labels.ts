@@ -1,5 +1,5 @@
 import type {
-  CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, DataView, Language, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule, RetentionKind, UsePurpose,
+  AccessPurpose, CallCategory, ChecklistFieldName, ConcernCategory, ConcernStatus, DataView, Language, LedgerCheckKind, NotRecordingReason, Outcome, RecordingRule, RetentionKind,
 } from '../model';
 import type { MessageKey } from './translate';
 
@@ -105,10 +105,11 @@ export const dataViewKeys: Record<DataView, MessageKey> = {
   audit: 'data_audit',
 };
 
-/** What calls may be used for, as a short word ("coaching", "performance"). */
-export const purposeKeys: Record<UsePurpose, MessageKey> = {
+/** What calls may be used for, and record keeping (backups, the ledger), as a short word ("coaching"). */
+export const purposeKeys: Record<AccessPurpose, MessageKey> = {
   coaching: 'options_purpose_coaching_short',
   performance: 'options_purpose_performance_short',
+  'record-keeping': 'options_purpose_record_keeping_short',
 };
 
 /** The message key of a kind of data, or undefined for a name Candor does not know. */

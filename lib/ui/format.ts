@@ -2,7 +2,7 @@ import { t } from '../i18n';
 import { dataKeyOf, dataViewKeys, outcomeKeys, purposeKeys } from '../i18n/labels';
 
 import { platformById } from '../platforms';
-import type { DataView, Outcome, UsePurpose } from '../model';
+import type { AccessPurpose, DataView, Outcome } from '../model';
 
 export function platformLabel(id: string): string {
   return platformById(id)?.label ?? id;
@@ -34,5 +34,5 @@ export function dataLabel(kind: string): string {
 /** What a role may see, in the UI language ("notes", "audit report"). */
 export const dataViewLabel = (view: DataView): string => t(dataViewKeys[view]);
 
-/** A use purpose as a short word in the UI language ("coaching"). */
-export const purposeLabel = (purpose: UsePurpose): string => t(purposeKeys[purpose]);
+/** A purpose as a short word in the UI language ("coaching"); one Candor does not know as it is. */
+export const purposeLabel = (purpose: string): string => (Object.hasOwn(purposeKeys, purpose) ? t(purposeKeys[purpose as AccessPurpose]) : purpose);

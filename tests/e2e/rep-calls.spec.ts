@@ -148,6 +148,8 @@ describe('a name for each call', () => {
     await popup.getByRole('button', { name: 'Save name' }).click();
     await waitFor(calls, (rows) => rows.some((r) => r.title === 'Acme renewal — pricing call' && r.account === 'Acme Corp · Renewal 2027'));
     await popup.getByRole('heading', { name: 'Acme renewal — pricing call' }).waitFor();
+    // The stored call changed under the form: it stays open and says so.
+    await popup.locator('.call-name[open] [role="status"]', { hasText: 'Saved.' }).waitFor({ timeout: 3_000 });
 
     // Found by the account the rep typed.
     await popup.getByRole('button', { name: 'All calls' }).click();
