@@ -12,7 +12,7 @@ import { reinjectCallScripts } from '../../lib/background/reinject';
 import { startBrowserSession } from '../../lib/background/session';
 import { RETENTION_ALARM, runRetention } from '../../lib/background/retention';
 import type { Services } from '../../lib/background/services';
-import { browserHasPermission } from '../../lib/background/org-http';
+import { defaultNet } from '../../lib/background/org-http';
 import { createSyncer, SYNC_ALARM } from '../../lib/background/sync';
 import { CandorDB } from '../../lib/db';
 import { route, type FollowUp } from '../../lib/background/router';
@@ -43,8 +43,7 @@ export default defineBackground(() => {
   const ledger = createLedgerWriter(services);
   // Org sync (off unless the policy names the organisation service and this install enrolled): one-shot alarms, never a timer in the worker.
   const sync = createSyncer(services, {
-    fetch: (input, init) => fetch(input, init),
-    hasPermission: browserHasPermission,
+    ...defaultNet,
     // 30 s is the shortest alarm a packed extension gets.
     schedule: (at) => (at === null ? browser.alarms.clear(SYNC_ALARM) : browser.alarms.create(SYNC_ALARM, { when: Math.max(at, Date.now() + 30_000) })),
   });

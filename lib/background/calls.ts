@@ -16,7 +16,6 @@ import type { CallCategory, CallRecord, EndReason } from '../model';
  * its changes are in decisions.ts, the call's name in call-names.ts.
  */
 
-export { callView } from './call-records';
 
 /** Leaving and rejoining the same meeting within this window continues the same call. */
 export const REJOIN_WINDOW_MS = 15 * 60_000;

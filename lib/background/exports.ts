@@ -12,7 +12,7 @@ import { headWithTime, ledgerExportJson } from './ledger';
 import { activeEnrollment, redeemApproval } from './org';
 import { says } from '../i18n/says';
 import { RequestError, type Services } from './services';
-import { type AccessLogRecord, type AccessPurpose, type ApprovalRecord, type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
+import { type AccessLogRecord, type AccessPurpose, type ApprovalRecord, useExportKinds, type CallRecord, backupTableSchemas as tableSchemas, type BackupTable as TableName } from '../model';
 
 type ExportRequest = Extract<Request, { type: 'export/request' }>;
 
@@ -89,7 +89,7 @@ async function performanceApproval(s: Services, msg: ExportRequest, callCount: n
  * performance use needs an approval; backups and the ledger are record keeping.
  */
 export async function handleExport(s: Services, msg: ExportRequest): Promise<{ filename: string; mime: string; content: string }> {
-  const recordKeeping = msg.what === 'backup' || msg.what === 'ledger';
+  const recordKeeping = !(useExportKinds as readonly string[]).includes(msg.what);
   const purpose: AccessPurpose | undefined = recordKeeping ? 'record-keeping' : msg.purpose;
   if (!purpose) throw new RequestError(says('refusal_export_purpose'));
   const stamp = new Date(s.now()).toISOString().slice(0, 10);

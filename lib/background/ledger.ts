@@ -96,23 +96,26 @@ function toEntry(e: CallEvent, call: CallRecord, rep: string, fallbackNotice: Le
   };
 }
 
-/** The head with the time of its entry (null after a purge of everything, or for an empty ledger). */
-export async function headWithTime(s: Services): Promise<{ seq: number; hash: string; at: string | null }> {
+/** The newest stored entry: the newest unsealed record, else the newest block's last entry. */
+async function storedHead(s: Services): Promise<{ seq: number; hash: string; at: string } | null> {
   const last = await s.db.ledger.orderBy('seq').last();
   if (last) return { seq: last.seq, hash: last.hash, at: typeof last.entry.at === 'string' ? last.entry.at : new Date(last.at).toISOString() };
   const block = await s.db.ledgerBlocks.orderBy('first').last();
-  if (block) return { seq: block.last, hash: block.lastHash, at: new Date(block.lastAt).toISOString() };
+  return block ? { seq: block.last, hash: block.lastHash, at: new Date(block.lastAt).toISOString() } : null;
+}
+
+/** The head with the time of its entry (null after a purge of everything, or for an empty ledger). */
+export async function headWithTime(s: Services): Promise<{ seq: number; hash: string; at: string | null }> {
+  const stored = await storedHead(s);
+  if (stored) return stored;
   const checkpoint = await ledgerCheckpoint(s.db);
   return { seq: checkpoint?.seq ?? 0, hash: checkpoint?.hash ?? GENESIS_HASH, at: null };
 }
 
-/** The chain's head: the newest unsealed record, else the newest block's last entry, else the checkpoint. */
+/** The chain's head: the newest stored entry, else the retention checkpoint. */
 export async function head(s: Services): Promise<Checkpoint | null> {
-  const last = await s.db.ledger.orderBy('seq').last();
-  if (last) return { seq: last.seq, hash: last.hash };
-  const block = await s.db.ledgerBlocks.orderBy('first').last();
-  if (block) return { seq: block.last, hash: block.lastHash };
-  return ledgerCheckpoint(s.db);
+  const stored = await storedHead(s);
+  return stored ? { seq: stored.seq, hash: stored.hash } : ledgerCheckpoint(s.db);
 }
 
 /**

@@ -11,11 +11,11 @@ export type { Net };
  * bounded part of any answer read (an answer, or something in front of the service, may be huge).
  */
 
-export const TIMEOUT_MS = 15_000;
+const TIMEOUT_MS = 15_000;
 /** A successful answer holds at most a batch's results and a checkpoint, or 200 concern statuses. */
-export const MAX_REPLY_BYTES = 2 * 1024 * 1024;
+const MAX_REPLY_BYTES = 2 * 1024 * 1024;
 /** Of an error answer, only this much is read (the sentence shown is short). */
-export const MAX_ERROR_BYTES = 4_096;
+const MAX_ERROR_BYTES = 4_096;
 
 export async function browserHasPermission(pattern: string): Promise<boolean> {
   try {

@@ -21,7 +21,7 @@ import { OUTBOX_PARKED, type ConcernRecord, type OrgEnrollmentRecord } from '../
  */
 
 const ENROLLMENT = 'enrollment' as const;
-export const REVOKED = "This install's access was revoked; enroll again.";
+const REVOKED = "This install's access was revoked; enroll again.";
 
 type OrgEnroll = Extract<Request, { type: 'org/enroll' }>;
 

@@ -135,9 +135,6 @@ export const exportKinds = ['calls-csv', 'calls-json', 'backup', 'concerns-csv',
 export type ExportKind = (typeof exportKinds)[number];
 /** Exports that are uses of the calls: they declare coaching or performance (and performance needs an approval). */
 export const useExportKinds = ['calls-csv', 'calls-json', 'concerns-csv'] as const satisfies readonly ExportKind[];
-/** What an access-log row records: an export, or a backup import (accepted or refused). */
-export const accessActions = [...exportKinds, 'import'] as const;
-export type AccessAction = (typeof accessActions)[number];
 
 export const retentionKinds = ['consent', 'calls', 'notes', 'tags', 'checklists', 'aiDrafts', 'concerns', 'accessLog'] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
