@@ -29,7 +29,8 @@ const list = (items: string[]) => new Intl.ListFormat(uiLanguage(), { type: 'con
 function DeletionSummary({ plan }: { plan: DeletionPlan }) {
   const counts = useLiveQuery(async () => Object.fromEntries(await Promise.all(plan.deletes.map(async (name) => [name, await readDb.table(name).count()] as const))), [plan.deletes]);
   if (plan.everything) return <p>{t('options_delete_everything')}</p>;
-  const deletes = plan.deletes.map((name) => t('options_delete_item', dataLabel(name), number(counts?.[name] ?? 0)));
+  // No count until it is read: "notes (0)" for a moment would tell the rep nothing is deleted.
+  const deletes = plan.deletes.map((name) => (counts ? t('options_delete_item', dataLabel(name), number(counts[name] ?? 0)) : dataLabel(name)));
   const keeps = plan.keeps.map(({ kind, days }) => (days === null ? t(keptKeys[kind]) : t('options_kept_days', t(keptKeys[kind]), number(days))));
   return (
     <>

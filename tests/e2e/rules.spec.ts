@@ -99,7 +99,7 @@ describe('deleting data follows the policy', () => {
     const options = await open('options.html');
     const danger = options.locator('#data .danger');
     await expect.poll(() => danger.textContent()).toMatch(/Kept: .*consent ledger.*for 1,095 days/);
-    expect(await danger.textContent()).toMatch(/Deletes: .*notes \(1\)/);
+    await expect.poll(() => danger.textContent()).toMatch(/Deletes: .*notes \(1\)/);
     await options.getByLabel('Type DELETE to confirm').fill('DELETE');
     await options.getByRole('button', { name: 'Delete all data' }).click();
     await expect.poll(() => options.locator('#data [role="status"]').textContent()).toMatch(/^Deleted \d+ records\. Kept \d+ consent records for their retention\.$/);
